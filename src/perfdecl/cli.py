@@ -1,0 +1,139 @@
+"""Command-line wiring only: each command's work is a function returning an exit code.
+
+Exit codes: 0 clean (or warnings only), 1 problems in the declaration,
+2 usage errors and unreadable paths. Heavy imports happen inside commands.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="消息语言 / message language")
+STRICT = click.option("--strict", is_flag=True, help="警告也算失败 / fail on warnings too")
+JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                    help="并行进程数，默认 CPU 数 / parallel processes (default: CPUs)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfdecl")
+def cli() -> None:
+    """perfdecl：由 YAML 编译财政支出项目绩效目标申报表。"""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["human", "json", "github", "sarif"]), default="human",
+              show_default=True, help="输出格式 / output format")
+@STRICT
+@LANG
+@JOBS
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str, jobs: int | None) -> None:
+    """检查申报材料：PATHS 为申报文件夹或其中的任意文件。"""
+    from .commands import check as command
+
+    sys.exit(command.run(paths, fmt=fmt, strict=strict, lang=lang, jobs=jobs))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（单个申报时）/ output file")
+@click.option("--template", type=click.Path(path_type=Path), help="模板文件夹 / template folder")
+@click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="docx", show_default=True,
+              help="输出格式 / output format")
+@click.option("--pdf", is_flag=True, help="另用 LibreOffice 转换为 PDF / also convert to PDF")
+@click.option("--split", is_flag=True, help="另按项目分别输出 / also one file per project")
+@STRICT
+@LANG
+@JOBS
+def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, fmt: str, pdf: bool,
+          split: bool, strict: bool, lang: str, jobs: int | None) -> None:
+    """生成申报表文档（.docx）。"""
+    from .commands import build as command
+
+    sys.exit(command.run(paths, output=output, template=template, fmt=fmt, pdf=pdf, split=split,
+                         strict=strict, lang=lang, jobs=jobs))
+
+
+@cli.command("rules")
+@LANG
+def rules_(lang: str) -> None:
+    """列出全部检查规则。"""
+    from .commands import rules as command
+
+    sys.exit(command.list_rules(lang))
+
+
+@cli.command()
+@click.argument("code")
+@LANG
+def explain(code: str, lang: str) -> None:
+    """说明一条规则。"""
+    from .commands import rules as command
+
+    sys.exit(command.explain(code, lang))
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入的文件夹 / folder to write")
+@click.option("--check", "verify", is_flag=True, help="只核对 schemas/ 是否最新 / verify only")
+def schema(output: Path | None, verify: bool) -> None:
+    """生成 JSON Schema（编辑器补全与校验用）。"""
+    from .commands import schema as command
+
+    sys.exit(command.run(output, verify))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--unit", default="某某单位", help="预算单位名称 / unit name")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="申报年度 / year")
+@click.option("--department", default="某某主管部门", help="主管部门 / competent department")
+@click.option("--framework", default=None, help="指标体系 / indicator framework")
+@click.option("--template", "template_name", default="shanghai-2023", show_default=True, help="模板 / template")
+def init(directory: Path, unit: str, year: int | None, department: str, framework: str | None,
+         template_name: str) -> None:
+    """新建一份申报材料。"""
+    from .commands import init as command
+
+    sys.exit(command.run(directory, unit=unit, year=year, department=department, framework=framework,
+                         template=template_name))
+
+
+@cli.command()
+def templates() -> None:
+    """列出内置模板和指标体系。"""
+    from .commands import templates as command
+
+    sys.exit(command.list_all())
+
+
+@cli.group()
+def template() -> None:
+    """模板操作。"""
+
+
+@template.command("export")
+@click.argument("name")
+@click.argument("directory", type=click.Path(path_type=Path))
+def template_export(name: str, directory: Path) -> None:
+    """把内置模板 NAME 复制到 DIRECTORY 以便修改。"""
+    from .commands import templates as command
+
+    sys.exit(command.export(name, directory))
+
+
+def main() -> None:
+    if os.environ.get("PERFDECL_DEBUG"):
+        cli()
+        return
+    try:
+        cli()
+    except KeyboardInterrupt:
+        click.echo("已中断 / interrupted", err=True)
+        sys.exit(130)

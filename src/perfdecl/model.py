@@ -1,0 +1,296 @@
+"""The declaration as data: pydantic models that are also the JSON Schema.
+
+Field names are the YAML keys; each field's description names the form field
+it fills, which is the one place the English-Chinese mapping is kept.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal, NamedTuple
+
+from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr,
+                      WithJsonSchema, field_validator, model_validator)
+
+from .money import WAN, YUAN, Amount, parse_amount
+from .values import Value, parse_value
+
+Unit = Literal["元", "万元"]
+_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*[0-9０-９,，.．]+\s*(万元|万|元)?\s*$"},
+    ],
+    "description": "金额：数字（单位取所在表的 unit），或带单位的文字如“13.57万元”",
+}
+
+
+def _money(raw: object) -> Amount:
+    return raw if isinstance(raw, Amount) else parse_amount(raw)
+
+
+Money = Annotated[Amount, PlainValidator(_money), PlainSerializer(str), WithJsonSchema(_MONEY_SCHEMA)]
+
+
+def _year_month(raw: object) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw.replace(day=1)
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:-|/|年)\s*(\d{1,2})\s*月?\s*", str(raw))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"“{raw}”不是年月，应写作 YYYY-MM，例如 2023-09")
+    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+YearMonth = Annotated[
+    dt.date, PlainValidator(_year_month), PlainSerializer(lambda d: f"{d.year}-{d.month:02d}"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{1,2}$", "description": "年月，YYYY-MM"}),
+]
+
+
+def _value(raw: object) -> Value:
+    if isinstance(raw, Value):
+        return raw
+    if isinstance(raw, (dict, list)):
+        raise ValueError("指标值应为文字或数字，例如 =56850 份、>=90%、应修尽修")
+    return parse_value(raw)
+
+
+IndicatorValue = Annotated[
+    Value, PlainValidator(_value), PlainSerializer(lambda v: v.text),
+    WithJsonSchema({"type": ["string", "number"], "description": "年度指标值，如 =56850 份、>=90%、应修尽修"}),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+class Funding(Model):
+    """项目资金: the form's two columns of figures."""
+
+    unit: Unit = Field(YUAN, description="金额单位（表头“项目资金（元）”）")
+    total: Money = Field(description="项目资金总额 = 财政资金 + 其他资金")
+    fiscal: Money = Field(description="其中：财政资金")
+    other: Money = Field(Amount(Decimal(0), None, "0"), description="其他资金（项目资金总额一栏）")
+    annual: Money = Field(description="年度资金申请总额 = 当年财政拨款 + 上年结转资金 + 其他资金")
+    appropriation: Money = Field(description="其中：当年财政拨款")
+    carryover: Money = Field(Amount(Decimal(0), None, "0"), description="上年结转资金")
+    annual_other: Money = Field(Amount(Decimal(0), None, "0"), description="其他资金（年度资金申请总额一栏）")
+
+    @model_validator(mode="after")
+    def _units(self) -> Funding:
+        for name in ("total", "fiscal", "other", "annual", "appropriation", "carryover", "annual_other"):
+            setattr(self, name, getattr(self, name).in_unit(self.unit))
+        return self
+
+
+class Goals(Model):
+    total: str = Field(description="项目总目标（每行一段）")
+    annual: str = Field(description="年度总目标（每行一段）")
+
+
+class LineRow(NamedTuple):
+    """One line item: 项目组成 / 数量 / 单价 / 资金需求."""
+
+    name: str
+    qty: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    price: Money
+    amount: Money
+
+
+class Lines(Model):
+    """A line-item table (数量 × 单价 = 资金需求), shown after 实施方案."""
+
+    unit: Unit = Field(YUAN, description="单价和资金需求中不带单位的数字的单位")
+    header: list[str] | None = Field(None, description="表头四栏；不写则用模板的默认表头")
+    show: bool = Field(True, description="false：只作数据（参与核对、可被指标引用），不出表")
+    rows: list[LineRow] = Field(min_length=1, description="每行 [项目组成, 数量, 单价, 资金需求]")
+    total: Money | None = Field(None, description="合计行的金额（可选）")
+    total_label: str | None = Field(None, description="合计行的名称，默认“合计”")
+
+    @model_validator(mode="after")
+    def _units(self) -> Lines:
+        self.rows = [r._replace(price=r.price.in_unit(self.unit), amount=r.amount.in_unit(self.unit))
+                     for r in self.rows]
+        self.total = self.total and self.total.in_unit(self.unit)
+        return self
+
+
+class ScheduleRow(NamedTuple):
+    """One row of a multi-year plan: name, one amount per year, row total."""
+
+    name: str
+    values: tuple[Amount, ...]
+    total: Amount
+
+
+def _cells(raw: object, named: bool) -> tuple[str, tuple[Amount, ...]]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise ValueError("每行应为列表 [费用名称, 各年金额…, 合计]" if named else "合计行应为列表 [各年金额…, 合计]")
+    name, cells = (raw[0], raw[1:]) if named else ("", raw)
+    if named and not isinstance(name, str):
+        raise ValueError("每行第一格应为费用名称")
+    amounts = []
+    for i, cell in enumerate(cells, start=2 if named else 1):
+        try:
+            amounts.append(_money(cell))
+        except ValueError as e:
+            raise ValueError(f"第 {i} 格：{e}") from None
+    return name, tuple(amounts)
+
+
+def _schedule_row(raw: object) -> ScheduleRow:
+    if isinstance(raw, ScheduleRow):
+        return raw
+    name, amounts = _cells(raw, named=True)
+    return ScheduleRow(name, amounts[:-1], amounts[-1])
+
+
+def _schedule_total(raw: object) -> ScheduleRow:
+    if isinstance(raw, ScheduleRow):
+        return raw
+    _, amounts = _cells(raw, named=False)
+    return ScheduleRow("", amounts[:-1], amounts[-1])
+
+
+_ROW_SCHEMA = {"type": "array", "prefixItems": [{"type": "string"}], "items": _MONEY_SCHEMA, "minItems": 3}
+PlanRow = Annotated[ScheduleRow, PlainValidator(_schedule_row), WithJsonSchema(_ROW_SCHEMA)]
+PlanTotal = Annotated[ScheduleRow, PlainValidator(_schedule_total),
+                      WithJsonSchema({"type": "array", "items": _MONEY_SCHEMA, "minItems": 2})]
+
+
+class Schedule(Model):
+    """A multi-year plan: 序号 / 费用名称 / one column per year / 合计."""
+
+    unit: Unit = Field(WAN, description="不带单位的数字的单位")
+    years: list[int] = Field(min_length=1, description="年度列，如 [2021, 2023]")
+    header: list[str] | None = Field(None, description="表头；不写则用模板的默认表头")
+    rows: list[PlanRow] = Field(min_length=1, description="每行 [费用名称, 各年金额…, 合计]")
+    total: PlanTotal | None = Field(None, description="合计行 [各年金额…, 合计]（可选）")
+    total_label: str | None = Field(None, description="合计行的名称，默认由模板给出")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Schedule:
+        width = len(self.years)
+        for i, row in enumerate([*self.rows, *([self.total] if self.total else [])], start=1):
+            if len(row.values) != width:
+                where = f"第 {i} 行" if i <= len(self.rows) else "合计行"
+                raise ValueError(f"{where}应有 {width} 个年度金额和 1 个合计，实有 {len(row.values) + 1} 个金额")
+
+        def fix(row: ScheduleRow) -> ScheduleRow:
+            return ScheduleRow(row.name, tuple(a.in_unit(self.unit) for a in row.values),
+                               row.total.in_unit(self.unit))
+
+        self.rows = [fix(r) for r in self.rows]
+        self.total = self.total and fix(self.total)
+        return self
+
+
+SECTIONS = ("overview", "basis", "subject", "approach", "period", "arrangement", "goals")
+
+
+class SubItem(Model):
+    """One sub-item （一）（二）… of 项目经费情况说明, with its seven sections."""
+
+    title: str = Field(description="子项目名称")
+    sep: str = Field("、", description="编号（一）与名称之间的符号，默认“、”，不要时写 \"\"")
+    classified: bool = Field(False, description="涉密：未写的部分显示“涉密项目，根据相关要求，暂不公开。”")
+    budget: Money = Field(description="预算资金（子项目总额）")
+    annual: Money | None = Field(None, description="本年度预算资金；不写则等于 budget")
+    start: YearMonth | None = Field(None, description="实施周期开始，YYYY-MM")
+    end: YearMonth | None = Field(None, description="实施周期结束，YYYY-MM")
+    overview: str | None = Field(None, description="1、项目概述")
+    basis: str | None = Field(None, description="2、立项依据")
+    subject: str | None = Field(None, description="3、实施主体")
+    approach: str | None = Field(None, description="4、实施方案（明细表 lines 接在其后）")
+    period: str | None = Field(None, description="5、实施周期；不写则由 start/end 生成")
+    arrangement: str | None = Field(None, description="6、年度预算安排（多年度计划表 schedule 接在其后）")
+    goals: str | None = Field(None, description="7、绩效目标；不写则为“详见单位的项目绩效目标表。”")
+    lines: Lines | None = Field(None, description="项目组成明细表")
+    schedule: Schedule | None = Field(None, description="多年度资金计划表")
+
+    @model_validator(mode="after")
+    def _units(self) -> SubItem:
+        self.budget = self.budget.in_unit(YUAN)
+        self.annual = self.annual.in_unit(YUAN) if self.annual else None
+        return self
+
+    @property
+    def annual_amount(self) -> Amount:
+        return self.annual or self.budget
+
+
+class Indicator(Model):
+    """A 三级指标's target, with optional link to a line item and 绩效标准."""
+
+    value: IndicatorValue = Field(description="年度指标值")
+    link: str | None = Field(None, description="所核对的明细行：<项目组成>.qty|price|amount")
+    standard: str | None = Field(None, description="绩效标准（计划标准/行业标准/历史标准），供有此栏的模板使用")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: object) -> object:
+        return data if isinstance(data, dict) else {"value": data}
+
+
+Indicators = dict[str, dict[str, dict[str, Indicator]]]
+
+
+class Project(Model):
+    """One project: 项目经费情况说明 and 财政项目支出绩效目标填报表."""
+
+    name: str = Field(description="项目名称")
+    category: str = Field(description="项目类别，如 经常性项目")
+    department: str | None = Field(None, description="主管部门；不写则用申报表的 department")
+    unit: str | None = Field(None, description="实施单位；不写则用申报表的 unit")
+    start: dt.date = Field(description="计划开始日期")
+    end: dt.date = Field(description="计划完成日期")
+    funding: Funding = Field(description="项目资金")
+    goals: Goals = Field(description="项目绩效目标")
+    items: list[SubItem] = Field(min_length=1, description="项目经费情况说明的子项目（一）（二）…")
+    indicators: Indicators = Field(description="绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值")
+    _source: object = PrivateAttr(None)
+
+    @property
+    def source(self):
+        """The `yamlload.Source` this project was read from (positions)."""
+        return self._source
+
+
+Severity = Literal["error", "warning", "off"]
+
+
+class Declaration(Model):
+    """A unit's 年度财政支出项目绩效目标申报表: the declaration.yaml file."""
+
+    unit: str = Field(description="预算单位名称")
+    year: int = Field(ge=1990, le=2100, description="申报年度")
+    department: str = Field(description="主管部门")
+    budget_units: int = Field(1, ge=1, description="预算单位个数（绩效目标设置情况）")
+    framework: str = Field("shanghai-2023", description="指标体系名称")
+    template: str = Field("shanghai-2023", description="模板：内置模板名，或本文件夹内的模板文件夹")
+    output: str | None = Field(None, description="输出文件路径（本文件夹内），默认 build/<文件夹名>.docx")
+    projects: list[str] = Field(min_length=1, description="项目文件，按顺序")
+    rules: dict[str, Severity] = Field({}, description="规则设置：代码 → error / warning / off")
+    _source: object = PrivateAttr(None)
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _off(cls, raw: object) -> object:
+        # YAML 1.1 reads a bare `off` as false.
+        return {k: "off" if v is False else v for k, v in raw.items()} if isinstance(raw, dict) else raw
+
+    @field_validator("rules")
+    @classmethod
+    def _known(cls, rules: dict[str, str]) -> dict[str, str]:
+        from .rules import RULES
+
+        unknown = [code for code in rules if code not in RULES]
+        if unknown:
+            raise ValueError(f"未知的规则代码：{'、'.join(unknown)}（perfdecl rules 列出全部规则）")
+        return rules
+
+    @property
+    def source(self):
+        return self._source

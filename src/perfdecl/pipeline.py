@@ -1,0 +1,61 @@
+"""check = load, cross-check, apply the declaration's rule settings.
+
+This reads like the table of contents of `perfdecl check`; `build` runs the
+same and renders only when it found no errors.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Position, diag
+from .load import Bundle, load
+
+_IGNORE = re.compile(r"#\s*perfdecl:\s*ignore(?:\[([A-Z0-9, ]+)\])?")
+
+
+def check(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
+    bundle, diags = load(folder)
+    if bundle is not None:
+        diags += run_rules(bundle)
+    return bundle, finalize(diags, bundle)
+
+
+def run_rules(bundle: Bundle) -> list[Diagnostic]:
+    from .rules import CHECKS
+
+    found: list[Diagnostic] = []
+    for rule_check in CHECKS:
+        try:
+            found.extend(rule_check(bundle))
+        except Exception as e:  # a bug in perfdecl, not in the user's data: say so, go on
+            where = Position(bundle.declaration.source.display, 1, 1)
+            found.append(diag("PD000", where, rule=rule_check.__module__, why=f"{type(e).__name__}: {e}"))
+    return found
+
+
+def finalize(diags: list[Diagnostic], bundle: Bundle | None) -> list[Diagnostic]:
+    """Apply `rules:` settings and `# perfdecl: ignore[CODE]` comments; sort."""
+    settings = bundle.declaration.rules if bundle else {}
+    sources = bundle.sources if bundle else {}
+    out = []
+    for d in diags:
+        setting = settings.get(d.code)
+        if d.code >= "PD100" and setting:
+            if setting == "off":
+                continue
+            d = replace(d, severity=setting)
+        source = sources.get(d.pos.path)
+        if source and d.code >= "PD100" and _ignored(source.lines, d):
+            continue
+        out.append(d)
+    order = {path: i for i, path in enumerate(sources)}
+    return sorted(out, key=lambda d: (order.get(d.pos.path, len(order)), d.pos.path, d.pos.line, d.pos.col, d.code))
+
+
+def _ignored(lines: list[str], d: Diagnostic) -> bool:
+    if not 0 < d.pos.line <= len(lines):
+        return False
+    m = _IGNORE.search(lines[d.pos.line - 1])
+    return bool(m) and (m.group(1) is None or d.code in re.split(r"[,\s]+", m.group(1)))

@@ -1,0 +1,20 @@
+"""Where built-in templates, schemas and frameworks live.
+
+Installed from a wheel they sit in `perfdecl/_data/`; in a source checkout
+(editable install) they are the repository's top-level folders.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """`templates` or `schemas`."""
+    packaged = _PACKAGE / "_data" / name
+    return packaged if packaged.is_dir() else _PACKAGE.parents[1] / name
+
+
+def frameworks_dir() -> Path:
+    return _PACKAGE / "frameworks"

@@ -1,0 +1,97 @@
+"""PD0xx: problems in reading the files, before any cross-check can run.
+
+These are reported by the loader and the schema validation; they are always
+errors (except PD013) and cannot be turned off, since nothing can be checked
+or rendered from a file that did not load.
+"""
+from __future__ import annotations
+
+from . import Rule
+
+E, W = "error", "warning"
+
+RULES = (
+    Rule("PD000", E, "perfdecl 内部错误", "internal error in perfdecl",
+         "perfdecl 内部错误（{rule}）：{why}。请报告此问题", "internal error in perfdecl ({rule}): {why}; please report it",
+         """A cross-check failed because of a bug in perfdecl itself. The other
+checks still ran."""),
+    Rule("PD001", E, "YAML 语法错误", "YAML syntax error",
+         "YAML 语法错误：{problem}{hint}", "YAML syntax error: {problem}{hint}",
+         """The file is not valid YAML. Common causes: tabs used for indentation,
+an unclosed quote, a value starting with `>` or `|` that was meant as text.
+
+Passing:
+    value: ">=90%"
+Failing:
+    value: >=90%
+"""),
+    Rule("PD002", E, "文件编码不是 UTF-8", "file is not UTF-8",
+         "文件不是 UTF-8 编码{guess}：请在编辑器中以 UTF-8 编码另存（例如记事本“另存为”选择 UTF-8）",
+         "file is not UTF-8{guess}: save it again as UTF-8",
+         """perfdecl reads UTF-8 (a BOM is accepted). Files saved by some Windows
+editors are GBK/GB18030; open them and save as UTF-8."""),
+    Rule("PD003", E, "重复的键", "duplicate key",
+         "键“{key}”重复：第 {first} 行已定义，此处的值会覆盖前一个",
+         "duplicate key '{key}': already defined on line {first}",
+         """A key may appear once in a mapping; YAML would silently keep the last
+value and lose the first.
+
+Failing:
+    name: 市民服务
+    name: 项目服务管理
+"""),
+    Rule("PD004", E, "不允许的 YAML 标签或结构", "unsupported YAML tag or construct",
+         "不支持的 YAML 内容：{what}", "unsupported YAML construct: {what}",
+         """Only plain YAML data is read: mappings, lists, strings, numbers,
+booleans, dates. Tags such as `!!python/object/apply` are refused: data never
+runs code."""),
+    Rule("PD005", E, "文件过大或嵌套过深", "document too large or too deep",
+         "文档展开后过大或嵌套过深（{what}），已停止读取",
+         "document too large or too deeply nested ({what}); reading stopped",
+         """Anchors and aliases that expand to huge documents ("billion laughs")
+and absurdly deep nesting are rejected."""),
+    Rule("PD006", E, "文件内容不是所需的结构", "file has the wrong shape",
+         "{what}", "{what_en}",
+         """A declaration or project file must be a YAML mapping (key: value)."""),
+    Rule("PD007", E, "项目文件有误", "project file problem",
+         "{what}", "{what_en}",
+         """Every file listed under `projects:` must exist, be listed once and lie
+inside the declaration folder."""),
+    Rule("PD008", E, "日期无效", "invalid date",
+         "日期无效：{value}（{reason}）", "invalid date: {value} ({reason})",
+         """Dates are written YYYY-MM-DD (or YYYY-MM for 实施周期) and must exist.
+
+Failing:
+    start: 2023-02-30
+"""),
+    Rule("PD010", E, "未知的键", "unknown key",
+         "未知的键“{key}”{suggest}", "unknown key '{key}'{suggest_en}",
+         """Keys are checked against the format; a misspelt key is reported with
+the closest known key."""),
+    Rule("PD011", E, "缺少必填项", "missing field",
+         "缺少必填项“{key}”", "missing field '{key}'",
+         """Every required field of the form must be given."""),
+    Rule("PD012", E, "值的类型或格式不对", "invalid value",
+         "“{key}”的值无效：{why}", "invalid value for '{key}': {why_en}",
+         """A value of the wrong type or format, e.g. a list where text belongs,
+a negative amount, or an amount that cannot be read."""),
+    Rule("PD013", W, "文本含有无法保存的控制字符", "control characters removed",
+         "文本含有 Word 无法保存的控制字符 {chars}，已删除",
+         "text contains control characters Word cannot store ({chars}); removed",
+         """Characters such as U+000B (pasted from other programs) cannot be
+stored in a .docx. They are removed; fix the source to silence this."""),
+    Rule("PD014", E, "文本表达式错误", "text expression error",
+         "文本中的表达式有误：{why}", "error in text expression: {why}",
+         """A text may take figures from the data with `{{ budget }}`. The
+expression must be valid Jinja2 and name only the data of its sub-item,
+project and declaration.
+
+Passing:
+    overview: 经测算，预算资金约 {{ budget }}。
+Failing:
+    overview: 经测算，预算资金约 {{ budgett }}。
+"""),
+    Rule("PD015", E, "找不到申报文件夹", "no declaration found",
+         "{what}", "{what_en}",
+         """A declaration is a folder holding declaration.yaml."""),
+)
