@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ERROR, Diagnostic, Position, diag
 from .model import SECTIONS, Declaration, Project
-from .yamlload import Source, load as load_yaml
+from .yamlload import Source, clean_text, load as load_yaml
 
 DECLARATION = "declaration.yaml"
 
@@ -50,64 +51,148 @@ def find_folder(path: Path) -> Path | None:
 
 
 def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
-    """Read and validate the declaration in `folder` and all its projects."""
-    decl_file = folder / DECLARATION
-    decl, decl_source, diags = _validated(Declaration, decl_file)
+    """Read and validate the declaration in `folder` and all its projects.
+
+    A declaration that does not validate gives no bundle, but the project
+    files it lists are still read, so that their problems are reported too.
+    """
+    decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION)
     sources = {decl_source.display: decl_source}
-    if decl is None:
-        return None, diags
+    names = list(enumerate(decl.projects)) if decl else _listed(data)
+    root = folder.resolve()
+    if decl:
+        diags += _check_paths(root, decl)
     projects: list[Project] = []
     complete = True
-    for i, name in enumerate(decl.projects):
-        path, problem = _project_path(folder, decl.projects, i)
+    seen: dict[Path, int] = {}
+    for i, name in names:
+        path, problem = _project_path(root, name, seen, decl_source.at("projects", i).line)
         if problem:
             diags.append(diag("PD007", decl_source.at("projects", i), what=problem[0], what_en=problem[1]))
             complete = False
             continue
-        project, source, found = _validated(Project, path)
+        project, source, found, _ = _validated(Project, path)
         sources[source.display] = source
         diags += found
-        if project is None or any(d.severity == ERROR for d in found):
+        if project is None or decl is None or any(d.severity == ERROR for d in found):
             complete = False
             continue
         project.department = project.department or decl.department
         project.unit = project.unit or decl.unit
         projects.append(project)
+    if decl is None:
+        return None, diags
     bundle = Bundle(folder, decl, projects, sources, complete)
     diags += _expand_texts(bundle)
     return bundle, diags
 
 
-def _project_path(folder: Path, names: list[str], i: int) -> tuple[Path, tuple[str, str] | None]:
-    name = names[i]
-    path = (folder / name).resolve()
-    root = folder.resolve()
-    if not path.is_relative_to(root):
-        return path, (f"项目文件“{name}”不在申报文件夹内", f"project file '{name}' is outside the declaration folder")
-    if path == root / DECLARATION:
-        return path, (f"“{name}”是申报文件本身，不能作为项目", f"'{name}' is the declaration file itself")
-    if any((folder / other).resolve() == path for other in names[:i]):
-        return path, (f"项目文件“{name}”重复列出", f"project file '{name}' is listed twice")
-    if not path.is_file():
-        return path, (f"找不到项目文件“{name}”", f"project file '{name}' not found")
+def _listed(data: object) -> list[tuple[int, str]]:
+    """The project names of a declaration that did not validate, where readable."""
+    names = data.get("projects") if isinstance(data, dict) else None
+    return [(i, n) for i, n in enumerate(names) if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tuple[Path, tuple[str, str] | None]:
+    try:
+        path = (root / name).resolve()
+        if not path.is_relative_to(root):
+            return path, (f"项目文件“{name}”不在申报文件夹内", f"project file '{name}' is outside the declaration folder")
+        if path == root / DECLARATION:
+            return path, (f"“{name}”是申报文件本身，不能作为项目", f"'{name}' is the declaration file itself")
+        if path in seen:
+            return path, (f"项目文件“{name}”重复列出（第 {seen[path]} 行已列出）",
+                          f"project file '{name}' is listed twice (already on line {seen[path]})")
+        seen[path] = line
+        if not path.is_file():
+            return path, (f"找不到项目文件“{name}”", f"project file '{name}' not found")
+    except (OSError, RuntimeError, ValueError) as e:  # too long, a symlink loop, a NUL
+        return root, (f"无法读取项目文件“{name}”：{e}", f"cannot read project file '{name}': {e}")
     return path, None
 
 
+def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
+    """`output` and a template folder must lie inside the declaration folder; output must not be a source."""
+    found = []
+    sources = {root / DECLARATION, *((root / name).resolve() for name in decl.projects)}
+    for key, value in (("output", decl.output), ("template", decl.template)):
+        if not value or (key == "template" and not re.search(r"[/\\.]", value)):
+            continue  # no output given, or a built-in template's name
+        try:
+            path = (root / value).resolve()
+        except (OSError, RuntimeError, ValueError):
+            path = None
+        if path is None or not path.is_relative_to(root):
+            why = "应在申报文件夹内", "must lie inside the declaration folder"
+        elif key == "output" and (path in sources or path.suffix.lower() in (".yaml", ".yml")):
+            why = "不能是源文件，否则会被覆盖", "must not be a source file, which it would overwrite"
+        else:
+            continue
+        found.append(diag("PD012", decl.source.at(key), key=key, why=why[0], why_en=why[1]))
+    return found
+
+
 def _validated(model: type[BaseModel], path: Path):
-    """(model or None, source, diagnostics) for one YAML file."""
+    """(model or None, source, diagnostics, raw data) for one YAML file."""
     data, source, diags = load_yaml(path, display(path))
-    if any(d.severity == ERROR for d in diags) and data is None:
-        return None, source, diags
+    if data is None and any(d.severity == ERROR for d in diags):
+        return None, source, diags, data
     if not isinstance(data, dict):
         what = "文件为空" if data is None else "文件内容应为“键: 值”的映射，而不是列表或单个值"
         what_en = "file is empty" if data is None else "file must be a mapping of keys to values"
-        return None, source, [*diags, diag("PD006", source.at(), what=what, what_en=what_en)]
+        return None, source, [*diags, diag("PD006", source.at(), what=what, what_en=what_en)], data
     try:
         obj = model.model_validate(data)
     except ValidationError as e:
-        return None, source, [*diags, *(_translate(err, model, source) for err in e.errors())]
+        errors = e.errors()
+        obj = None
+        if _as_written(data, errors, source):
+            try:
+                obj = model.model_validate(data)
+            except ValidationError as again:
+                errors = again.errors()
+        if obj is None:
+            return None, source, [*diags, *_translated(errors, model, source, diags)], data
     obj._source = source
-    return obj, source, diags
+    return obj, source, diags, data
+
+
+def _as_written(data: dict, errors: list, source: Source) -> bool:
+    """Put back the source text of numbers, booleans and dates where they were refused.
+
+    `category: no`, `title: 2023` and `name: 2023-01-01` are texts to a form
+    filler; YAML reads them as other types. Only refused values are touched,
+    so this costs nothing on files that validate.
+    """
+    changed = False
+    for err in errors:
+        if err["type"] != "string_type" and not isinstance(err.get("input"), bool):
+            continue  # a number refused by a number field keeps its own message
+        loc = tuple(err["loc"])
+        prefix = next((loc[:n] for n in range(len(loc), 0, -1) if loc[:n] in source.scalars), None)
+        if prefix is None:
+            continue
+        parent = data
+        try:
+            for part in prefix[:-1]:
+                parent = parent[part]
+            if not isinstance(parent[prefix[-1]], str):
+                parent[prefix[-1]] = source.scalars[prefix]
+                changed = True
+        except (KeyError, IndexError, TypeError):
+            continue
+    return changed
+
+
+def _translated(errors: list, model: type[BaseModel], source: Source, diags: list[Diagnostic]) -> list[Diagnostic]:
+    """The validation errors as diagnostics, once each, none where the loader already said why."""
+    taken = {d.pos for d in diags if d.severity == ERROR}
+    out: list[Diagnostic] = []
+    for err in errors:
+        d = _translate(err, model, source)
+        if d.pos not in taken and d not in out:
+            out.append(d)
+    return out
 
 
 _WHY = {
@@ -120,6 +205,7 @@ _WHY = {
     "model_attributes_type": "应为映射（键: 值）", "too_short": "至少需要 {min_length} 项",
     "too_long": "项数过多", "literal_error": "应为 {expected} 之一", "greater_than_equal": "应不小于 {ge}",
     "less_than_equal": "应不大于 {le}", "none_required": "应为空", "decimal_max_places": "小数位数过多",
+    "int_parsing_size": "数字过大", "row_length": "每行应为 4 项：[项目组成, 数量, 单价, 资金需求]；含逗号的数字需加引号",
 }
 
 
@@ -136,11 +222,17 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
     if kind == "missing":
         return diag("PD011", source.key_at(*loc[:-1]) if loc[:-1] else source.at(), key=dotted)
     ctx = err.get("ctx") or {}
+    why_en = err["msg"]
+    if kind in ("missing_argument", "unexpected_positional_argument"):  # a line-item row of the wrong length
+        loc, kind = loc[:-1], "row_length"
+        dotted, why_en = _dotted(loc), "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas"
     if kind == "value_error":
         why = str(ctx.get("error", err["msg"]))
+    elif err.get("input", "") is None:
+        why, why_en = "不能为空", "must not be empty"
     else:
         why = _WHY.get(kind, err["msg"]).format_map({k: str(v) for k, v in ctx.items()})
-    return diag("PD012", source.at(*loc), key=dotted or "文件", why=why, why_en=err["msg"])
+    return diag("PD012", source.at(*loc), key=dotted or "文件", why=why, why_en=why_en)
 
 
 def _dotted(loc: tuple) -> str:
@@ -192,24 +284,28 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
     """Evaluate `{{ … }}` in texts, sandboxed; Jinja2 is imported only if needed."""
     diags: list[Diagnostic] = []
     for project in bundle.projects:
-        for i, item in enumerate(project.items):
-            for name in SECTIONS:
-                text = getattr(item, name)
-                if text and ("{{" in text or "{%" in text):
-                    value, problem = _render_text(text, bundle, project, item)
-                    if problem:
-                        diags.append(diag("PD014", project.source.at("items", i, name), why=problem))
-                    else:
-                        setattr(item, name, value)
-        for name in ("total", "annual"):
-            text = getattr(project.goals, name)
-            if "{{" in text or "{%" in text:
-                value, problem = _render_text(text, bundle, project, None)
-                if problem:
-                    diags.append(diag("PD014", project.source.at("goals", name), why=problem))
-                else:
-                    setattr(project.goals, name, value)
+        for owner, name, path in _texts(project):
+            text = getattr(owner, name)
+            if not text or ("{{" not in text and "{%" not in text):
+                continue
+            value, problem = _render_text(text, bundle, project, owner if path[0] == "items" else None)
+            if problem:
+                diags.append(diag("PD014", project.source.at(*path), why=problem))
+                continue
+            value, chars = clean_text(value)  # an expression can make what the loader removed
+            if chars:
+                diags.append(diag("PD013", project.source.at(*path), chars=chars))
+            setattr(owner, name, value)
     return diags
+
+
+def _texts(project: Project):
+    """(owner, field name, YAML path) of every text that may hold `{{ … }}`."""
+    for i, item in enumerate(project.items):
+        for name in SECTIONS:
+            yield item, name, ("items", i, name)
+    for name in ("total", "annual"):
+        yield project.goals, name, ("goals", name)
 
 
 def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, str | None]:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr,
                       WithJsonSchema, field_validator, model_validator)
 
-from .money import WAN, YUAN, Amount, parse_amount
+from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .values import Value, parse_value
 
 Unit = Literal["元", "万元"]
@@ -31,6 +31,34 @@ def _money(raw: object) -> Amount:
 
 
 Money = Annotated[Amount, PlainValidator(_money), PlainSerializer(str), WithJsonSchema(_MONEY_SCHEMA)]
+
+
+Quantity = Annotated[
+    Decimal, PlainValidator(parse_number), PlainSerializer(number_text),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0},
+                              {"type": "string", "pattern": r"^\s*[0-9０-９,，.．]+\s*$"}],
+                    "description": "数量：数字，可带千位分隔符"}),
+]
+
+
+_DATE = re.compile(r"\s*(\d{4})\s*[-/年]\s*(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?\s*")
+
+
+def _date(raw: object) -> dt.date:
+    # Not pydantic's date, which reads a number as seconds since 1970.
+    if isinstance(raw, dt.date):
+        return raw.date() if isinstance(raw, dt.datetime) else raw
+    m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
+    if not m:
+        raise ValueError(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01")
+    try:
+        return dt.date(*map(int, m.groups()))
+    except ValueError:
+        raise ValueError(f"日期“{raw}”不存在") from None
+
+
+Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.isoformat()),
+                 WithJsonSchema({"type": "string", "format": "date", "description": "日期，YYYY-MM-DD"})]
 
 
 def _year_month(raw: object) -> dt.date:
@@ -51,7 +79,7 @@ YearMonth = Annotated[
 def _value(raw: object) -> Value:
     if isinstance(raw, Value):
         return raw
-    if isinstance(raw, (dict, list)):
+    if isinstance(raw, (dict, list, bool)):  # a bool only when no source text was kept
         raise ValueError("指标值应为文字或数字，例如 =56850 份、>=90%、应修尽修")
     return parse_value(raw)
 
@@ -94,7 +122,7 @@ class LineRow(NamedTuple):
     """One line item: 项目组成 / 数量 / 单价 / 资金需求."""
 
     name: str
-    qty: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    qty: Quantity
     price: Money
     amount: Money
 
@@ -129,6 +157,8 @@ def _cells(raw: object, named: bool) -> tuple[str, tuple[Amount, ...]]:
     if not isinstance(raw, list) or len(raw) < 2:
         raise ValueError("每行应为列表 [费用名称, 各年金额…, 合计]" if named else "合计行应为列表 [各年金额…, 合计]")
     name, cells = (raw[0], raw[1:]) if named else ("", raw)
+    if isinstance(name, (int, Decimal, dt.date)) and not isinstance(name, bool):
+        name = number_text(name) if not isinstance(name, dt.date) else name.isoformat()
     if named and not isinstance(name, str):
         raise ValueError("每行第一格应为费用名称")
     amounts = []
@@ -221,8 +251,18 @@ class SubItem(Model):
         return self.annual or self.budget
 
 
+def _or_shorthand(schema: dict) -> None:
+    """The schema of a mapping that may also be written as just its value."""
+    whole = dict(schema)
+    schema.clear()
+    schema.update(title=whole.pop("title"), description=whole.get("description"),
+                  anyOf=[whole, {"type": ["string", "number"], "description": "年度指标值，如 =56850 份、>=90%、应修尽修"}])
+
+
 class Indicator(Model):
     """A 三级指标's target, with optional link to a line item and 绩效标准."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=False, json_schema_extra=_or_shorthand)
 
     value: IndicatorValue = Field(description="年度指标值")
     link: str | None = Field(None, description="所核对的明细行：<项目组成>.qty|price|amount")
@@ -244,8 +284,8 @@ class Project(Model):
     category: str = Field(description="项目类别，如 经常性项目")
     department: str | None = Field(None, description="主管部门；不写则用申报表的 department")
     unit: str | None = Field(None, description="实施单位；不写则用申报表的 unit")
-    start: dt.date = Field(description="计划开始日期")
-    end: dt.date = Field(description="计划完成日期")
+    start: Date = Field(description="计划开始日期")
+    end: Date = Field(description="计划完成日期")
     funding: Funding = Field(description="项目资金")
     goals: Goals = Field(description="项目绩效目标")
     items: list[SubItem] = Field(min_length=1, description="项目经费情况说明的子项目（一）（二）…")
@@ -267,7 +307,7 @@ class Declaration(Model):
     unit: str = Field(description="预算单位名称")
     year: int = Field(ge=1990, le=2100, description="申报年度")
     department: str = Field(description="主管部门")
-    budget_units: int = Field(1, ge=1, description="预算单位个数（绩效目标设置情况）")
+    budget_units: int = Field(1, ge=1, le=100_000, description="预算单位个数（绩效目标设置情况）")
     framework: str = Field("shanghai-2023", description="指标体系名称")
     template: str = Field("shanghai-2023", description="模板：内置模板名，或本文件夹内的模板文件夹")
     output: str | None = Field(None, description="输出文件路径（本文件夹内），默认 build/<文件夹名>.docx")

@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 YUAN, WAN = "元", "万元"
 SCALE = {YUAN: Decimal(1), WAN: Decimal(10000)}
 PLACES = {YUAN: 2, WAN: 6}  # the most decimals a figure in each unit may carry
 LIMIT = Decimal(10) ** 13  # 10 万亿元: anything larger is a typing error
-_TEXT = re.compile(r"^([+-]?[\d,]*\.?\d*)\s*(万元|万|元)?$")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+MAX_PLACES = 20  # more decimals is a typing error (the unit's own limit is a cross-check)
+_TEXT = re.compile(r"([+-]?)([0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(万元|万|元)?")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,32 +53,51 @@ def parse_amount(raw: object) -> Amount:
     Raises ValueError with a Chinese message for anything that is not an exact,
     finite, non-negative amount.
     """
-    if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
-        raise ValueError("金额应为数字，或带单位的文字如“13.57万元”")
-    if isinstance(raw, str):
-        text = raw.strip()
-        m = _TEXT.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
-        if not m or not re.search(r"\d", m.group(1)):
-            raise ValueError(f"无法识别的金额“{raw}”：应为数字，可带单位元或万元")
-        digits, unit = m.group(1), m.group(2)
-        if "," in digits:
-            if not _GROUPED.match(digits.lstrip("+-")):
-                raise ValueError(f"金额“{raw}”中的千位分隔符位置不对")
-            digits = digits.replace(",", "")
-        unit = WAN if unit == "万" else unit
-        try:
-            value = Decimal(digits)
-        except InvalidOperation:
-            raise ValueError(f"无法识别的金额“{raw}”") from None
-    else:
-        value, unit, text = Decimal(raw), None, number_text(raw)
-    if not value.is_finite():
-        raise ValueError("金额必须是有限的数字")
-    if value < 0:
-        raise ValueError(f"金额不能为负数：{text}")
+    value, unit, text = _read(raw, "金额")
     if value * SCALE[unit or YUAN] >= LIMIT:
         raise ValueError(f"金额过大：{text}")
     return Amount(value, unit, text)
+
+
+def parse_number(raw: object) -> Decimal:
+    """A non-negative exact number without unit, such as a quantity: `56850`, `"1,234"`, `"１２３"`."""
+    value, unit, _ = _read(raw, "数量")
+    if unit:
+        raise ValueError(f"数量“{raw}”不应带金额单位")
+    if value >= LIMIT:
+        raise ValueError(f"数量过大：{raw}")
+    return value
+
+
+def _read(raw: object, what: str) -> tuple[Decimal, str | None, str]:
+    """(value, unit or None, text as written) of a YAML number or a text number."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
+        raise ValueError(f"{what}应为数字" + ("，或带单位的文字如“13.57万元”" if what == "金额" else ""))
+    if isinstance(raw, str):
+        text = raw.strip()
+        m = _TEXT.fullmatch(unicodedata.normalize("NFKC", text))
+        if not m:
+            raise ValueError(f"无法识别的{what}“{raw}”：应为数字" + ("，可带单位元或万元" if what == "金额" else ""))
+        sign, digits, unit = m.groups()
+        if "," in digits:
+            if not _GROUPED.fullmatch(digits):
+                raise ValueError(f"{what}“{raw}”中的千位分隔符位置不对")
+            digits = digits.replace(",", "")
+        value, unit = Decimal(sign + digits), WAN if unit == "万" else unit
+    else:
+        value, unit, text = Decimal(raw), None, ""
+    if not value.is_finite():
+        raise ValueError(f"{what}必须是有限的数字")
+    if value.is_signed():
+        raise ValueError(f"{what}不能为负数：{text or raw}")
+    exponent = int(value.as_tuple().exponent)  # finite, so an int
+    if value.adjusted() >= 20 or exponent > 20:
+        raise ValueError(f"{what}过大：{text or raw}")
+    if exponent < -MAX_PLACES:
+        raise ValueError(f"{what}的小数位数过多：{text or raw}")
+    if exponent > 0:  # 1.5e+3 from YAML: keep 1500, not 1.5E+3
+        value = value.quantize(Decimal(1))
+    return value, unit, text or number_text(value)
 
 
 def total(amounts, unit: str = YUAN) -> Decimal:

@@ -1,41 +1,132 @@
-"""One formatter per output format; all take the same diagnostics."""
+"""One formatter per output format; all take the same diagnostics.
+
+human: `path:line:col: error[PD101] message`, the source line, a caret, a hint.
+json: a list of findings. github: workflow commands that annotate a pull
+request. sarif: SARIF 2.1.0 for code-scanning tools.
+"""
 from __future__ import annotations
 
 import json
+import os
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from urllib.parse import quote
 
+from . import __version__
 from .diagnostics import ERROR, Diagnostic
 
+Lines = Mapping[str, Sequence[str]]  # display path -> the file's lines, for showing the source
 
-def counts(diags: list[Diagnostic]) -> tuple[int, int]:
+
+def counts(diags: Sequence[Diagnostic]) -> tuple[int, int]:
     errors = sum(d.severity == ERROR for d in diags)
     return errors, len(diags) - errors
 
 
-def human(diags: list[Diagnostic], lines_of, lang: str) -> str:
-    """`path:line:col: error[CODE] message`, the source line and a caret."""
+def _hint(d: Diagnostic, lang: str) -> str:
+    from .rules import hint
+
+    return hint(d.code, lang, d.kwargs)
+
+
+def caret_pad(text: str) -> str:
+    """Blank space as wide on a terminal as `text` (CJK characters take two columns)."""
+    return "".join("\t" if ch == "\t" else "  " if unicodedata.east_asian_width(ch) in "WF" else " "
+                   for ch in text)
+
+
+def human(diags: Sequence[Diagnostic], lines: Lines, lang: str) -> str:
+    """Each finding, the line it is on with a caret under its column, and a hint where the rule has one."""
     out = []
     for d in diags:
         out.append(f"{d.pos.path}:{d.pos.line}:{d.pos.col}: {d.severity}[{d.code}] {d.message(lang)}")
-        lines = lines_of(d.pos.path)
-        if lines and 0 < d.pos.line <= len(lines):
-            text = lines[d.pos.line - 1]
-            gutter = f"{d.pos.line:>5} | "
-            out.append(gutter + text)
-            caret_pad = "".join("\t" if ch == "\t" else ("　" if ord(ch) > 0x2e7f else " ")
-                                for ch in text[: d.pos.col - 1])
-            out.append(" " * (len(gutter) - 2) + "| " + caret_pad + "^")
+        source = lines.get(d.pos.path)
+        gutter = " " * (len(str(d.pos.line)) + 1)
+        if source and 0 < d.pos.line <= len(source):
+            text = source[d.pos.line - 1]
+            out.append(f" {d.pos.line} | {text}")
+            out.append(f"{gutter} | {caret_pad(text[: d.pos.col - 1])}^")
+        advice = _hint(d, lang)
+        if advice:
+            out.append(f"{gutter} = {'hint: ' if lang == 'en' else '提示：'}{advice}")
     return "\n".join(out)
 
 
-def summary(diags: list[Diagnostic], declarations: int, lang: str) -> str:
+def summary(diags: Sequence[Diagnostic], declarations: int, lang: str) -> str:
     errors, warnings = counts(diags)
     if lang == "en":
         return f"{errors} error(s), {warnings} warning(s) in {declarations} declaration(s)"
     return f"共 {declarations} 份申报：{errors} 个错误，{warnings} 个警告"
 
 
-def as_json(diags: list[Diagnostic], lang: str) -> str:
+def as_json(diags: Sequence[Diagnostic], lang: str) -> str:
+    from .rules import RULES
+
     return json.dumps([
-        {"path": d.pos.path, "line": d.pos.line, "column": d.pos.col, "code": d.code,
-         "severity": d.severity, "message": d.message(lang)} for d in diags
+        {"path": d.pos.path, "line": d.pos.line, "column": d.pos.col, "code": d.code, "severity": d.severity,
+         "title": RULES[d.code].title_en if lang == "en" else RULES[d.code].title, "message": d.message(lang)}
+        for d in diags
     ], ensure_ascii=False, indent=2)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diags: Sequence[Diagnostic], lang: str) -> str:
+    """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=PD101::message`."""
+    out = []
+    for d in diags:
+        props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in
+                         (("file", d.pos.path), ("line", d.pos.line), ("col", d.pos.col), ("title", d.code)))
+        out.append(f"::{'error' if d.severity == ERROR else 'warning'} {props}::{_escape_data(d.message(lang))}")
+    return "\n".join(out)
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A file as a URI: absolute paths as file: URIs, relative ones as relative references."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/"), safe="/")}
+
+
+def sarif(diags: Sequence[Diagnostic], lang: str) -> str:
+    """A SARIF 2.1.0 log: every rule in tool.driver.rules, every finding a result."""
+    from .rules import RULES
+
+    codes = list(RULES)
+    rules = [{
+        "id": code,
+        "name": rule.title_en,
+        "shortDescription": {"text": rule.title_en if lang == "en" else rule.title},
+        "fullDescription": {"text": rule.doc.strip() or rule.title_en},
+        "defaultConfiguration": {"level": rule.severity},
+    } for code, rule in RULES.items()]
+    results = [{
+        "ruleId": d.code,
+        "ruleIndex": codes.index(d.code),
+        "level": "error" if d.severity == ERROR else "warning",
+        "message": {"text": d.message(lang)},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _artifact(d.pos.path),
+            "region": {"startLine": d.pos.line, "startColumn": d.pos.col},
+        }}],
+    } for d in diags]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "perfdecl", "version": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2)

@@ -1,30 +1,265 @@
 """`{{ … }}` in a declaration's texts, evaluated in a Jinja2 sandbox.
 
-The sandbox sees only the data passed in (the sub-item, its project and the
-declaration); it cannot reach attributes starting with an underscore, call
-unsafe methods or import anything. Output size is bounded.
+What a text can reach: the data passed in (its sub-item, project and
+declaration), and on our models only their fields: never the file a model
+was read from, a path, pydantic's methods, or anything starting with an
+underscore. There is no loader, so nothing can be included or imported.
+
+What a text can cost: Jinja's sandbox alone lets `{{ 'x' * 10**9 }}` or two
+nested `range(100000)` loops run for minutes. Here every loop step, call,
+filter and intercepted operator is charged to a budget of WORK units (one,
+forty for a call, plus the size of what it reads and builds); no value may grow beyond
+MAX_OUTPUT characters or elements; and evaluation stops after DEADLINE
+seconds, a backstop for the little work the budget cannot see (comparing two
+large values inside a loop).
 """
 from __future__ import annotations
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+import re
+import time
+from contextvars import ContextVar
+from decimal import Decimal
+from functools import wraps
+from itertools import islice
 
-MAX_OUTPUT = 100_000  # characters one text may expand to
+from jinja2 import StrictUndefined, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
+from pydantic import BaseModel
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+MAX_OUTPUT = 100_000  # characters one text may expand to; also the largest value it may build
+WORK = 1_000_000  # units of work one text may do
+DEADLINE = 2.0  # seconds one text may take
+_CALL = 40  # units a call costs: a macro call takes some forty times a loop step
+_PROPERTIES = frozenset({"annual_amount"})  # model properties a text may read, besides fields
+_FILTERS = frozenset({
+    "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "first", "float",
+    "format", "groupby", "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min",
+    "reject", "rejectattr", "replace", "reverse", "round", "select", "selectattr", "slice", "sort", "string",
+    "sum", "title", "trim", "truncate", "unique", "upper", "wordcount",
+})
+# str methods whose result is at most their input and arguments, a width, or estimated below.
+_STR_METHODS = frozenset({
+    "capitalize", "casefold", "center", "count", "endswith", "find", "format", "format_map", "index",
+    "isalnum", "isalpha", "isascii", "isdecimal", "isdigit", "isidentifier", "islower", "isnumeric",
+    "isprintable", "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip", "partition",
+    "removeprefix", "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip",
+    "split", "splitlines", "startswith", "strip", "swapcase", "title", "upper", "zfill",
+})
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\*|\d{6})|\{[^{}]*:[^{}]*(?:\{|\d{6})")
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = WORK
+        self.until = time.monotonic() + DEADLINE
+
+    def charge(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise SecurityError(f"计算量超过 {WORK} 步")
+        if time.monotonic() > self.until:
+            raise SecurityError(f"计算超过 {DEADLINE:g} 秒")
+
+
+_BUDGET: ContextVar[_Budget] = ContextVar("perfdecl_budget")
+
+
+def _size(value: object) -> int:
+    """Elements and characters in `value`, containers followed, counted to just past MAX_OUTPUT."""
+    total, todo = 0, [value]
+    while todo and total <= MAX_OUTPUT:
+        item = todo.pop()
+        total += 1
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, range):
+            total += len(item)
+        elif isinstance(item, dict):
+            todo.extend(islice(item.items(), MAX_OUTPUT + 1 - total))
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            todo.extend(islice(item, MAX_OUTPUT + 1 - total))
+        elif isinstance(item, int):
+            total += item.bit_length() // 3  # about its decimal digits
+        elif isinstance(item, Decimal) and item.is_finite():
+            sign, digits, exponent = item.as_tuple()
+            total += len(digits) + abs(int(exponent))
+    return total
+
+
+def _length(value: str | list | tuple) -> int:
+    return len(value) if isinstance(value, str) else _size(value)
+
+
+def _small(*values: object) -> int:
+    """The total size of `values`, refusing any larger than MAX_OUTPUT."""
+    sizes = [_size(v) for v in values]
+    if any(s > MAX_OUTPUT for s in sizes):
+        raise SecurityError(f"值过大（超过 {MAX_OUTPUT} 个字符或元素）")
+    return sum(sizes)
+
+
+def _built(value: object, work: int = 1) -> object:
+    """`value`, once charged for the work that made it and refused if too large."""
+    _BUDGET.get().charge(work + _small(value))
+    return value
+
+
+def _refuse_over(estimate: int, what: str) -> None:
+    if estimate > MAX_OUTPUT:
+        raise SecurityError(f"{what}的结果会超过 {MAX_OUTPUT} 个字符")
+
+
+def _check_args(params: tuple) -> None:
+    """Integers given as widths, counts or sizes are bounded."""
+    for p in params:
+        if isinstance(p, int) and abs(p) > MAX_OUTPUT:
+            raise SecurityError(f"参数 {p} 过大")
+
+
+def _text_op(name: str, text: str, params: tuple) -> tuple | None:
+    """Refuse a text operation whose result would be too large; the params to use instead, if changed."""
+    if name == "replace" and len(params) >= 2 and isinstance(params[0], str) and isinstance(params[1], str):
+        old, new = params[0], params[1]
+        _refuse_over(len(text) + (text.count(old) if old else len(text) + 1) * len(new), "替换")
+    elif name == "join" and params:
+        items = list(islice(params[0], MAX_OUTPUT + 1))
+        _refuse_over(_small(items) + len(text) * len(items), "连接")
+        return (items, *params[1:])
+    elif name in ("format", "format_map", "%"):
+        if _WIDE_FORMAT.search(text):
+            raise SecurityError("格式中的宽度过大")
+        _refuse_over(len(text) + (text.count("{") + text.count("%")) * (_small(*params) + 40), "格式化")
+    return None
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        if isinstance(obj, BaseModel):  # its data, not its source, path or pydantic's methods
+            return attr in type(obj).model_fields or attr in _PROPERTIES
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context, op: str, left, right):
+        work = 1 + _small(left, right)
+        if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
+            _refuse_over(left.bit_length() * right // 3, "乘方")
+        elif op == "*" and type(left) is int and type(right) is int:
+            _refuse_over((left.bit_length() + right.bit_length()) // 3, "乘法")
+        elif op == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
+            _refuse_over(_length(left) * right, "重复")
+        elif op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+            _refuse_over(_length(right) * left, "重复")
+        elif op == "%" and isinstance(left, str):
+            _text_op("%", left, (right,))
+        return _built(self.binop_table[op](left, right), work)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        if not __self.is_safe_callable(__obj):
+            raise SecurityError(f"{__obj!r} 不可调用")
+        method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        owner = getattr(method, "__self__", None)
+        params = (*args, *kwargs.values())
+        if isinstance(owner, (str, int)) and getattr(method, "__name__", "") not in ("format", "format_map"):
+            _check_args(params)
+        if isinstance(owner, str):
+            name = getattr(method, "__name__", "")
+            if name not in _STR_METHODS:
+                raise SecurityError(f"不允许调用 str.{name}")
+            changed = _text_op(name, owner, params)
+            if changed is not None:
+                args = changed
+        reads = _small(owner if isinstance(owner, (str, list, dict, tuple)) else None, *params)
+        _BUDGET.get().charge(_CALL + reads)
+        return _built(__context.call(__obj, *args, **kwargs))
+
+
+def _bounded(name: str, func):
+    """A filter that refuses oversized input and parameters and charges what it builds."""
+    skip = 1 if getattr(func, "jinja_pass_arg", None) else 0  # the context or environment comes first
+
+    @wraps(func)
+    def bounded(*args, **kwargs):
+        value, params = args[skip] if len(args) > skip else None, (*args[skip + 1:], *kwargs.values())
+        _check_args(params)
+        work = 1 + _small(value, *params)
+        if isinstance(value, str) and name in ("replace", "format"):
+            _text_op(name, value, params)
+        elif name == "join":
+            sep = params[0] if params and isinstance(params[0], str) else ""
+            items = list(islice(value, MAX_OUTPUT + 1))
+            _refuse_over(_small(items) + len(sep) * len(items), "连接")
+            args = (*args[:skip], items, *args[skip + 1:])
+        return _built(func(*args, **kwargs), work)
+
+    return bounded
+
+
+def _steps(iterable):
+    budget = _BUDGET.get()
+    for item in iterable:
+        budget.charge(1)
+        yield item
+
+
+def _concat(*parts) -> str:
+    work = 1 + _small(*parts)
+    return _built("".join(map(str, parts)), work)
+
+
+class _Guard(NodeTransformer):
+    """Route loops, `~` and literal lists, tuples and dicts through the budget."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        node = self.generic_visit(node)
+        node.iter = _call("perfdecl_steps", node.iter)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        return _call("perfdecl_concat", *self.generic_visit(node).nodes)
+
+    def visit_List(self, node: nodes.Node) -> nodes.Node:
+        return _call("perfdecl_built", self.generic_visit(node))
+
+    visit_Dict = visit_List
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        node = self.generic_visit(node)
+        return _call("perfdecl_built", node) if node.ctx == "load" else node
+
+
+def _call(name: str, *args: nodes.Expr) -> nodes.Call:
+    lineno = args[0].lineno if args else 1
+    return nodes.Call(nodes.EnvironmentAttribute(name, lineno=lineno), list(args), [], None, None, lineno=lineno)
+
+
+def _environment() -> _Sandbox:
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, finalize=_built)
+    env.filters = {name: _bounded(name, f) for name, f in env.filters.items() if name in _FILTERS}
+    for name in ("lipsum", "namespace"):  # lorem ipsum by the megabyte; state that grows across loop steps
+        env.globals.pop(name, None)
+    env.perfdecl_steps, env.perfdecl_concat, env.perfdecl_built = _steps, _concat, _built
+    return env
+
+
+_ENV = _environment()
 
 
 def render_text(text: str, context: dict) -> tuple[str, str | None]:
     """(expanded text, None) or (original text, a Chinese reason)."""
-    size, chunks = 0, []
+    token = _BUDGET.set(_Budget())
     try:
-        for chunk in _ENV.from_string(text).generate(context):
+        tree = _Guard().visit(_ENV.parse(text))
+        tree.set_environment(_ENV)
+        size, chunks = 0, []
+        for chunk in _ENV.from_string(tree).generate(context):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 return text, f"展开后超过 {MAX_OUTPUT} 个字符"
             chunks.append(chunk)
-    except TemplateError as e:
-        return text, f"{type(e).__name__}: {e.message or e}"
-    except (ArithmeticError, TypeError, ValueError, AttributeError, RecursionError) as e:
-        return text, f"{type(e).__name__}: {e}"
+    except Exception as e:  # anything a text can make Jinja raise is a problem in the text
+        return text, f"{type(e).__name__}: {getattr(e, 'message', None) or e}"
+    finally:
+        _BUDGET.reset(token)
     return "".join(chunks), None

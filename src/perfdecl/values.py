@@ -8,7 +8,7 @@ from decimal import Decimal
 OPERATORS = {"=": "=", "＝": "=", ">=": ">=", "≥": ">=", "≧": ">=", "<=": "<=", "≤": "<=",
              "≦": "<=", ">": ">", "＞": ">", "<": "<", "＜": "<"}
 _OP = re.compile(r"^\s*(>=|<=|≥|≤|≧|≦|=|＝|>|<|＞|＜)\s*")
-_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(.*?)\s*$")
+_NUMBER = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)\s*(.*?)\s*$", re.S)
 _HOLDS = {
     "=": lambda a, b: a == b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b, "<": lambda a, b: a < b,
@@ -38,17 +38,30 @@ class Value:
 
 
 def parse_value(raw: object) -> Value:
+    """A Value from what the YAML held: text, or a bare number (meaning `=` it).
+
+    `=56850 份`, `>=90%`, `≤ 3 分钟`, `=56,850 份` are quantitative; a text
+    without an operator is qualitative (`应修尽修`, `2023 年 10 月底`), except
+    a bare number such as `100`, which means `=100`.
+    """
     if isinstance(raw, bool) or raw is None:
         return Value(str(raw) if raw is not None else "")
     if isinstance(raw, (int, Decimal)):
-        text = format(raw, "f") if isinstance(raw, Decimal) else str(raw)
-        return Value(text, "=", Decimal(raw))
+        number = Decimal(raw)
+        if not number.is_finite() or abs(number.adjusted()) > 30:  # nothing a form means; keep it short
+            return Value(str(raw))
+        return Value(format(raw, "f") if isinstance(raw, Decimal) else str(raw), "=", number)
     text = str(raw)
     m = _OP.match(text)
     if not m:
-        return Value(text)
+        bare = _NUMBER.match(text.strip())
+        return Value(text, "=", _decimal(bare.group(1))) if bare and not bare.group(2) else Value(text)
     op = OPERATORS[m.group(1)]
     n = _NUMBER.match(text[m.end():])
-    if not n:
+    if not n or re.match(r"[,.]\d", n.group(2)):  # =1,5 个: a decimal comma is not a number we can read
         return Value(text, op)
-    return Value(text, op, Decimal(n.group(1)), n.group(2))
+    return Value(text, op, _decimal(n.group(1)), n.group(2))
+
+
+def _decimal(digits: str) -> Decimal:
+    return Decimal(digits.replace(",", ""))

@@ -1,29 +1,49 @@
 """Read a YAML file into plain data, remembering where every value stood.
 
-PyYAML's safe composer gives the node tree; we build the data ourselves so
-that we can: keep each value's line and column, refuse duplicate keys (PyYAML
-keeps the last and loses the first), read floats as exact Decimals, refuse
-tags that are not plain data, and bound alias expansion ("billion laughs").
+PyYAML's safe composer gives the node tree (libyaml's when it is installed and
+the text cannot nest deep enough to overflow its C stack); we build the data
+ourselves so that we can: keep each value's line and column, refuse duplicate
+keys (PyYAML keeps the last and loses the first), read numbers as exact
+Decimals, refuse tags that are not plain data, and bound alias expansion
+("billion laughs") and nesting.
+
+Plain scalars are read as a form-filler means them, close to YAML 1.2 rather
+than PyYAML's YAML 1.1: `yes`/`no`/`on`/`off`, `0x1F`, `017`, `1:30`, `1_000`,
+`.inf` and `.nan` stay text (a field that wants a number or a boolean parses
+the text itself); `true`/`false`, decimal integers, decimals and dates are
+typed, and their source text is kept in `Source.scalars` so that a text field
+given `2023` or `2023-01-01` can take the text as written.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Position, diag
 
 MAX_NODES = 200_000  # values built from one file, aliases expanded
+MAX_DEPTH = 100  # nesting levels; real files use fewer than 10
 MAX_BYTES = 20 * 1024 * 1024
+_C_DEPTH = 1000  # libyaml recurses in C: only give it text that cannot nest deeper
+_CLoader = getattr(yaml, "CSafeLoader", None)
 _SAFE = SafeConstructor()
 # XML 1.0 (and so Word) cannot store these; tab, LF and CR are fine.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# YAML cannot read these raw (a superset of the above); they are removed before parsing.
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # YAML's line breaks
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _TAG = "tag:yaml.org,2002:"
+_STR, _NULL, _MERGE = _TAG + "str", _TAG + "null", _TAG + "merge"
+_KEY_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
 
 
 class Source:
@@ -35,6 +55,8 @@ class Source:
         self.lines = text.splitlines()
         self.values: dict[tuple, tuple[int, int]] = {}
         self.keys: dict[tuple, tuple[int, int]] = {}
+        # Source text of the values read as numbers, booleans or dates.
+        self.scalars: dict[tuple, str] = {}
 
     def at(self, *path: object) -> Position:
         """Position of the value at `path`, or of its nearest known parent."""
@@ -51,7 +73,21 @@ class Source:
 
 
 class _TooBig(Exception):
-    pass
+    def __init__(self, mark, what: str) -> None:
+        super().__init__(what)
+        self.line, self.col, self.what = mark.line + 1, mark.column + 1, what
+
+
+def clean_text(value: str) -> tuple[str, str | None]:
+    """`value` without the characters Word cannot store, and their names (or None)."""
+    bad = _ILLEGAL.findall(value)
+    if not bad:
+        return value, None
+    return _ILLEGAL.sub("", value), _names(bad)
+
+
+def _names(chars: list[str]) -> str:
+    return " ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
 
 
 class _Builder:
@@ -60,14 +96,16 @@ class _Builder:
         self.diags: list[Diagnostic] = []
         self.count = 0
 
-    def pos(self, node) -> Position:
+    def pos(self, node: Node) -> Position:
         m = node.start_mark
         return Position(self.source.display, m.line + 1, m.column + 1)
 
-    def build(self, node, path: tuple):
+    def build(self, node: Node, path: tuple):
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(f"超过 {MAX_NODES} 个值")
+            raise _TooBig(node.start_mark, f"超过 {MAX_NODES} 个值")
+        if len(path) > MAX_DEPTH:
+            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层")
         self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
@@ -76,7 +114,7 @@ class _Builder:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.scalar(node, path)
 
-    def plain_tag(self, node, kind: str) -> bool:
+    def plain_tag(self, node: Node, kind: str) -> bool:
         if node.tag == _TAG + kind:
             return True
         self.diags.append(diag("PD004", self.pos(node), what=f"标签 {node.tag}"))
@@ -87,13 +125,13 @@ class _Builder:
         out: dict = {}
         first_line: dict[str, int] = {}
         for knode, vnode in node.value:
-            if not isinstance(knode, ScalarNode):
-                self.diags.append(diag("PD004", self.pos(knode), what="键必须是文字"))
-                continue
-            key = knode.value
-            if knode.tag == _TAG + "merge":
+            if knode.tag == _MERGE:
                 self.diags.append(diag("PD004", self.pos(knode), what="合并键 <<"))
                 continue
+            if not isinstance(knode, ScalarNode) or knode.tag not in _KEY_TAGS:
+                self.diags.append(diag("PD004", self.pos(knode), what="键必须是文字"))
+                continue
+            key = self.text(knode)
             if key in first_line:
                 self.diags.append(diag("PD003", self.pos(knode), key=key, first=first_line[key]))
                 continue
@@ -103,44 +141,47 @@ class _Builder:
         return out
 
     def scalar(self, node: ScalarNode, path: tuple):
-        tag = node.tag.removeprefix(_TAG)
-        if tag == "str":
+        tag, text = node.tag, node.value
+        if tag == _STR:
             return self.text(node)
-        if tag == "float":
-            return _decimal(node.value)
-        if tag in ("int", "bool", "null"):
-            return getattr(_SAFE, f"construct_yaml_{tag}")(node)
-        if tag == "timestamp":
+        if tag == _NULL:
+            return None
+        kind = tag.removeprefix(_TAG)
+        if kind == "timestamp" and _SAFE.timestamp_regexp.match(text):
             try:
                 value = _SAFE.construct_yaml_timestamp(node)
             except ValueError as e:
-                self.diags.append(diag("PD008", self.pos(node), value=node.value, reason=_date_reason(e)))
-                return node.value
+                self.diags.append(diag("PD008", self.pos(node), value=text, reason=_date_reason(e)))
+                return text
+            self.source.scalars[path] = text
             return value.date() if isinstance(value, dt.datetime) else value
-        if tag == "value":  # a lone "=" is a YAML 1.1 "value" tag; for us it is text
-            return node.value
-        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {node.tag}"))
+        if kind in ("int", "float", "bool", "timestamp", "value", "merge"):
+            value = _typed(text)
+            if value is None:  # 0x1F, 1:30, yes, .inf, a lone "=": text, as YAML 1.2 reads them
+                return self.text(node)
+            self.source.scalars[path] = text
+            return value
+        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {tag}"))
         return None
 
     def text(self, node: ScalarNode) -> str:
-        value = node.value
-        bad = _ILLEGAL.findall(value)
-        if bad:
-            chars = " ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        if node.style != '"':  # only escapes in double quotes can make what the raw scan removed
+            return node.value
+        value, chars = clean_text(node.value)
+        if chars:
             self.diags.append(diag("PD013", self.pos(node), chars=chars))
-            value = _ILLEGAL.sub("", value)
         return value
 
 
-def _decimal(text: str) -> Decimal | str:
-    cleaned = text.replace("_", "")
-    lowered = cleaned.lower()
-    if lowered.endswith((".inf", ".nan")):
-        return Decimal("NaN") if "nan" in lowered else Decimal(lowered.replace(".inf", "Infinity"))
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:  # sexagesimal and other YAML 1.1 oddities: keep the text
-        return text
+def _typed(text: str) -> bool | int | Decimal | None:
+    """A plain scalar as true/false, a decimal integer or an exact decimal; None otherwise."""
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return Decimal(text)
+    return None
 
 
 def _date_reason(e: ValueError) -> str:
@@ -149,6 +190,10 @@ def _date_reason(e: ValueError) -> str:
         return "该月没有这一天"
     if "month must be" in msg:
         return "月份应在 1 到 12 之间"
+    if "year" in msg:
+        return "年份超出范围"
+    if "hour" in msg or "minute" in msg or "second" in msg:
+        return "时间无效"
     return msg
 
 
@@ -156,59 +201,139 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 text (BOM accepted), or a diagnostic naming the encoding problem."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(b"\x00") * 4 > len(data) > 0
     try:
+        if utf16:  # valid UTF-8 too when it is mostly ASCII, but not what the user meant
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "UTF-16")
         return data.decode("utf-8"), []
     except UnicodeDecodeError as e:
         head = data[: e.start]
         line = head.count(b"\n") + 1
         col = len(head[head.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        guess = ""
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            guess = "（看起来是 UTF-16）"
+        guess, guess_en = "", ""
+        if utf16:
+            guess, guess_en = "（看起来是 UTF-16，记事本称“Unicode”）", " (it looks like UTF-16, Notepad's “Unicode”)"
         else:
             try:
                 data.decode("gb18030")
                 guess = "（看起来是 GBK/GB18030，Windows 中文版编辑器的默认编码）"
+                guess_en = " (it looks like GBK/GB18030, the default of Chinese Windows editors)"
             except UnicodeDecodeError:
                 pass
-        return None, [diag("PD002", Position(display, line, col), guess=guess)]
+        return None, [diag("PD002", Position(display, line, col), guess=guess, guess_en=guess_en)]
 
 
-def _hint(problem: str) -> str:
-    if "'\\t'" in problem:
-        return "。缩进不能用制表符（Tab），请改用空格"
-    if "block scalar" in problem or "chomping" in problem or "indentation indicator" in problem:
-        return "。以 > 或 | 开头的文字需加引号，例如 \">=90%\""
-    if "found unexpected end of stream" in problem or "quoted scalar" in problem:
-        return "。可能有未闭合的引号"
-    if "mapping values are not allowed" in problem:
-        return "。值中含有“: ”时需加引号"
-    return ""
+def _remove_unreadable(text: str, display: str) -> tuple[str, list[Diagnostic]]:
+    """`text` without raw control characters, with a PD013 for each line that had some."""
+    if _UNREADABLE.search(text) is None:
+        return text, []
+    diags = []
+    for i, line in enumerate(_BREAK.split(text)):
+        found = _UNREADABLE.findall(line)
+        if found:
+            col = _UNREADABLE.search(line).start() + 1
+            diags.append(diag("PD013", Position(display, i + 1, col), chars=_names(found)))
+    return _UNREADABLE.sub("", text), diags
+
+
+_HINTS = (  # (what PyYAML says, or the character at the problem, Chinese hint, English hint)
+    ("'\\t'", "。缩进不能用制表符（Tab），请改用空格", "; indent with spaces, not tabs"),
+    ("block scalar", "。以 > 或 | 开头的文字需加引号，例如 \">=90%\"", "; quote text that starts with > or |, e.g. \">=90%\""),
+    ("quoted scalar", "。可能有未闭合的引号", "; a quote may be left open"),
+    ("mapping values are not allowed", "。值中含有“: ”时需加引号", "; quote values that contain ': '"),
+    ("undefined alias", "。以 * 开头的值需加引号", "; quote values that start with *"),
+    ("cannot start any token", "。以 @ ` % 等符号开头的值需加引号", "; quote values that start with @, ` or %"),
+    ("expected <block end>", "。缩进不一致：同一层的键应对齐", "; inconsistent indentation: keys of one level must line up"),
+)
+
+
+def _hint(problem: str) -> tuple[str, str]:
+    return next(((zh, en) for key, zh, en in _HINTS if key in problem), ("", ""))
+
+
+def _may_nest_deeply(text: str, lines: list[str]) -> bool:
+    """Whether `text` could nest more than _C_DEPTH levels (a cheap upper bound).
+
+    Flow collections nest at most once per bracket; a block collection nests
+    only inside one that starts further left, so at most twice per column of a
+    line's indentation and dashes.
+    """
+    brackets = text.count("[") + text.count("{")
+    indent = max((len(line) - len(line.lstrip(" -?:")) for line in lines), default=0)
+    return brackets + 2 * indent + 2 > _C_DEPTH
+
+
+def _compose(text: str, lines: list[str]) -> Node | None:
+    if _CLoader is not None and not _may_nest_deeply(text, lines):
+        loader = _CLoader(text)
+        try:
+            return loader.get_single_node()
+        except yaml.YAMLError:
+            pass  # read again below: PyYAML's messages say more
+        finally:
+            loader.dispose()
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    except RecursionError:
+        raise _TooBig(loader.get_mark(), "嵌套过深") from None
+    finally:
+        loader.dispose()
+
+
+def _check_aliases(root: Node) -> None:
+    """Raise _TooBig if aliases expand to more than MAX_NODES values or contain themselves."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Node, depth: int) -> int:
+        if isinstance(node, ScalarNode):
+            return 1
+        if depth > MAX_DEPTH:
+            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层")
+        known = sizes.get(id(node))
+        if known is not None:
+            if known < 0:
+                raise _TooBig(node.start_mark, "别名引用了自身")
+            return known
+        sizes[id(node)] = -1
+        children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        if total > MAX_NODES:
+            raise _TooBig(node.start_mark, f"别名展开后超过 {MAX_NODES} 个值")
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
 
 
 def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
     """The data of one YAML document, with positions recorded in `source`."""
+    text, diags = _remove_unreadable(text, source.display)
+    if diags:
+        source.lines = text.splitlines()
     builder = _Builder(source)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text, source.lines or text.splitlines())
         if node is None:
-            return None, []
-        return builder.build(node, ()), builder.diags
+            return None, diags
+        if "&" in text and "*" in text:
+            _check_aliases(node)
+        data = builder.build(node, ())
+        return data, diags + builder.diags
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        quoted = e.context_mark is not None and "quoted scalar" in (e.context or "")
+        mark = e.context_mark if quoted else (e.problem_mark or e.context_mark)
         pos = Position(source.display, mark.line + 1, mark.column + 1) if mark else Position(source.display, 1, 1)
         problem = " ".join(p for p in (e.context, e.problem) if p)
-        return None, [*builder.diags, diag("PD001", pos, problem=problem, hint=_hint(problem))]
+        hint, hint_en = _hint(problem)
+        return None, [*diags, diag("PD001", pos, problem=problem, hint=hint, hint_en=hint_en)]
     except yaml.YAMLError as e:
-        return None, [*builder.diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), hint="")]
-    except RecursionError:
-        return None, [diag("PD005", Position(source.display, 1, 1), what="嵌套过深")]
+        return None, [*diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), hint="", hint_en="")]
     except _TooBig as e:
-        return None, [*builder.diags[:20], diag("PD005", Position(source.display, 1, 1), what=str(e))]
+        where = Position(source.display, e.line, e.col)
+        return None, [*diags, *builder.diags[:20], diag("PD005", where, what=e.what)]
+    except RecursionError:
+        return None, [*diags, diag("PD005", Position(source.display, 1, 1), what="嵌套过深")]
 
 
 def load(path: Path, display: str) -> tuple[object, Source, list[Diagnostic]]:
@@ -219,8 +344,8 @@ def load(path: Path, display: str) -> tuple[object, Source, list[Diagnostic]]:
             return None, source, [diag("PD005", source.at(), what=f"文件超过 {MAX_BYTES // 2**20} MB")]
         raw = path.read_bytes()
     except OSError as e:
-        return None, source, [diag("PD007", source.at(), what=f"无法读取文件：{e.strerror}",
-                                   what_en=f"cannot read file: {e.strerror}")]
+        return None, source, [diag("PD007", source.at(), what=f"无法读取文件：{e.strerror or e}",
+                                   what_en=f"cannot read file: {e.strerror or e}")]
     text, diags = decode(raw, display)
     if text is None:
         return None, source, diags

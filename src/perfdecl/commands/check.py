@@ -1,4 +1,10 @@
-"""perfdecl check: every cross-check, as positioned diagnostics."""
+"""perfdecl check: every cross-check, as positioned diagnostics.
+
+PATHS are declaration folders or any files inside them (pre-commit passes the
+changed files); each declaration is checked once, as a whole, and several run
+in parallel. Exit 0 clean or warnings only, 1 on errors (or warnings with
+--strict), 2 when a path names no declaration.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,9 +12,11 @@ from pathlib import Path
 import click
 
 from .. import output
-from ..diagnostics import ERROR, Diagnostic, Position, diag
+from ..diagnostics import Diagnostic, Position, diag
 from ..load import display, find_folder
-from ..pipeline import check
+from ..parallel import run_each
+
+FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
 
 
 def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
@@ -35,22 +43,29 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
     return folders, problems
 
 
-def run(paths, fmt: str = "human", strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
+def check_folder(folder: Path) -> tuple[list[Diagnostic], dict[str, list[str]]]:
+    """One declaration's findings and the lines of the files they point into (plain data, for workers)."""
+    from ..pipeline import check
+
+    bundle, diags = check(folder)
+    sources = bundle.sources if bundle else {}
+    shown = {d.pos.path for d in diags}
+    return diags, {path: source.lines for path, source in sources.items() if path in shown}
+
+
+def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang: str = "zh",
+        jobs: int | None = None) -> int:
     folders, problems = targets(paths)
     diags: list[Diagnostic] = list(problems)
-    sources = {}
-    for folder in folders:
-        bundle, found = check(folder)
+    lines: dict[str, list[str]] = {}
+    for found, shown in run_each(check_folder, folders, jobs):
         diags += found
-        if bundle:
-            sources.update(bundle.sources)
-    if fmt == "json":
-        click.echo(output.as_json(diags, lang))
-    else:
-        text = output.human(diags, lambda p: sources[p].lines if p in sources else None, lang)
-        if text:
-            click.echo(text)
-        click.echo(output.summary(diags, len(folders), lang), err=fmt != "human")
+        lines |= shown
+    if fmt in FORMATS:
+        click.echo(FORMATS[fmt](diags, lang))
+    elif diags:
+        click.echo(output.human(diags, lines, lang))
+    click.echo(output.summary(diags, len(folders), lang), err=fmt != "human")
     if problems:
         return 2
     errors, warnings = output.counts(diags)

@@ -16,7 +16,7 @@ RULES = (
          """A cross-check failed because of a bug in perfdecl itself. The other
 checks still ran."""),
     Rule("PD001", E, "YAML 语法错误", "YAML syntax error",
-         "YAML 语法错误：{problem}{hint}", "YAML syntax error: {problem}{hint}",
+         "YAML 语法错误：{problem}{hint}", "YAML syntax error: {problem}{hint_en}",
          """The file is not valid YAML. Common causes: tabs used for indentation,
 an unclosed quote, a value starting with `>` or `|` that was meant as text.
 
@@ -27,7 +27,7 @@ Failing:
 """),
     Rule("PD002", E, "文件编码不是 UTF-8", "file is not UTF-8",
          "文件不是 UTF-8 编码{guess}：请在编辑器中以 UTF-8 编码另存（例如记事本“另存为”选择 UTF-8）",
-         "file is not UTF-8{guess}: save it again as UTF-8",
+         "file is not UTF-8{guess_en}: save it again as UTF-8 (e.g. Notepad: Save As, Encoding: UTF-8)",
          """perfdecl reads UTF-8 (a BOM is accepted). Files saved by some Windows
 editors are GBK/GB18030; open them and save as UTF-8."""),
     Rule("PD003", E, "重复的键", "duplicate key",

@@ -1,0 +1,166 @@
+"""The block markup a template writes, read into an element tree.
+
+    <doc title=… author=…>            the document; optional core properties
+      <p style=… align=… keep-next="true" page-break="before">text <b>…</b> <i>…</i> <u>…</u> <br/></p>
+      <pagebreak/>
+      <table style=… widths="20 * 30" width=… cell-style=… cell-align=… cell-valign=…>
+        <tr header="true" cant-split="true">
+          <td colspan=… rowspan=… style=… align=… valign=…>text, or <p>…</p> blocks</td>
+
+Text is literal: spaces are kept and a newline is a line break. `widths` are
+millimetres; `*` shares what is left of the table's width (default: the
+reference document's text width) equally. Both backends use `grid()`, which
+places every cell on the column grid, so a row's rowspans and colspans are
+checked in one place.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from lxml import etree
+
+from . import RenderError
+
+BLOCKS = frozenset({"p", "table", "pagebreak"})
+INLINE = frozenset({"b", "i", "u", "br"})
+ALIGN = frozenset({"left", "center", "right", "justify", "distribute"})
+VALIGN = frozenset({"top", "center", "bottom"})
+MAX_SPAN = 1000
+
+
+def parse(text: str) -> etree._Element:
+    """The `<doc>` element of a template's output, or a RenderError saying where it is wrong."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as e:
+        line = e.lineno or 0
+        lines = text.splitlines()
+        shown = lines[line - 1].strip()[:120] if 0 < line <= len(lines) else ""
+        raise RenderError(f"模板生成的标记不是有效的 XML（第 {line} 行：{e.msg}）：{shown}",
+                          f"the template's output is not valid markup (line {line}: {e.msg}): {shown}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise RenderError("模板生成的标记不能含有 DTD", "the template's output must not contain a DTD")
+    if root.tag != "doc":
+        raise bad(root, "最外层应为 <doc>", "the outermost element must be <doc>")
+    return root
+
+
+def bad(el: etree._Element, zh: str, en: str) -> RenderError:
+    """A RenderError about one element, naming it as it was written."""
+    attrs = "".join(f' {k}="{v}"' for k, v in el.attrib.items())
+    where = f"<{el.tag}{attrs}>（标记第 {el.sourceline} 行）"
+    return RenderError(f"模板标记有误：{where}：{zh}", f"bad template markup: <{el.tag}{attrs}> (line {el.sourceline}): {en}")
+
+
+def choice(el: etree._Element, name: str, allowed: frozenset, default: str | None = None) -> str | None:
+    value = el.get(name, default)
+    if value is not None and value not in allowed:
+        raise bad(el, f"{name} 应为 {'、'.join(sorted(allowed))} 之一", f"{name} must be one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def flag(el: etree._Element, name: str) -> bool:
+    return el.get(name, "").lower() in ("true", "1", "yes", name)
+
+
+def count(el: etree._Element, name: str) -> int:
+    raw = el.get(name, "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SPAN:
+        raise bad(el, f"{name} 应为 1 到 {MAX_SPAN} 的整数", f"{name} must be a whole number from 1 to {MAX_SPAN}")
+    return int(raw)
+
+
+def has_blocks(el: etree._Element) -> bool:
+    """Whether a cell holds blocks (`<p>`, `<table>`) rather than inline text."""
+    blocks = any(child.tag in BLOCKS for child in el)
+    if blocks and ((el.text or "").strip() or any((c.tail or "").strip() for c in el)):
+        raise bad(el, "单元格内不能同时有文字和 <p> 段落", "a cell cannot mix bare text with <p> blocks")
+    return blocks
+
+
+class Slot(NamedTuple):
+    """One cell position in a row of the grid."""
+
+    td: etree._Element | None  # the cell; None for padding at the end of a short row
+    col: int
+    span: int
+    rows: int  # rowspan of the cell
+    merged: bool  # True: continues a cell from a row above (vertical merge)
+
+
+class Grid(NamedTuple):
+    widths: list[float]  # millimetres, one per grid column
+    rows: list[tuple[etree._Element, list[Slot]]]
+
+
+def grid(table: etree._Element, text_width: float | None) -> Grid:
+    """Place every `<td>` of a `<table>` on its column grid (linear in the cells)."""
+    widths = _widths(table, text_width)
+    ncols = len(widths)
+    pending: dict[int, list] = {}  # start column → [rows left, span, td, rowspan]
+    rows = []
+    for tr in table:
+        if tr.tag != "tr":
+            raise bad(tr, "<table> 中只能有 <tr>", "a <table> holds only <tr> rows")
+        if (tr.text or "").strip() or any((td.tail or "").strip() for td in tr):
+            raise bad(tr, "<tr> 中只能有 <td>，不能有文字", "a <tr> holds only <td> cells, no bare text")
+        slots: list[Slot] = []
+        col = 0
+
+        def carry(col: int) -> int:
+            while col in pending:
+                left, span, td, rowspan = pending[col]
+                slots.append(Slot(td, col, span, rowspan, True))
+                if left == 1:
+                    del pending[col]
+                else:
+                    pending[col][0] = left - 1
+                col += span
+            return col
+
+        for td in tr:
+            if td.tag != "td":
+                raise bad(td, "<tr> 中只能有 <td>", "a <tr> holds only <td> cells")
+            col = carry(col)
+            span, rowspan = count(td, "colspan"), count(td, "rowspan")
+            if col + span > ncols:
+                raise bad(td, f"这一行超出了表格的 {ncols} 栏", f"this row is wider than the table's {ncols} columns")
+            if any(c in pending for c in range(col + 1, col + span)):
+                raise bad(td, "与上方合并的单元格重叠", "overlaps a cell merged down from a row above")
+            slots.append(Slot(td, col, span, rowspan, False))
+            if rowspan > 1:
+                pending[col] = [rowspan - 1, span, td, rowspan]
+            col += span
+        while col < ncols:  # a short row: continue merged cells, pad the rest
+            col = carry(col)
+            if col < ncols:
+                slots.append(Slot(None, col, 1, 1, False))
+                col += 1
+        rows.append((tr, slots))
+    return Grid(widths, rows)
+
+
+def _widths(table: etree._Element, text_width: float | None) -> list[float]:
+    tokens = table.get("widths", "").replace(",", " ").split()
+    if not tokens:
+        raise bad(table, "缺少 widths（各栏宽度，毫米）", "missing widths (column widths in mm)")
+    try:
+        fixed = [None if t == "*" else float(t) for t in tokens]
+    except ValueError:
+        raise bad(table, "widths 应为毫米数或 *", "widths must be millimetres or *") from None
+    if any(w is not None and w <= 0 for w in fixed):
+        raise bad(table, "栏宽应大于 0", "column widths must be positive")
+    stars = fixed.count(None)
+    if not stars:
+        return fixed  # type: ignore[return-value]
+    try:
+        width = float(table.get("width") or text_width or 0)
+    except ValueError:
+        raise bad(table, "width 应为毫米数", "width must be millimetres") from None
+    rest = width - sum(w for w in fixed if w is not None)
+    if rest <= 0:
+        raise bad(table, f"固定栏宽之和已达表宽 {width:g} 毫米，* 栏没有宽度",
+                  f"fixed widths fill the table width {width:g} mm; nothing left for *")
+    return [rest / stars if w is None else w for w in fixed]

@@ -1,0 +1,141 @@
+"""Template folders: find one, read template.yaml, run its Jinja2 in a sandbox.
+
+A template folder holds `template.yaml` (name, description, framework and an
+optional `base:`, a built-in template whose files this one falls back to),
+`document.xml.j2` (the entry point, which may include or import the other
+`.j2` files), `reference.docx` (styles and page set-up) and `html.css`.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, diag
+from ..load import Bundle, display
+from ..resources import data_dir
+from . import RenderError
+
+MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
+_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
+
+
+@dataclass(frozen=True)
+class Template:
+    folders: tuple[Path, ...]  # the template's own folder first, then its bases
+    meta: dict
+
+    def find(self, name: str) -> Path | None:
+        return next((f / name for f in self.folders if (f / name).is_file()), None)
+
+    def files(self) -> list[Path]:
+        return [p for f in self.folders for p in f.rglob("*") if p.is_file()]
+
+
+def builtin(name: str) -> Path | None:
+    folder = data_dir("templates") / name
+    return folder if _NAME.fullmatch(name) and (folder / MAIN).is_file() else None
+
+
+def builtin_names() -> list[str]:
+    root = data_dir("templates")
+    return sorted(p.name for p in root.iterdir() if (p / MAIN).is_file()) if root.is_dir() else []
+
+
+def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Diagnostic]]:
+    """The template folder a declaration asks for (`--template` wins), or a diagnostic at `template:`."""
+    if override is not None:
+        return override, []
+    decl = bundle.declaration
+    found = builtin(decl.template)
+    if found:
+        return found, []
+    folder = bundle.folder / decl.template  # the loader has checked that it lies inside the declaration
+    if not (folder / MAIN).is_file():
+        names = "、".join(builtin_names())
+        why = f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹"
+        return None, [diag("PD012", decl.source.at("template"), key="template", why=why,
+                           why_en=f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")]
+    return folder, []
+
+
+def load(folder: Path) -> Template:
+    """The template in `folder` with its chain of bases; RenderError if it is unusable."""
+    folders: list[Path] = []
+    meta: dict = {}
+    current: Path | None = folder
+    while current is not None:
+        if current in folders:
+            raise RenderError(f"模板 {display(folder)} 的 base 形成循环", f"template {display(folder)}: base loops")
+        own = _meta(current)
+        folders.append(current)
+        meta = {**own, **meta}
+        base = own.get("base")
+        if base and builtin(str(base)) is None:
+            where = display(current / META)
+            raise RenderError(f"{where}：base “{base}” 不是内置模板", f"{where}: base '{base}' is not a built-in template")
+        current = builtin(str(base)) if base else None
+    meta.pop("base", None)
+    template = Template(tuple(folders), meta)
+    if template.find(MAIN) is None:
+        raise RenderError(f"模板文件夹 {display(folder)} 中没有 {MAIN}", f"template folder {display(folder)} has no {MAIN}")
+    return template
+
+
+def _meta(folder: Path) -> dict:
+    import yaml
+
+    path = folder / META
+    if not folder.is_dir():
+        raise RenderError(f"模板文件夹不存在：{display(folder)}", f"no such template folder: {display(folder)}")
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise RenderError(f"无法读取 {display(path)}：{e}", f"cannot read {display(path)}: {e}") from None
+    if data is not None and not isinstance(data, dict):
+        raise RenderError(f"{display(path)} 应为“键: 值”的映射", f"{display(path)} must be a mapping")
+    return data or {}
+
+
+def render(template: Template, context: dict) -> str:
+    """The template's markup for `context`; any failure is a RenderError naming file and line."""
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        return _environment(template.folders).get_template(MAIN).render(context)
+    except TemplateSyntaxError as e:
+        where = f"{display(Path(e.filename)) if e.filename else e.name}:{e.lineno}"
+        raise RenderError(f"{where}：模板语法错误：{e.message}", f"{where}: template syntax error: {e.message}") from None
+    except RecursionError:
+        raise RenderError("模板递归过深", "template recursion too deep") from None
+    except Exception as e:  # anything a user's template code can raise
+        where = _template_line(e, template)
+        why = f"{type(e).__name__}: {e}"
+        raise RenderError(f"{where}模板出错：{why}", f"{where}template error: {why}") from None
+
+
+def _template_line(e: Exception, template: Template) -> str:
+    """`file:line: ` of the innermost template frame of an exception, if any."""
+    roots = [str(f.resolve()) for f in template.folders]
+    for frame in reversed(traceback.extract_tb(e.__traceback__)):
+        if frame.filename.endswith(".j2") and any(str(Path(frame.filename).resolve()).startswith(r) for r in roots):
+            return f"{display(Path(frame.filename))}:{frame.lineno}: "
+    return ""
+
+
+@lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]):
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from .filters import FILTERS
+
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader([str(f) for f in folders]), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env

@@ -1,0 +1,309 @@
+"""PD1xx: the figures must add up, exactly.
+
+Every comparison is made in 元 with exact decimals (`Amount.yuan`), so
+`0.588` in a 万元 table equals `5880元`. A finance reviewer recomputes each
+line item, each table total, the sub-items against the project's funding and
+the two funding identities; any difference is an error, reported at the cell
+that holds the figure and naming the figures compared.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..diagnostics import Diagnostic, diag
+from ..load import Bundle
+from ..model import Project, SubItem
+from ..money import PLACES, YUAN, number_text
+from . import Rule
+from .common import amounts, figure, show
+
+E = "error"
+
+RULES = (
+    Rule("PD101", E, "数量 × 单价 ≠ 资金需求", "quantity × unit price ≠ amount",
+         "“{name}”：{qty} × {price} = {expected}，表中写 {actual}",
+         "'{name}': {qty} × {price} = {expected}, the table says {actual}",
+         """Each line item of a `lines` table must satisfy 数量 × 单价 = 资金需求
+(compared in 元, whatever units the cells are written in).
+
+Passing:
+    lines:
+      rows:
+        - [制作宣传单, 56850, 2元, 113700元]
+Failing:
+    lines:
+      rows:
+        - [制作宣传单, 56850, 2元, 113800元]   # 56850 × 2元 = 113700元
+""", hint="改正数量、单价或资金需求中写错的一项", hint_en="correct whichever of quantity, price or amount is wrong"),
+    Rule("PD102", E, "明细表合计 ≠ 各行之和", "line-item total ≠ sum of rows",
+         "合计写 {actual}，各行资金需求之和为 {expected}",
+         "the total says {actual}, the rows add up to {expected}",
+         """A `lines` table's `total` (合计 row) must equal the sum of its rows'
+amounts.
+
+Passing:
+    lines:
+      unit: 万元
+      rows:
+        - [彩色带, 6, 0.098, 0.588]
+        - [配件更换, 1, 2.412, 2.412]
+      total: 3
+Failing:
+    lines:
+      unit: 万元
+      rows:
+        - [彩色带, 6, 0.098, 0.588]
+        - [配件更换, 1, 2.412, 2.412]
+      total: 3.1
+"""),
+    Rule("PD103", E, "计划表某行合计 ≠ 各年之和", "plan row total ≠ sum of its years",
+         "“{name}”合计写 {actual}，各年之和为 {expected}",
+         "'{name}': the row total says {actual}, its years add up to {expected}",
+         """In a multi-year plan (`schedule`), each row's last cell (合计) must equal
+the sum of its year cells.
+
+Passing:
+    schedule:
+      years: [2021, 2023]
+      rows:
+        - [项目监理, 35.064, 35.064, 70.128]
+Failing:
+    schedule:
+      years: [2021, 2023]
+      rows:
+        - [项目监理, 35.064, 35.064, 70.0]
+"""),
+    Rule("PD104", E, "计划表合计行 ≠ 该年各行之和", "plan total row ≠ sum of the year's column",
+         "{year} 年合计写 {actual}，该列各行之和为 {expected}",
+         "the {year} total says {actual}, the column adds up to {expected}",
+         """The 合计 row of a multi-year plan must hold, for each year, the sum of
+that year's column.
+
+Passing:
+    schedule:
+      years: [2021, 2023]
+      rows:
+        - [项目建设费, 2154.1, 923.164, 3077.264]
+        - [项目监理, 35.064, 35.064, 70.128]
+      total: [2189.164, 958.228, 3147.392]
+Failing:
+    schedule:
+      years: [2021, 2023]
+      rows:
+        - [项目建设费, 2154.1, 923.164, 3077.264]
+        - [项目监理, 35.064, 35.064, 70.128]
+      total: [2189.164, 958.0, 3147.392]
+"""),
+    Rule("PD105", E, "计划表总计 ≠ 各行合计之和", "plan grand total ≠ sum of row totals",
+         "总计写 {actual}，各行合计之和为 {expected}",
+         "the grand total says {actual}, the row totals add up to {expected}",
+         """The last cell of a multi-year plan's 合计 row must equal the sum of
+the rows' totals.
+
+Passing:
+    schedule:
+      years: [2023]
+      rows:
+        - [等保测评, 15, 15]
+        - [密评费, 10, 10]
+      total: [25, 25]
+Failing:
+    schedule:
+      years: [2023]
+      rows:
+        - [等保测评, 15, 15]
+        - [密评费, 10, 10]
+      total: [25, 26]
+"""),
+    Rule("PD106", E, "明细表合计与子项目预算不符", "line items do not add up to the sub-item's budget",
+         "明细表各行合计 {lines}，子项目预算资金为 {budget}{annual}",
+         "the line items add up to {lines}, the sub-item's budget is {budget}{annual_en}",
+         """A sub-item's line items (`lines`) must add up to its budget: the whole
+amount of the sub-item (`budget`), or, when the table lists only this year's
+spending, its annual amount (`annual`).
+
+Passing:
+    budget: 135700元
+    lines:
+      rows:
+        - [制作宣传单, 56850, 2元, 113700元]
+        - [制作宣传品, 4400, 5元, 22000元]
+Failing:
+    budget: 145700元
+    lines:
+      rows:
+        - [制作宣传单, 56850, 2元, 113700元]
+        - [制作宣传品, 4400, 5元, 22000元]
+"""),
+    Rule("PD107", E, "多年度计划总计与子项目预算不符", "multi-year plan total ≠ the sub-item's budget",
+         "多年度计划各行合计 {plan}，子项目预算资金为 {budget}",
+         "the multi-year plan adds up to {plan}, the sub-item's budget is {budget}",
+         """A multi-year plan (`schedule`) covers the whole sub-item: its rows must
+add up to the sub-item's `budget`.
+
+Passing:
+    budget: 25 万元
+    schedule:
+      years: [2022, 2023]
+      rows:
+        - [测评费, 10, 15, 25]
+Failing:
+    budget: 30 万元
+    schedule:
+      years: [2022, 2023]
+      rows:
+        - [测评费, 10, 15, 25]
+"""),
+    Rule("PD108", E, "计划表中申报年度一列与本年度预算不符", "the plan's column for the year ≠ the annual amount",
+         "多年度计划 {year} 年一列之和为 {plan}，子项目本年度预算资金为 {annual}",
+         "the plan's {year} column adds up to {plan}, the sub-item's annual amount is {annual}",
+         """When a multi-year plan has a column for the declaration year, that
+column must add up to the sub-item's annual amount (`annual`, or `budget` when
+no `annual` is given).
+
+Passing:
+    budget: 25 万元
+    annual: 15 万元
+    schedule:
+      years: [2022, 2023]
+      rows:
+        - [测评费, 10, 15, 25]
+Failing (declaration year 2023):
+    budget: 25 万元
+    annual: 10 万元
+    schedule:
+      years: [2022, 2023]
+      rows:
+        - [测评费, 10, 15, 25]
+"""),
+    Rule("PD109", E, "年度资金申请总额 ≠ 各子项目本年度预算之和", "annual request ≠ sum of the sub-items' annual amounts",
+         "年度资金申请总额写 {actual}，各子项目本年度预算之和为 {expected}",
+         "the annual request says {actual}, the sub-items' annual amounts add up to {expected}",
+         """The project's 年度资金申请总额 (`funding.annual`) is what the sub-items ask
+for this year: the sum of each sub-item's `annual` (or `budget`).
+
+Passing:
+    funding: {unit: 元, total: 165700, fiscal: 165700, annual: 165700, appropriation: 165700}
+    items:
+      - {title: 宣传活动, budget: 135700元}
+      - {title: 设备维护费, budget: 3万元}
+Failing:
+    funding: {unit: 元, total: 175700, fiscal: 175700, annual: 175700, appropriation: 175700}
+    items:
+      - {title: 宣传活动, budget: 135700元}
+      - {title: 设备维护费, budget: 3万元}
+"""),
+    Rule("PD110", E, "项目资金总额 ≠ 财政资金 + 其他资金", "project total ≠ fiscal + other",
+         "项目资金总额写 {actual}，财政资金 {fiscal} + 其他资金 {other} = {expected}",
+         "the project total says {actual}, fiscal {fiscal} + other {other} = {expected}",
+         """项目资金总额 = 其中：财政资金 + 其他资金.
+
+Passing:
+    funding: {total: 165700, fiscal: 165000, other: 700, ...}
+Failing:
+    funding: {total: 165700, fiscal: 165000, other: 0, ...}
+"""),
+    Rule("PD111", E, "年度资金申请总额 ≠ 当年财政拨款 + 上年结转 + 其他资金",
+         "annual request ≠ appropriation + carryover + other",
+         "年度资金申请总额写 {actual}，当年财政拨款 {appropriation} + 上年结转资金 {carryover} + 其他资金 {other} = {expected}",
+         "the annual request says {actual}, appropriation {appropriation} + carryover {carryover} + other {other} = {expected}",
+         """年度资金申请总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金.
+
+Passing:
+    funding: {annual: 165700, appropriation: 160000, carryover: 5700, annual_other: 0, ...}
+Failing:
+    funding: {annual: 165700, appropriation: 160000, carryover: 0, annual_other: 0, ...}
+"""),
+    Rule("PD112", E, "金额的小数位数过多", "too many decimals for the unit",
+         "金额 {value} 有 {places} 位小数，以{unit}为单位最多 {most} 位",
+         "amount {value} has {places} decimals; in {unit} at most {most}",
+         """An amount carries no more decimals than its unit allows: 元 to the fen
+(2 decimals), 万元 to the yuan (6 decimals, as some provinces print).
+
+Passing:
+    budget: 13.57 万元
+    total: 165700.00
+Failing:
+    total: 165700.005
+"""),
+)
+
+
+def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
+    """The funding identities and the annual request against the sub-items."""
+    for project in bundle.projects:
+        f, at = project.funding, project.source.at
+        if f.total.yuan != f.fiscal.yuan + f.other.yuan:
+            yield diag("PD110", at("funding", "total"), actual=show(f.total), fiscal=show(f.fiscal),
+                       other=show(f.other), expected=figure(f.fiscal.yuan + f.other.yuan, f.unit))
+        parts = f.appropriation.yuan + f.carryover.yuan + f.annual_other.yuan
+        if f.annual.yuan != parts:
+            yield diag("PD111", at("funding", "annual"), actual=show(f.annual), appropriation=show(f.appropriation),
+                       carryover=show(f.carryover), other=show(f.annual_other), expected=figure(parts, f.unit))
+        items = sum((item.annual_amount.yuan for item in project.items), Decimal(0))
+        if f.annual.yuan != items:
+            yield diag("PD109", at("funding", "annual"), actual=show(f.annual), expected=figure(items, f.unit))
+
+
+def check_tables(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Line items, multi-year plans, and both against their sub-item's budget."""
+    for project in bundle.projects:
+        for i, item in enumerate(project.items):
+            if item.lines:
+                yield from _lines(project, item, i)
+            if item.schedule:
+                yield from _schedule(project, item, i, bundle.declaration.year)
+
+
+def _lines(project: Project, item: SubItem, i: int) -> Iterator[Diagnostic]:
+    lines, at = item.lines, project.source.at
+    for r, row in enumerate(lines.rows):
+        expected = row.qty * row.price.yuan
+        if expected != row.amount.yuan:
+            yield diag("PD101", at("items", i, "lines", "rows", r, 3), name=row.name, qty=number_text(row.qty),
+                       price=show(row.price), expected=figure(expected, row.amount.unit), actual=show(row.amount))
+    rows = sum((row.amount.yuan for row in lines.rows), Decimal(0))
+    if lines.total and lines.total.yuan != rows:
+        yield diag("PD102", at("items", i, "lines", "total"), actual=show(lines.total),
+                   expected=figure(rows, lines.unit))
+    if rows not in (item.budget.yuan, item.annual_amount.yuan):
+        annual = show(item.annual) if item.annual and item.annual.yuan != item.budget.yuan else ""
+        yield diag("PD106", at("items", i, "budget"), lines=figure(rows, lines.unit), budget=show(item.budget),
+                   annual=annual and f"，本年度 {annual}", annual_en=annual and f", this year {annual}")
+
+
+def _schedule(project: Project, item: SubItem, i: int, year: int) -> Iterator[Diagnostic]:
+    plan, at = item.schedule, project.source.at
+    width = len(plan.years)
+    for r, row in enumerate(plan.rows):
+        years = sum((cell.yuan for cell in row.values), Decimal(0))
+        if years != row.total.yuan:
+            yield diag("PD103", at("items", i, "schedule", "rows", r, width + 1), name=row.name,
+                       actual=show(row.total), expected=figure(years, plan.unit))
+    columns = [sum((row.values[c].yuan for row in plan.rows), Decimal(0)) for c in range(width)]
+    grand = sum((row.total.yuan for row in plan.rows), Decimal(0))
+    if plan.total:
+        for c, column in enumerate(columns):
+            if plan.total.values[c].yuan != column:
+                yield diag("PD104", at("items", i, "schedule", "total", c), year=plan.years[c],
+                           actual=show(plan.total.values[c]), expected=figure(column, plan.unit))
+        if plan.total.total.yuan != grand:
+            yield diag("PD105", at("items", i, "schedule", "total", width), actual=show(plan.total.total),
+                       expected=figure(grand, plan.unit))
+    if grand != item.budget.yuan:
+        yield diag("PD107", at("items", i, "budget"), plan=figure(grand, plan.unit), budget=show(item.budget))
+    if year in plan.years and columns[plan.years.index(year)] != item.annual_amount.yuan:
+        where = ("items", i, "annual") if item.annual else ("items", i, "budget")
+        yield diag("PD108", at(*where), year=year, plan=figure(columns[plan.years.index(year)], plan.unit),
+                   annual=show(item.annual_amount))
+
+
+def check_places(bundle: Bundle) -> Iterator[Diagnostic]:
+    """No amount carries more decimals than its unit allows."""
+    for project in bundle.projects:
+        for amount, path in amounts(project):
+            unit = amount.unit or YUAN
+            if amount.places > PLACES[unit]:
+                yield diag("PD112", project.source.at(*path), value=show(amount), places=amount.places,
+                           unit=unit, most=PLACES[unit])

@@ -1,0 +1,118 @@
+"""The output formats, and the rule registry they draw their texts from."""
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+from click.testing import CliRunner
+from helpers import EXAMPLE
+
+from perfdecl import output
+from perfdecl.cli import cli
+from perfdecl.diagnostics import Diagnostic, Position, diag
+from perfdecl.rules import CHECKS, RULES, message
+
+LINE = "      设备故障维修率: 应修尽修"
+D = diag("PD306", Position("p.yaml", 3, 16), second="数量指标", value="应修尽修")
+
+
+def test_every_rule_is_documented_in_both_languages():
+    for code, rule in RULES.items():
+        assert re.fullmatch(r"PD\d{3}", code) and rule.code == code
+        assert rule.severity in ("error", "warning")
+        assert rule.title and rule.title_en and rule.zh and rule.en and rule.doc, code
+        if code >= "PD100":
+            assert "Passing" in rule.doc and "Failing" in rule.doc, code
+        args = {name: name for name in re.findall(r"{(\w+)}", rule.zh + rule.en)}
+        assert message(code, "zh", args) != message(code, "en", args), code
+    assert len({check.__name__ + check.__module__ for check in CHECKS}) == len(CHECKS)
+
+
+def test_human_shows_the_line_and_a_caret_under_the_column():
+    text = output.human([D], {"p.yaml": ["a: 1", "b:", LINE]}, "zh").splitlines()
+    assert text[0].startswith("p.yaml:3:16: warning[PD306] ")
+    assert text[1] == f" 3 | {LINE}"
+    # 6 spaces, 7 CJK characters two columns wide each, ": "
+    assert text[2] == "   | " + " " * (6 + 14 + 2) + "^"
+
+
+def test_human_adds_the_rule_hint():
+    d = diag("PD202", Position("p.yaml", 1, 1), total="1元", plan="2元")
+    assert output.human([d], {}, "zh").splitlines()[-1].startswith("   = 提示：")  # aligned with " 1 | "
+    assert output.human([d], {}, "en").splitlines()[-1].startswith("   = hint: ")
+
+
+def test_json():
+    [item] = json.loads(output.as_json([D], "en"))
+    assert (item["path"], item["line"], item["column"], item["code"], item["severity"]) == \
+        ("p.yaml", 3, 16, "PD306", "warning")
+    assert "wants a figure" in item["message"]
+
+
+def test_github_workflow_commands_are_escaped():
+    d = Diagnostic("PD006", Position("a:b,c.yaml", 2, 5), (("what", "50% 完成\n下一行\r"),), "error")
+    assert output.github([d], "zh") == "::error file=a%3Ab%2Cc.yaml,line=2,col=5,title=PD006::50%25 完成%0A下一行%0D"
+    assert output.github([D], "zh").startswith("::warning file=p.yaml,line=3,col=16,title=PD306::")
+
+
+# The parts of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json) that our output uses, with their required fields.
+SARIF = {
+    "type": "object", "required": ["version", "runs"],
+    "properties": {
+        "version": {"const": "2.1.0"},
+        "runs": {"type": "array", "items": {
+            "type": "object", "required": ["tool"],
+            "properties": {
+                "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                "tool": {"type": "object", "required": ["driver"], "properties": {"driver": {
+                    "type": "object", "required": ["name"],
+                    "properties": {"name": {"type": "string"}, "rules": {"type": "array", "items": {
+                        "type": "object", "required": ["id"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "shortDescription": {"$ref": "#/$defs/text"},
+                            "fullDescription": {"$ref": "#/$defs/text"},
+                            "defaultConfiguration": {"type": "object", "properties": {
+                                "level": {"enum": ["none", "note", "warning", "error"]}}},
+                        }}}}}}},
+                "results": {"type": "array", "items": {
+                    "type": "object", "required": ["message"],
+                    "properties": {
+                        "ruleId": {"type": "string"}, "ruleIndex": {"type": "integer", "minimum": 0},
+                        "level": {"enum": ["none", "note", "warning", "error"]},
+                        "message": {"$ref": "#/$defs/text"},
+                        "locations": {"type": "array", "items": {"type": "object", "properties": {
+                            "physicalLocation": {
+                                "type": "object", "required": ["artifactLocation", "region"],
+                                "properties": {
+                                    "artifactLocation": {"type": "object", "required": ["uri"],
+                                                         "properties": {"uri": {"type": "string", "format": "uri-reference"}}},
+                                    "region": {"type": "object", "required": ["startLine", "startColumn"], "properties": {
+                                        "startLine": {"type": "integer", "minimum": 1},
+                                        "startColumn": {"type": "integer", "minimum": 1}}},
+                                }}}}},
+                    }}},
+            }}},
+    },
+    "$defs": {"text": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}},
+}
+
+
+def test_sarif_is_well_formed():
+    result = CliRunner().invoke(cli, ["check", "--format", "sarif", str(EXAMPLE)])
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, SARIF)
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert {r["id"] for r in rules} == set(RULES)
+    assert run["results"], "the example has warnings"
+    for r in run["results"]:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".yaml")
+
+
+def test_sarif_uris_are_encoded():
+    log = json.loads(output.sarif([Diagnostic("PD006", Position("例子/申报 1.yaml", 1, 1), (), "error")], "zh"))
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "%E4%BE%8B%E5%AD%90/%E7%94%B3%E6%8A%A5%201.yaml"

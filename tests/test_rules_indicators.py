@@ -1,0 +1,88 @@
+"""PD3xx: indicator names against the framework, values, links to line items."""
+from __future__ import annotations
+
+from helpers import assert_findings, at, declaration, findings
+
+from perfdecl import frameworks
+
+
+def test_built_in_frameworks():
+    assert {"shanghai-2023", "caiyu-2021"} <= set(frameworks.names())
+    shanghai, caiyu = frameworks.get("shanghai-2023"), frameworks.get("caiyu-2021")
+    assert shanghai.levels["产出指标"] == ("数量指标", "质量指标", "时效指标", "成本指标")
+    assert caiyu.levels["成本指标"] == ("经济成本指标", "社会成本指标", "生态环境成本指标")
+    assert "成本指标" not in caiyu.levels["产出指标"]
+    assert frameworks.get("nope") is None
+
+
+def test_unknown_framework(tmp_path):
+    folder = declaration(tmp_path, decl_edits=[("framework: shanghai-2023", "framework: shanghai-2032")])
+    assert_findings(folder, at(folder / "declaration.yaml", "shanghai-2032", "PD301"))
+
+
+def test_first_level_not_in_framework(tmp_path):
+    folder = declaration(tmp_path, [("  效益指标:", "  效益指数:")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "效益指数", "PD302"), at(p, "indicators:", "PD304"))
+
+
+def test_second_level_not_under_its_first(tmp_path):
+    folder = declaration(tmp_path, [("    数量指标:", "    数量指数:")])
+    assert_findings(folder, at(folder / "p.yaml", "数量指数", "PD303"))
+
+
+def test_frameworks_differ_on_cost_indicators(tmp_path):
+    cost = [("    时效指标:", "    成本指标:\n      单价: =980 元/卷\n    时效指标:")]
+    assert_findings(declaration(tmp_path / "sh", cost))
+    folder = declaration(tmp_path / "caiyu", cost, decl_edits=[("shanghai-2023", "caiyu-2021")])
+    assert_findings(folder, at(folder / "p.yaml", "成本指标", "PD303"))
+    assert_findings(declaration(tmp_path / "ok", decl_edits=[("shanghai-2023", "caiyu-2021")]))
+
+
+def test_required_first_level_missing(tmp_path):
+    folder = declaration(tmp_path, [("  满意度指标:\n    服务对象满意度指标:\n      用户满意度: \">=90%\"\n", "")])
+    assert_findings(folder, at(folder / "p.yaml", "indicators:", "PD304"))
+
+
+def test_operator_without_number(tmp_path):
+    folder = declaration(tmp_path, [('用户满意度: ">=90%"', '用户满意度: ">=九成"')])
+    assert_findings(folder, at(folder / "p.yaml", '">=九成"', "PD305"))
+
+
+def test_qualitative_value_in_quantitative_indicator(tmp_path):
+    folder = declaration(tmp_path, [("    时效指标:", "      设备故障维修率: 应修尽修\n    时效指标:")])
+    assert_findings(folder, at(folder / "p.yaml", "应修尽修", "PD306"))
+
+
+def test_duplicate_third_level_names(tmp_path):
+    folder = declaration(tmp_path, [('      用户满意度: ">=90%"', '      用户满意度: ">=90%"\n      服务稳定性: 稳定')])
+    assert_findings(folder, at(folder / "p.yaml", "服务稳定性", "PD307", nth=1))
+
+
+def test_link_target_not_found_or_malformed(tmp_path):
+    for link in ("彩带.qty", "彩色带.count", "彩色带"):
+        folder = declaration(tmp_path / link, [("link: 彩色带.qty", f"link: {link}")])
+        assert_findings(folder, at(folder / "p.yaml", link + "}", "PD308"))
+
+
+def test_link_target_ambiguous(tmp_path):
+    folder = declaration(tmp_path, [("[配件更换, 1, 2.412, 2.412]", "[彩色带, 1, 2.412, 2.412]")])
+    assert_findings(folder, at(folder / "p.yaml", "彩色带.qty", "PD308"))
+
+
+def test_linked_value_disagrees_with_its_line(tmp_path):
+    folder = declaration(tmp_path, [("=6 卷, link", "=7 卷, link")])
+    assert_findings(folder, at(folder / "p.yaml", "=7 卷", "PD309"))
+
+
+def test_linked_prices_compare_in_the_indicator_unit(tmp_path):
+    # 彩色带 costs 0.098万元 = 980元 a roll.
+    def linked(value: str) -> set:
+        extra = f"      彩色带单价: {{value: {value}, link: 彩色带.price}}\n    时效指标:"
+        return findings(declaration(tmp_path / value.replace("/", "_"), [("    时效指标:", extra)]))
+
+    assert linked("<=980 元/卷") == set()
+    assert linked("<=0.098 万元/卷") == set()
+    assert linked("<=0.1 万元/卷") == set()
+    assert {code for *_, code in linked("<=900 元/卷")} == {"PD309"}
+    assert {code for *_, code in linked("<=0.09 万元/卷")} == {"PD309"}

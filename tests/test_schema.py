@@ -1,0 +1,58 @@
+"""The committed JSON Schema files are the models' schemas, and the example validates against them."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from helpers import EXAMPLE, REPO
+
+from perfdecl.cli import cli
+from perfdecl.model import Declaration, Project
+
+SCHEMAS = REPO / "schemas"
+
+
+@pytest.mark.parametrize("name, model", [("declaration", Declaration), ("project", Project)])
+def test_committed_schema_matches_the_model(name, model):
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    assert schema.pop("$schema") == "https://json-schema.org/draft/2020-12/schema"
+    assert schema.pop("title")
+    expected = model.model_json_schema()
+    expected.pop("title")
+    assert schema == expected
+
+
+def test_schema_check_and_write(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["schema", "--check"]).exit_code == 0
+    assert runner.invoke(cli, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 1  # nothing written there yet
+    assert runner.invoke(cli, ["schema", "-o", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(cli, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 0
+    for name in ("declaration", "project"):
+        written = tmp_path / f"{name}.schema.json"
+        assert written.read_text(encoding="utf-8") == (SCHEMAS / written.name).read_text(encoding="utf-8")
+    (tmp_path / "project.schema.json").write_text("{}", encoding="utf-8")
+    assert runner.invoke(cli, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 1
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+@pytest.mark.parametrize("schema, pattern", [("project", "0*.yaml"), ("declaration", "declaration.yaml")])
+def test_example_validates_with_check_jsonschema(schema, pattern):
+    files = sorted(str(p) for p in EXAMPLE.glob(pattern))
+    assert files
+    done = subprocess.run(["check-jsonschema", "--schemafile", str(SCHEMAS / f"{schema}.schema.json"), *files],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+def test_check_jsonschema_rejects_an_unknown_key(tmp_path):
+    broken = tmp_path / "p.yaml"
+    broken.write_text((EXAMPLE / "01-citizen-services.yaml").read_text(encoding="utf-8").replace("category:", "categry:"),
+                      encoding="utf-8")
+    done = subprocess.run(["check-jsonschema", "--schemafile", str(SCHEMAS / "project.schema.json"), str(broken)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
