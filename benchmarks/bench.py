@@ -75,28 +75,52 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, 
     return elapsed, usage.ru_maxrss, code, text[-3000:]
 
 
+@dataclass
+class Spec:
+    """What to measure: commands run one after the other; a run's time is their sum."""
+
+    label: str
+    cmds: list[list[str]]
+    ok: tuple[int, ...] = (0,)
+    cwd: Path | None = None
+
+
+def measure_all(specs: list[Spec], runs: int, warmup: int = 0) -> list[Result]:
+    """Time each spec `runs` times, interleaved (A B A B …) so that a busy
+    machine slows the figures being compared alike."""
+    results = [Result(spec.label) for spec in specs]
+    for i in range(warmup + runs):
+        for spec, result in zip(specs, results):
+            if not result.failure:
+                _run_spec(spec, result, timed=i >= warmup)
+    for result in results:
+        if result.failure:
+            print(f"  {result.label}: FAILED", file=sys.stderr)
+        else:
+            print(f"  {result.label}: {result.median:.3f} s, {result.peak_mb:.0f} MB", file=sys.stderr)
+    return results
+
+
 def measure(label: str, cmds: list[list[str]], runs: int, ok: tuple[int, ...] = (0,), warmup: int = 0,
             cwd: Path | None = None) -> Result:
-    """Run `cmds` one after the other, `runs` times; a run's time is their sum."""
-    result = Result(label)
-    for i in range(warmup + runs):
-        total, peak = 0.0, 0
-        for cmd in cmds:
-            seconds, rss, code, text = run_once(cmd, cwd)
-            if code not in ok or "Traceback (most recent call last)" in text:
-                shown = " ".join(cmd if len(cmd) < 12 else [*cmd[:6], "...", *cmd[-3:]])
-                tail = "\n".join(text.rstrip().splitlines()[-15:])
-                result.failure = f"$ {shown}\nexit {code}\n{tail}"
-                print(f"  {label}: FAILED (exit {code})", file=sys.stderr)
-                return result
-            total, peak = total + seconds, max(peak, rss)
-            if i >= warmup:
-                result.codes.append(code)
-        if i >= warmup:
-            result.seconds.append(total)
-            result.rss_kb.append(peak)
-    print(f"  {label}: {result.median:.3f} s, {result.peak_mb:.0f} MB", file=sys.stderr)
-    return result
+    return measure_all([Spec(label, cmds, ok, cwd)], runs, warmup)[0]
+
+
+def _run_spec(spec: Spec, result: Result, timed: bool) -> None:
+    total, peak, codes = 0.0, 0, []
+    for cmd in spec.cmds:
+        seconds, rss, code, text = run_once(cmd, spec.cwd)
+        if code not in spec.ok or "Traceback (most recent call last)" in text:
+            shown = " ".join(cmd if len(cmd) < 12 else [*cmd[:6], "...", *cmd[-3:]])
+            tail = "\n".join(text.rstrip().splitlines()[-15:])
+            result.failure = f"$ {shown}\nexit {code}\n{tail}"
+            return
+        total, peak = total + seconds, max(peak, rss)
+        codes.append(code)
+    if timed:
+        result.seconds.append(total)
+        result.rss_kb.append(peak)
+        result.codes += codes
 
 
 # ---------------------------------------------------------------- what to run
@@ -259,29 +283,32 @@ def header() -> str:
     except AttributeError:
         cpus = os.cpu_count() or 0
     _, _, _, version = run_once([*perfdecl(), "--version"])
+    load = "  load average %.2f %.2f %.2f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
     return (f"perfdecl benchmark  {dt.datetime.now().isoformat(timespec='seconds')}  "
             f"Python {platform.python_version()}  {cpus} CPU(s) of {os.cpu_count()}  {platform.machine()}  "
-            f"{version.strip()}\n")
+            f"{version.strip()}{load}\n")
 
 
 def run_example(kinds, runs, tmp, data, notes, **_) -> list[tuple[Row, Result | None]]:
     out: list[tuple[Row, Result | None]] = []
     pd = perfdecl()
     if "check" in kinds:
-        ours = measure("check example", [[*pd, "check", str(EXAMPLE)]], runs, ok=(0, 1), warmup=1)
-        out.append((figure(ours), ours))
+        ours_spec = Spec("check example", [[*pd, "check", str(EXAMPLE)]], ok=(0, 1))
         folder = schemas(tmp, notes)
         cjs = shutil.which("check-jsonschema")
         if folder is None or cjs is None:
             notes.append("check-jsonschema comparison skipped: " + ("no schemas" if folder is None
                                                                     else "check-jsonschema not on PATH"))
+            ours = measure_all([ours_spec], runs, warmup=1)[0]
+            out.append((figure(ours), ours))
         else:
             projects = sorted(str(p) for p in EXAMPLE.glob("*.yaml") if p.name != "declaration.yaml")
-            theirs = measure("check-jsonschema (projects + declaration)", [
+            theirs_spec = Spec("check-jsonschema (projects + declaration)", [
                 [cjs, "--schemafile", str(folder / "project.schema.json"), *projects],
                 [cjs, "--schemafile", str(folder / "declaration.schema.json"), str(EXAMPLE / "declaration.yaml")],
-            ], runs, ok=(0, 1), warmup=1)
-            out.append((figure(theirs), theirs))
+            ], ok=(0, 1))
+            ours, theirs = measure_all([ours_spec, theirs_spec], runs, warmup=1)
+            out += [(figure(ours), ours), (figure(theirs), theirs)]
             out.append((ratio("  check / check-jsonschema", ours, theirs, 0.5), None))
             if theirs.codes and max(theirs.codes):
                 notes.append("check-jsonschema reported schema errors on the example (timed all the same)")
@@ -295,25 +322,21 @@ def run_example(kinds, runs, tmp, data, notes, **_) -> list[tuple[Row, Result | 
 def run_scale(kinds, runs, tmp, data, notes, sizes, **_) -> list[tuple[Row, Result | None]]:
     out: list[tuple[Row, Result | None]] = []
     pd = perfdecl()
-    results: dict[tuple[str, int], Result] = {}
+    folders = {n: generated(data, f"p{n}", ["--projects", str(n), "--seed", "1"]) for n in sizes}
     canonical = {1000, 2000}
-    for n in sizes:
-        folder = generated(data, f"p{n}", ["--projects", str(n), "--seed", "1"])
-        if "check" in kinds:
-            r = measure(f"check {n} projects", [[*pd, "check", str(folder)]], runs, ok=(0, 1))
-            results["check", n] = r
-            out.append((figure(r, 3 if n in canonical else None, 300 if n in canonical else None), r))
-            if r.codes and max(r.codes):
+    limits = {"check": 3, "build": 15}
+    for kind in kinds:
+        extra, ok = ([], (0, 1)) if kind == "check" else (["-o", str(tmp / "scale.docx")], (0,))
+        specs = [Spec(f"{kind} {n} projects", [[*pd, kind, str(folders[n]), *extra]], ok) for n in sizes]
+        results = measure_all(specs, runs)  # sizes interleaved, so their ratio sees the same machine
+        for n, r in zip(sizes, results):
+            big = n in canonical
+            out.append((figure(r, limits[kind] if big else None, 300 if big else None), r))
+            if kind == "check" and r.codes and max(r.codes):
                 notes.append(f"check {n}: exit 1, the generated declaration has findings (see `perfdecl check`)")
-        if "build" in kinds:
-            r = measure(f"build {n} projects", [[*pd, "build", str(folder), "-o", str(tmp / f"p{n}.docx")]], runs)
-            results["build", n] = r
-            out.append((figure(r, 15 if n in canonical else None, 300 if n in canonical else None), r))
-    if len(sizes) >= 2:
-        small, large = sizes[0], sizes[1]
-        for kind in kinds:
-            out.append((ratio(f"  {kind} {large}/{small}", results[kind, large], results[kind, small],
-                              1.1 * large / small), None))
+        if len(sizes) >= 2:
+            small, large = sizes[0], sizes[1]
+            out.append((ratio(f"  {kind} {large}/{small}", results[1], results[0], 1.1 * large / small), None))
     return out
 
 
@@ -323,11 +346,17 @@ def run_jobs(kinds, runs, tmp, data, notes, many, **_) -> list[tuple[Row, Result
     root = generated(data, f"d{many}x10", ["--projects", "10", "--declarations", str(many), "--seed", "2"])
     folders = sorted(str(p) for p in root.iterdir() if p.is_dir())
     pd = perfdecl()
-    one = measure(f"build {many} decl. x 10, --jobs 1", [[*pd, "build", *folders, "--jobs", "1"]], runs)
-    two = measure(f"build {many} decl. x 10, --jobs 2", [[*pd, "build", *folders, "--jobs", "2"]], runs)
+    # Without -o each document goes to the default place (build/ under the working folder): keep it in tmp.
+    work = tmp / "jobs"
+    work.mkdir(exist_ok=True)
+    one, two = measure_all([
+        Spec(f"build {many} decl. x 10, --jobs {n}", [[*pd, "build", *folders, "--jobs", str(n)]], cwd=work)
+        for n in (1, 2)], runs)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if (cpus or 1) < 2:
         notes.append("fewer than 2 CPUs: the --jobs 2 speed-up cannot be reached here")
+    if one.median and two.median and one.median / two.median > 2:
+        notes.append("a speed-up above 2 with 2 jobs means the machine was busy: rerun on a quiet machine")
     return [(figure(one), one), (figure(two), two), (ratio("  speed-up jobs 1 / jobs 2", one, two, 1.7, True), None)]
 
 

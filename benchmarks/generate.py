@@ -50,8 +50,7 @@ class Money:
         value = self.yuan / SCALE[self.unit]
         if self.places is not None:
             return f"{value:.{self.places}f}"
-        text = format(value.normalize(), "f")
-        return text
+        return format(value.normalize(), "f")
 
     def text(self) -> str:
         return self.number() + ((" " if self.space else "") + self.unit if self.suffix else "")

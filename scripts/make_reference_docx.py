@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from perfdecl.render.word import ZIP_EPOCH_MIN, pack  # noqa: E402
+from perfdecl.render.word import ZIP_EPOCH_MIN, write_zip  # noqa: E402
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -211,7 +211,8 @@ def main(argv: list[str]) -> int:
         ("word/styles.xml", STYLES), ("word/settings.xml", SETTINGS), ("word/fontTable.xml", FONT_TABLE),
         ("word/footer1.xml", footer("right", "right")), ("word/footer2.xml", footer("left", "left")),
     ]
-    output.write_bytes(pack([(name, text.encode("utf-8")) for name, text in parts], ZIP_EPOCH_MIN))
+    with open(output, "wb") as out:
+        write_zip(out, [(name, text.encode("utf-8")) for name, text in parts], ZIP_EPOCH_MIN)
     print(f"wrote {output}")
     return 0
 

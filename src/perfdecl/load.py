@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import ERROR, Diagnostic, Position, diag
+from .diagnostics import ERROR, Diagnostic, diag
 from .model import SECTIONS, Declaration, Project
 from .yamlload import Source, clean_text, load as load_yaml
 
@@ -93,9 +93,19 @@ def _listed(data: object) -> list[tuple[int, str]]:
     return [(i, n) for i, n in enumerate(names) if isinstance(n, str)] if isinstance(names, list) else []
 
 
-def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tuple[Path, tuple[str, str] | None]:
+def _resolved(root: Path, name: str) -> Path | OSError | RuntimeError | ValueError:
+    """`name` resolved against the folder, or why it cannot be (too long, a symlink loop, a NUL)."""
     try:
-        path = (root / name).resolve()
+        return (root / name).resolve()
+    except (OSError, RuntimeError, ValueError) as e:
+        return e
+
+
+def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tuple[Path, tuple[str, str] | None]:
+    path = _resolved(root, name)
+    try:
+        if not isinstance(path, Path):
+            raise path
         if not path.is_relative_to(root):
             return path, (f"项目文件“{name}”不在申报文件夹内", f"project file '{name}' is outside the declaration folder")
         if path == root / DECLARATION:
@@ -106,25 +116,23 @@ def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tu
         seen[path] = line
         if not path.is_file():
             return path, (f"找不到项目文件“{name}”", f"project file '{name}' not found")
-    except (OSError, RuntimeError, ValueError) as e:  # too long, a symlink loop, a NUL
-        return root, (f"无法读取项目文件“{name}”：{e}", f"cannot read project file '{name}': {e}")
+    except (OSError, RuntimeError, ValueError) as e:
+        why = getattr(e, "strerror", None) or e
+        return root, (f"无法读取项目文件“{name}”：{why}", f"cannot read project file '{name}': {why}")
     return path, None
 
 
 def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     """`output` and a template folder must lie inside the declaration folder; output must not be a source."""
     found = []
-    sources = {root / DECLARATION, *((root / name).resolve() for name in decl.projects)}
     for key, value in (("output", decl.output), ("template", decl.template)):
         if not value or (key == "template" and not re.search(r"[/\\.]", value)):
             continue  # no output given, or a built-in template's name
-        try:
-            path = (root / value).resolve()
-        except (OSError, RuntimeError, ValueError):
-            path = None
-        if path is None or not path.is_relative_to(root):
+        path = _resolved(root, value)
+        if not isinstance(path, Path) or not path.is_relative_to(root):
             why = "应在申报文件夹内", "must lie inside the declaration folder"
-        elif key == "output" and (path in sources or path.suffix.lower() in (".yaml", ".yml")):
+        elif key == "output" and (path.suffix.lower() in (".yaml", ".yml", ".json")
+                                  or path in {root / DECLARATION, *(_resolved(root, n) for n in decl.projects)}):
             why = "不能是源文件，否则会被覆盖", "must not be a source file, which it would overwrite"
         else:
             continue
@@ -190,7 +198,8 @@ def _translated(errors: list, model: type[BaseModel], source: Source, diags: lis
     out: list[Diagnostic] = []
     for err in errors:
         d = _translate(err, model, source)
-        if d.pos not in taken and d not in out:
+        said = tuple(err["loc"]) in source.values and source.at(*err["loc"]) in taken
+        if d.pos not in taken and not said and d not in out:
             out.append(d)
     return out
 
@@ -225,11 +234,12 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
     why_en = err["msg"]
     if kind in ("missing_argument", "unexpected_positional_argument"):  # a line-item row of the wrong length
         loc, kind = loc[:-1], "row_length"
-        dotted, why_en = _dotted(loc), "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas"
+        dotted = _dotted(loc)
+        why_en = "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas"
     if kind == "value_error":
         why = str(ctx.get("error", err["msg"]))
-    elif err.get("input", "") is None:
-        why, why_en = "不能为空", "must not be empty"
+    elif err.get("input", "") is None:  # shown at its key: an empty value has no text to point at
+        return diag("PD012", source.key_at(*loc), key=dotted or "文件", why="不能为空", why_en="must not be empty")
     else:
         why = _WHY.get(kind, err["msg"]).format_map({k: str(v) for k, v in ctx.items()})
     return diag("PD012", source.at(*loc), key=dotted or "文件", why=why, why_en=why_en)

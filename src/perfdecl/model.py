@@ -262,7 +262,7 @@ def _or_shorthand(schema: dict) -> None:
 class Indicator(Model):
     """A 三级指标's target, with optional link to a line item and 绩效标准."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=False, json_schema_extra=_or_shorthand)
+    model_config = ConfigDict(json_schema_extra=_or_shorthand)  # merged with Model's
 
     value: IndicatorValue = Field(description="年度指标值")
     link: str | None = Field(None, description="所核对的明细行：<项目组成>.qty|price|amount")

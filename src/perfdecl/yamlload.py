@@ -27,7 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Position, diag
 
-MAX_NODES = 200_000  # values built from one file, aliases expanded
+MAX_NODES = 50_000  # values built from one file, aliases expanded (real files hold a few thousand)
 MAX_DEPTH = 100  # nesting levels; real files use fewer than 10
 MAX_BYTES = 20 * 1024 * 1024
 _C_DEPTH = 1000  # libyaml recurses in C: only give it text that cannot nest deeper
@@ -38,6 +38,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]
 # YAML cannot read these raw (a superset of the above); they are removed before parsing.
 _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # YAML's line breaks
+# A line's indentation and the dashes of its list items; lines may end in any of YAML's breaks.
+_PREFIX = re.compile("(?:^|(?<=[\r\x85\u2028\u2029]))[ \t?:-]+", re.M)
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -73,9 +75,9 @@ class Source:
 
 
 class _TooBig(Exception):
-    def __init__(self, mark, what: str) -> None:
-        super().__init__(what)
-        self.line, self.col, self.what = mark.line + 1, mark.column + 1, what
+    def __init__(self, mark, what: str, what_en: str) -> None:
+        super().__init__(what_en)
+        self.line, self.col, self.what, self.what_en = mark.line + 1, mark.column + 1, what, what_en
 
 
 def clean_text(value: str) -> tuple[str, str | None]:
@@ -103,9 +105,9 @@ class _Builder:
     def build(self, node: Node, path: tuple):
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(node.start_mark, f"超过 {MAX_NODES} 个值")
+            raise _TooBig(node.start_mark, f"超过 {MAX_NODES} 个值", f"more than {MAX_NODES} values")
         if len(path) > MAX_DEPTH:
-            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层")
+            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
         self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
@@ -117,7 +119,7 @@ class _Builder:
     def plain_tag(self, node: Node, kind: str) -> bool:
         if node.tag == _TAG + kind:
             return True
-        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {node.tag}"))
+        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {node.tag}", what_en=f"tag {node.tag}"))
         return False
 
     def mapping(self, node: MappingNode, path: tuple) -> dict:
@@ -126,10 +128,10 @@ class _Builder:
         first_line: dict[str, int] = {}
         for knode, vnode in node.value:
             if knode.tag == _MERGE:
-                self.diags.append(diag("PD004", self.pos(knode), what="合并键 <<"))
+                self.diags.append(diag("PD004", self.pos(knode), what="合并键 <<", what_en="merge key <<"))
                 continue
             if not isinstance(knode, ScalarNode) or knode.tag not in _KEY_TAGS:
-                self.diags.append(diag("PD004", self.pos(knode), what="键必须是文字"))
+                self.diags.append(diag("PD004", self.pos(knode), what="键必须是文字", what_en="a key must be text"))
                 continue
             key = self.text(knode)
             if key in first_line:
@@ -151,7 +153,7 @@ class _Builder:
             try:
                 value = _SAFE.construct_yaml_timestamp(node)
             except ValueError as e:
-                self.diags.append(diag("PD008", self.pos(node), value=text, reason=_date_reason(e)))
+                self.diags.append(diag("PD008", self.pos(node), value=text, reason=_date_reason(e), reason_en=str(e)))
                 return text
             self.source.scalars[path] = text
             return value.date() if isinstance(value, dt.datetime) else value
@@ -161,7 +163,7 @@ class _Builder:
                 return self.text(node)
             self.source.scalars[path] = text
             return value
-        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {tag}"))
+        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {tag}", what_en=f"tag {tag}"))
         return None
 
     def text(self, node: ScalarNode) -> str:
@@ -251,7 +253,23 @@ def _hint(problem: str) -> tuple[str, str]:
     return next(((zh, en) for key, zh, en in _HINTS if key in problem), ("", ""))
 
 
-def _may_nest_deeply(text: str, lines: list[str]) -> bool:
+_QUOTE = re.compile(r"""(?:^\s*|[:\[{,-]\s+)(["'])""")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
+    """(line, col) of the first value that opens a quote and does not close it on its line, before `upto`."""
+    for number, line in enumerate(lines[:upto], start=1):
+        m = _QUOTE.search(line)
+        if m is None:
+            continue
+        rest = line[m.end():]
+        closed = re.search(r'(?<!\\)"', rest) if m.group(1) == '"' else re.search("'", rest.replace("''", ""))
+        if not closed:
+            return number, m.start(1) + 1
+    return None
+
+
+def _may_nest_deeply(text: str) -> bool:
     """Whether `text` could nest more than _C_DEPTH levels (a cheap upper bound).
 
     Flow collections nest at most once per bracket; a block collection nests
@@ -259,12 +277,14 @@ def _may_nest_deeply(text: str, lines: list[str]) -> bool:
     line's indentation and dashes.
     """
     brackets = text.count("[") + text.count("{")
-    indent = max((len(line) - len(line.lstrip(" -?:")) for line in lines), default=0)
+    indent = max(map(len, _PREFIX.findall(text)), default=0)
     return brackets + 2 * indent + 2 > _C_DEPTH
 
 
-def _compose(text: str, lines: list[str]) -> Node | None:
-    if _CLoader is not None and not _may_nest_deeply(text, lines):
+def _compose(text: str) -> Node | None:
+    if _CLoader is not None:
+        if _may_nest_deeply(text):
+            _check_depth(text)
         loader = _CLoader(text)
         try:
             return loader.get_single_node()
@@ -276,7 +296,30 @@ def _compose(text: str, lines: list[str]) -> Node | None:
     try:
         return loader.get_single_node()
     except RecursionError:
-        raise _TooBig(loader.get_mark(), "嵌套过深") from None
+        raise _TooBig(loader.get_mark(), "嵌套过深", "nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_depth(text: str) -> None:
+    """Raise _TooBig at the first collection nested deeper than MAX_DEPTH.
+
+    libyaml's parser is a state machine, so its events can be counted
+    however deep the text nests; its composer recurses and would overflow.
+    """
+    loader = _CLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the document's own collection is depth 1, path ()
+                    raise _TooBig(event.start_mark, f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the composers report it
     finally:
         loader.dispose()
 
@@ -289,17 +332,18 @@ def _check_aliases(root: Node) -> None:
         if isinstance(node, ScalarNode):
             return 1
         if depth > MAX_DEPTH:
-            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层")
+            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
         known = sizes.get(id(node))
         if known is not None:
             if known < 0:
-                raise _TooBig(node.start_mark, "别名引用了自身")
+                raise _TooBig(node.start_mark, "别名引用了自身", "an alias refers to itself")
             return known
         sizes[id(node)] = -1
         children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
         total = 1 + sum(size(child, depth + 1) for child in children)
         if total > MAX_NODES:
-            raise _TooBig(node.start_mark, f"别名展开后超过 {MAX_NODES} 个值")
+            raise _TooBig(node.start_mark, f"别名展开后超过 {MAX_NODES} 个值",
+                          f"aliases expand to more than {MAX_NODES} values")
         sizes[id(node)] = total
         return total
 
@@ -313,7 +357,7 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         source.lines = text.splitlines()
     builder = _Builder(source)
     try:
-        node = _compose(text, source.lines or text.splitlines())
+        node = _compose(text)
         if node is None:
             return None, diags
         if "&" in text and "*" in text:
@@ -321,19 +365,25 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         data = builder.build(node, ())
         return data, diags + builder.diags
     except yaml.MarkedYAMLError as e:
-        quoted = e.context_mark is not None and "quoted scalar" in (e.context or "")
-        mark = e.context_mark if quoted else (e.problem_mark or e.context_mark)
+        # Where a quote, a > or a [ began, when YAML only noticed at the end of the value or the file.
+        began = "scanning a" in (e.context or "") and "scalar" in e.context or "stream end" in (e.problem or "")
+        mark = e.context_mark if began and e.context_mark else (e.problem_mark or e.context_mark)
         pos = Position(source.display, mark.line + 1, mark.column + 1) if mark else Position(source.display, 1, 1)
         problem = " ".join(p for p in (e.context, e.problem) if p)
         hint, hint_en = _hint(problem)
+        quote = _unclosed_quote(source.lines, pos.line - 1)
+        if quote:  # YAML read on to a later quote; the cause is where the first one opened
+            hint = f"。此处的引号可能未闭合（YAML 到第 {pos.line} 行才发现问题）"
+            hint_en = f"; this quote may be left open (YAML noticed on line {pos.line})"
+            pos = Position(source.display, *quote)
         return None, [*diags, diag("PD001", pos, problem=problem, hint=hint, hint_en=hint_en)]
     except yaml.YAMLError as e:
         return None, [*diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), hint="", hint_en="")]
     except _TooBig as e:
         where = Position(source.display, e.line, e.col)
-        return None, [*diags, *builder.diags[:20], diag("PD005", where, what=e.what)]
+        return None, [*diags, *builder.diags[:20], diag("PD005", where, what=e.what, what_en=e.what_en)]
     except RecursionError:
-        return None, [*diags, diag("PD005", Position(source.display, 1, 1), what="嵌套过深")]
+        return None, [*diags, diag("PD005", Position(source.display, 1, 1), what="嵌套过深", what_en="nested too deeply")]
 
 
 def load(path: Path, display: str) -> tuple[object, Source, list[Diagnostic]]:
@@ -341,7 +391,8 @@ def load(path: Path, display: str) -> tuple[object, Source, list[Diagnostic]]:
     source = Source(path, display)
     try:
         if path.stat().st_size > MAX_BYTES:
-            return None, source, [diag("PD005", source.at(), what=f"文件超过 {MAX_BYTES // 2**20} MB")]
+            return None, source, [diag("PD005", source.at(), what=f"文件超过 {MAX_BYTES // 2**20} MB",
+                                       what_en=f"the file is larger than {MAX_BYTES // 2**20} MB")]
         raw = path.read_bytes()
     except OSError as e:
         return None, source, [diag("PD007", source.at(), what=f"无法读取文件：{e.strerror or e}",

@@ -2,7 +2,9 @@
 
 Per declaration: `pipeline.check` → the same diagnostics `perfdecl check`
 prints → refuse on errors (or warnings with --strict) → find the template →
-render every document to bytes → write each atomically → optionally PDF.
+write every document to a temporary file beside its target → rename them all
+into place → optionally convert to PDF. Several declarations run in parallel
+(`--jobs`), each in `build_one`.
 Exit codes: 0 written, 1 problems in a declaration or its rendering,
 2 usage errors and unreadable paths.
 """
@@ -106,15 +108,21 @@ def _render(bundle: Bundle, job: Job, done: Outcome) -> None:
             done.failures.append(f"拒绝覆盖源文件或模板文件：{display(path)}" if job.lang != "en"
                                  else f"refusing to overwrite a source or template file: {display(path)}")
             return
-    # Render everything before writing anything: a failing template leaves every old file as it was.
-    documents = [(path, document.build(bundle, template, job.fmt, job.epoch, part)) for path, part in zip(paths, parts)]
-    for path, data in documents:
-        files.write_atomic(path, data)
-        done.written.append(display(path))
+    # Every document is complete on disk before any replaces an old one.
+    staged: list = []
+    try:
+        for path, part in zip(paths, parts):
+            staged.append(files.stage(path, lambda out, part=part: document.write(
+                bundle, template, job.fmt, job.epoch, out, part)))
+        files.commit(staged)
+    except BaseException:
+        files.discard(staged)
+        raise
+    done.written += [display(path) for path in paths]
     if job.pdf:
         from ..render import pdf
 
-        done.written += [display(p) for p in pdf.convert([path for path, _ in documents])]
+        done.written += [display(p) for p in pdf.convert(paths)]
 
 
 def _target(bundle: Bundle, job: Job) -> Path:

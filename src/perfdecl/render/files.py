@@ -1,42 +1,75 @@
-"""Writing documents without ever losing the previous one."""
+"""Writing documents without ever losing the previous ones.
+
+Each document is written to a temporary file beside its target (`stage`);
+only when all of them are complete are they renamed into place (`commit`).
+A failed or interrupted build leaves every existing file untouched.
+"""
 from __future__ import annotations
 
 import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from . import RenderError
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it into place.
+class Staged(NamedTuple):
+    temp: Path
+    path: Path
 
-    A failed or interrupted write leaves whatever was at `path` untouched.
-    """
+
+def stage(path: Path, write: Callable[[BinaryIO], None]) -> Staged:
+    """Run `write` on a new temporary file in `path`'s folder (created if missing)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
             raise IsADirectoryError(21, "是一个文件夹 / is a directory")
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
-        raise RenderError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e.strerror or e}") from None
+        raise _cannot(path, e) from None
+    temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, _mode(path))
-        os.replace(temp, path)
     except BaseException as e:
+        discard([Staged(temp, path)])
+        if isinstance(e, OSError):
+            raise _cannot(path, e) from None
+        raise
+    return Staged(temp, path)
+
+
+def commit(staged: list[Staged]) -> None:
+    """Rename every staged file into place."""
+    for i, (temp, path) in enumerate(staged):
+        try:
+            os.replace(temp, path)
+        except OSError as e:
+            discard(staged[i:])
+            raise _cannot(path, e) from None
+
+
+def discard(staged: list[Staged]) -> None:
+    for temp, _ in staged:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        if isinstance(e, OSError):
-            raise RenderError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e.strerror or e}") from None
-        raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    commit([stage(path, lambda out: out.write(data))])
+
+
+def _cannot(path: Path, e: OSError) -> RenderError:
+    return RenderError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e.strerror or e}")
 
 
 def _mode(path: Path) -> int:

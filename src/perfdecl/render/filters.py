@@ -21,13 +21,16 @@ def _amount(value: object) -> Amount:
     return parse_amount(value).in_unit(YUAN)  # a bare number is in 元
 
 
-def money(value: object, unit: str | None = None, places: int | None = None) -> str:
+def money(value: object, unit: str | None = None, places: int | None = None,
+          min_places: int | None = None) -> str:
     """An amount as the form prints it.
 
     Without arguments: exactly as written (`165700.00` stays `165700.00`).
     With a unit (元 or 万元): converted; with `places`: rounded half-up to
-    that many decimals (`money('万元', 2)` turns 20210460 元 into 2021.05).
-    None prints as an empty string.
+    that many decimals (`money('万元', 2)` turns 20210460 元 into 2021.05);
+    with `min_places` instead: exact, with at least that many decimals
+    (`money('万元', min_places=2)` turns 30000 元 into 3.00 and 12345.6 元
+    into 1.23456). None prints as an empty string.
     """
     if value is None:
         return ""
@@ -35,12 +38,15 @@ def money(value: object, unit: str | None = None, places: int | None = None) -> 
     target = unit or amount.unit or YUAN
     if target not in SCALE:
         raise ValueError(f"money: unknown unit {target!r}, use 元 or 万元")
-    if places is None and target == amount.unit:
+    if places is None and min_places is None and target == amount.unit:
         return amount.text
     figure = amount.yuan / SCALE[target]
-    if places is None:
-        return number_text(figure.normalize())
-    return number_text(figure.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP))
+    if places is not None:
+        return number_text(figure.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP))
+    figure = figure.normalize()
+    if min_places is not None and -int(figure.as_tuple().exponent) < int(min_places):
+        figure = figure.quantize(Decimal(1).scaleb(-int(min_places)))  # only adds zeros: exact
+    return number_text(figure)
 
 
 def money_sum(values: Iterable[object]) -> Amount:

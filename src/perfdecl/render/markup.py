@@ -1,4 +1,4 @@
-"""The block markup a template writes, read into an element tree.
+"""The block markup a template writes, read block by block as it is written.
 
     <doc title=… author=…>            the document; optional core properties
       <p style=… align=… keep-next="true" page-break="before">text <b>…</b> <i>…</i> <u>…</u> <br/></p>
@@ -15,6 +15,7 @@ checked in one place.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from lxml import etree
@@ -22,29 +23,81 @@ from lxml import etree
 from . import RenderError
 
 BLOCKS = frozenset({"p", "table", "pagebreak"})
-INLINE = frozenset({"b", "i", "u", "br"})
 ALIGN = frozenset({"left", "center", "right", "justify", "distribute"})
 VALIGN = frozenset({"top", "center", "bottom"})
 MAX_SPAN = 1000
 
 
-def parse(text: str) -> etree._Element:
-    """The `<doc>` element of a template's output, or a RenderError saying where it is wrong."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
+class Markup(NamedTuple):
+    """A template's output as it is read: the `<doc>` attributes, then its blocks."""
+
+    attrs: dict[str, str]
+    blocks: Iterator[etree._Element]  # each top-level <p>/<table>/<pagebreak/>, complete, then dropped
+
+
+def read(chunks: Iterable[str]) -> Markup:
+    """Read markup while the template writes it, so that only one block is in memory at a time.
+
+    The `<doc>` start tag is read at once (its attributes are needed first);
+    the blocks follow lazily. Bad markup raises a RenderError saying where.
+    """
+    events = _events(chunks)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as e:
-        line = e.lineno or 0
-        lines = text.splitlines()
-        shown = lines[line - 1].strip()[:120] if 0 < line <= len(lines) else ""
-        raise RenderError(f"模板生成的标记不是有效的 XML（第 {line} 行：{e.msg}）：{shown}",
-                          f"the template's output is not valid markup (line {line}: {e.msg}): {shown}") from None
+        _, root = next(events)
+    except StopIteration:
+        raise RenderError("模板没有输出任何内容", "the template wrote nothing") from None
     if root.getroottree().docinfo.internalDTD is not None:
         raise RenderError("模板生成的标记不能含有 DTD", "the template's output must not contain a DTD")
     if root.tag != "doc":
         raise bad(root, "最外层应为 <doc>", "the outermost element must be <doc>")
-    return root
+    return Markup(dict(root.attrib), _blocks(root, events))
+
+
+def _events(chunks: Iterable[str]) -> Iterator[tuple[str, etree._Element]]:
+    parser = etree.XMLPullParser(events=("start", "end"), tag=("doc", *BLOCKS), resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=True, remove_comments=True,
+                                 remove_pis=True)
+    recent, seen = "", False
+    try:
+        for chunk in chunks:
+            recent = (recent + chunk)[-200:]
+            seen = seen or bool(chunk.strip())
+            parser.feed(chunk)
+            yield from parser.read_events()
+        if not seen:
+            raise RenderError("模板没有输出任何内容", "the template wrote nothing")
+        root = parser.close()
+        events = list(parser.read_events())
+        if root.tag != "doc":  # no events for it: report it all the same
+            events.insert(0, ("start", root))
+        yield from events
+    except etree.XMLSyntaxError as e:
+        near = recent.strip().splitlines()[-1][-80:] if recent.strip() else ""
+        raise RenderError(f"模板生成的标记不是有效的 XML（第 {e.lineno} 行：{e.msg}），附近：{near}",
+                          f"the template's output is not valid markup (line {e.lineno}: {e.msg}) near: {near}") from None
+
+
+def _blocks(root: etree._Element, events: Iterator[tuple[str, etree._Element]]) -> Iterator[etree._Element]:
+    previous = None
+    for event, el in events:
+        if event == "start" or (el is not root and el.getparent() is not root):
+            continue  # only the end of a top-level block, or of the document, matters here
+        if previous is not None:  # its tail is known now; done with it
+            _outside(root, previous.tail)
+            root.remove(previous)
+            previous = None
+        if el is root:
+            _outside(root, root.text)
+            if len(root):
+                raise bad(root[0], "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
+            return
+        yield el
+        previous = el
+
+
+def _outside(root: etree._Element, text: str | None) -> None:
+    if text and text.strip():
+        raise bad(root, f"段落之外有文字：{text.strip()[:40]}", f"text outside any <p>: {text.strip()[:40]}")
 
 
 def bad(el: etree._Element, zh: str, en: str) -> RenderError:
@@ -74,6 +127,8 @@ def count(el: etree._Element, name: str) -> int:
 
 def has_blocks(el: etree._Element) -> bool:
     """Whether a cell holds blocks (`<p>`, `<table>`) rather than inline text."""
+    if not len(el):
+        return False
     blocks = any(child.tag in BLOCKS for child in el)
     if blocks and ((el.text or "").strip() or any((c.tail or "").strip() for c in el)):
         raise bad(el, "单元格内不能同时有文字和 <p> 段落", "a cell cannot mix bare text with <p> blocks")
@@ -108,38 +163,41 @@ def grid(table: etree._Element, text_width: float | None) -> Grid:
             raise bad(tr, "<tr> 中只能有 <td>，不能有文字", "a <tr> holds only <td> cells, no bare text")
         slots: list[Slot] = []
         col = 0
-
-        def carry(col: int) -> int:
-            while col in pending:
-                left, span, td, rowspan = pending[col]
-                slots.append(Slot(td, col, span, rowspan, True))
-                if left == 1:
-                    del pending[col]
-                else:
-                    pending[col][0] = left - 1
-                col += span
-            return col
-
         for td in tr:
             if td.tag != "td":
                 raise bad(td, "<tr> 中只能有 <td>", "a <tr> holds only <td> cells")
-            col = carry(col)
-            span, rowspan = count(td, "colspan"), count(td, "rowspan")
+            if col in pending:
+                col = _carry(pending, col, slots)
+            span = 1 if td.get("colspan") is None else count(td, "colspan")
+            rowspan = 1 if td.get("rowspan") is None else count(td, "rowspan")
             if col + span > ncols:
                 raise bad(td, f"这一行超出了表格的 {ncols} 栏", f"this row is wider than the table's {ncols} columns")
-            if any(c in pending for c in range(col + 1, col + span)):
+            if span > 1 and pending and any(c in pending for c in range(col + 1, col + span)):
                 raise bad(td, "与上方合并的单元格重叠", "overlaps a cell merged down from a row above")
             slots.append(Slot(td, col, span, rowspan, False))
             if rowspan > 1:
                 pending[col] = [rowspan - 1, span, td, rowspan]
             col += span
         while col < ncols:  # a short row: continue merged cells, pad the rest
-            col = carry(col)
+            col = _carry(pending, col, slots)
             if col < ncols:
                 slots.append(Slot(None, col, 1, 1, False))
                 col += 1
         rows.append((tr, slots))
     return Grid(widths, rows)
+
+
+def _carry(pending: dict[int, list], col: int, slots: list[Slot]) -> int:
+    """Continue the cells merged down into this row from `col` on; the next free column."""
+    while col in pending:
+        left, span, td, rowspan = pending[col]
+        slots.append(Slot(td, col, span, rowspan, True))
+        if left == 1:
+            del pending[col]
+        else:
+            pending[col][0] = left - 1
+        col += span
+    return col
 
 
 def _widths(table: etree._Element, text_width: float | None) -> list[float]:

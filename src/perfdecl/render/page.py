@@ -7,11 +7,10 @@ Tables keep the same rowspan/colspan and column widths in millimetres.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html import escape
 
-from lxml import etree
-
-from .markup import ALIGN, BLOCKS, VALIGN, bad, choice, flag, grid, has_blocks
+from .markup import ALIGN, VALIGN, Markup, bad, choice, flag, grid, has_blocks
 
 _CSS_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "justify", "distribute": "justify"}
 _CSS_VALIGN = {"top": "top", "center": "middle", "bottom": "bottom"}
@@ -21,30 +20,33 @@ def css_class(style: str) -> str:
     return re.sub(r"\s+", "-", style.strip().lower())
 
 
-def to_html(root: etree._Element, css: str, text_width: float | None) -> bytes:
-    out: list[str] = []
-    _Page(out, text_width).blocks(root, None, None)
-    title = escape(root.get("title", ""))
-    head = (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="generator" content="perfdecl">\n<title>{title}</title>\n'
-            f"<style>\n{css}\n</style>\n</head>\n<body>\n<main>\n")
-    return (head + "".join(out) + "</main>\n</body>\n</html>\n").encode("utf-8")
+def to_html(markup: Markup, css: str, text_width: float | None) -> Iterator[bytes]:
+    """The HTML page of `markup`, in chunks of UTF-8, one top-level block at a time."""
+    title = escape(markup.attrs.get("title", ""))
+    yield (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+           f'<meta name="generator" content="perfdecl">\n<title>{title}</title>\n'
+           f"<style>\n{css}\n</style>\n</head>\n<body>\n<main>\n").encode("utf-8")
+    page = _Page([], text_width)
+    breaks = False
+    for block in markup.blocks:
+        page.block(block, None, None, breaks)
+        breaks = block.tag == "pagebreak"
+        yield "".join(page.out).encode("utf-8")
+        page.out.clear()
+    yield b"</main>\n</body>\n</html>\n"
 
 
 class _Page:
     def __init__(self, out: list[str], text_width: float | None) -> None:
         self.out, self.text_width = out, text_width
 
-    def blocks(self, el, style: str | None, align: str | None) -> None:
-        breaks = False
-        for child in el:
-            if child.tag not in BLOCKS:
-                raise bad(child, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
-            if child.tag == "p":
-                self.paragraph(child, style, align, breaks)
-            elif child.tag == "table":
-                self.table(child, breaks)
-            breaks = child.tag == "pagebreak"
+    def block(self, el, style: str | None, align: str | None, breaks: bool = False) -> None:
+        if el.tag == "p":
+            self.paragraph(el, style, align, breaks)
+        elif el.tag == "table":
+            self.table(el, breaks)
+        elif el.tag != "pagebreak":
+            raise bad(el, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
 
     def paragraph(self, el, style: str | None, align: str | None, breaks: bool = False) -> None:
         style = el.get("style", style) or "Normal"
@@ -103,7 +105,10 @@ class _Page:
                                              cell_valign and f"vertical-align:{_CSS_VALIGN[cell_valign]}")))
                 self.out.append(f"<td{span}" + (f' style="{css}"' if css else "") + ">")
                 if has_blocks(td):
-                    self.blocks(td, td.get("style", cell_style), cell_align)
+                    breaks = False
+                    for child in td:
+                        self.block(child, td.get("style", cell_style), cell_align, breaks)
+                        breaks = child.tag == "pagebreak"
                 else:
                     self.paragraph(td, td.get("style", cell_style), cell_align)
                 self.out.append("</td>")

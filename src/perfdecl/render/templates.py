@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle, display
 from ..resources import data_dir
+from ..yamlload import Source
 from . import RenderError
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
@@ -31,7 +33,9 @@ class Template:
         return next((f / name for f in self.folders if (f / name).is_file()), None)
 
     def files(self) -> list[Path]:
-        return [p for f in self.folders for p in f.rglob("*") if p.is_file()]
+        """The files the template is made of (never to be overwritten by an output)."""
+        return [*(p for f in self.folders for p in f.rglob("*.j2")),
+                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS)) if p.is_file())]
 
 
 def builtin(name: str) -> Path | None:
@@ -101,18 +105,30 @@ def _meta(folder: Path) -> dict:
     return data or {}
 
 
-def render(template: Template, context: dict) -> str:
-    """The template's markup for `context`; any failure is a RenderError naming file and line."""
+def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[str]:
+    """The template's markup for `context`, in pieces of about `batch` characters, as it is made.
+
+    Any failure of the template is a RenderError naming its file and line.
+    """
     from jinja2 import TemplateSyntaxError
 
     try:
-        return _environment(template.folders).get_template(MAIN).render(context)
+        pieces, size = [], 0
+        for piece in _environment(template.folders).get_template(MAIN).generate(context):
+            pieces.append(piece)
+            size += len(piece)
+            if size >= batch:
+                yield "".join(pieces)
+                pieces, size = [], 0
+        yield "".join(pieces)
     except TemplateSyntaxError as e:
         where = f"{display(Path(e.filename)) if e.filename else e.name}:{e.lineno}"
         raise RenderError(f"{where}：模板语法错误：{e.message}", f"{where}: template syntax error: {e.message}") from None
     except RecursionError:
         raise RenderError("模板递归过深", "template recursion too deep") from None
     except Exception as e:  # anything a user's template code can raise
+        if isinstance(e, RenderError):
+            raise
         where = _template_line(e, template)
         why = f"{type(e).__name__}: {e}"
         raise RenderError(f"{where}模板出错：{why}", f"{where}template error: {why}") from None
@@ -127,15 +143,43 @@ def _template_line(e: Exception, template: Template) -> str:
     return ""
 
 
+# What the data's lists, dicts and sets could be changed with: refused to templates (as
+# jinja2's ImmutableSandboxedEnvironment does, but checking the name first, which is much faster).
+_MUTATORS = frozenset({"add", "append", "appendleft", "clear", "difference_update", "discard", "extend",
+                       "extendleft", "insert", "intersection_update", "pop", "popitem", "popleft", "remove",
+                       "reverse", "rotate", "setdefault", "sort", "symmetric_difference_update", "update"})
+
+
+_FILES = (PurePath, Source)
+
+
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...]):
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     from .filters import FILTERS
 
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(f) for f in folders]), autoescape=True, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True)
+    class Sandbox(SandboxedEnvironment):
+        """A template reads the declaration; it can neither reach Python internals nor change the data.
+
+        Whether an attribute is safe depends only on the object's type and the
+        name (see jinja2.sandbox.is_internal_attribute), so the answer is cached.
+        """
+
+        known: dict[tuple[type, str], bool] = {}
+
+        def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+            if isinstance(value, _FILES):  # a path could read or write any file
+                return False
+            key = (type(obj), attr)
+            safe = self.known.get(key)
+            if safe is None:
+                safe = self.known[key] = super().is_safe_attribute(obj, attr, value) and not (
+                    attr in _MUTATORS and modifies_known_mutable(obj, attr))
+            return safe
+
+    env = Sandbox(loader=FileSystemLoader([str(f) for f in folders]), autoescape=True, undefined=StrictUndefined,
+                  trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env

@@ -41,24 +41,36 @@ Failing:
     name: 项目服务管理
 """),
     Rule("PD004", E, "不允许的 YAML 标签或结构", "unsupported YAML tag or construct",
-         "不支持的 YAML 内容：{what}", "unsupported YAML construct: {what}",
+         "不支持的 YAML 内容：{what}", "unsupported YAML construct: {what_en}",
          """Only plain YAML data is read: mappings, lists, strings, numbers,
-booleans, dates. Tags such as `!!python/object/apply` are refused: data never
-runs code."""),
+booleans, dates. Tags such as `!!python/object/apply` and `<<` merge keys are
+refused: data never runs code.
+
+Failing:
+    category: !!python/object/apply:os.system ["rm -rf ~"]
+"""),
     Rule("PD005", E, "文件过大或嵌套过深", "document too large or too deep",
          "文档展开后过大或嵌套过深（{what}），已停止读取",
-         "document too large or too deeply nested ({what}); reading stopped",
-         """Anchors and aliases that expand to huge documents ("billion laughs")
-and absurdly deep nesting are rejected."""),
+         "document too large or too deeply nested ({what_en}); reading stopped",
+         """Anchors and aliases that expand to huge documents ("billion laughs",
+more than 50,000 values), nesting deeper than 100 levels and files over 20 MB
+are rejected where they start to grow."""),
     Rule("PD006", E, "文件内容不是所需的结构", "file has the wrong shape",
          "{what}", "{what_en}",
          """A declaration or project file must be a YAML mapping (key: value)."""),
     Rule("PD007", E, "项目文件有误", "project file problem",
          "{what}", "{what_en}",
          """Every file listed under `projects:` must exist, be listed once and lie
-inside the declaration folder."""),
+inside the declaration folder (not via `..`, an absolute path or a symlink
+pointing out of it).
+
+Failing:
+    projects:
+      - 1-市民服务.yaml
+      - ./1-市民服务.yaml
+"""),
     Rule("PD008", E, "日期无效", "invalid date",
-         "日期无效：{value}（{reason}）", "invalid date: {value} ({reason})",
+         "日期无效：{value}（{reason}）", "invalid date: {value} ({reason_en})",
          """Dates are written YYYY-MM-DD (or YYYY-MM for 实施周期) and must exist.
 
 Failing:
@@ -74,17 +86,26 @@ the closest known key."""),
     Rule("PD012", E, "值的类型或格式不对", "invalid value",
          "“{key}”的值无效：{why}", "invalid value for '{key}': {why_en}",
          """A value of the wrong type or format, e.g. a list where text belongs,
-a negative amount, or an amount that cannot be read."""),
+an empty value, a negative amount, or an amount that cannot be read (`1e3`,
+`0x1F`, `1:30`). Amounts may be YAML numbers or text with a unit and thousands
+separators (`13.57万元`, `"1,234.00"`). Where text is expected, numbers,
+dates and yes/no are taken as written (`category: no`).
+
+Failing:
+    fiscal: -30000
+"""),
     Rule("PD013", W, "文本含有无法保存的控制字符", "control characters removed",
          "文本含有 Word 无法保存的控制字符 {chars}，已删除",
          "text contains control characters Word cannot store ({chars}); removed",
-         """Characters such as U+000B (pasted from other programs) cannot be
-stored in a .docx. They are removed; fix the source to silence this."""),
+         """Characters such as U+000B (Word's Shift+Enter, pasted into the file),
+NUL or a lone surrogate written as an escape ("\\udc80") cannot be stored in
+a .docx. They are removed; fix the source to silence this."""),
     Rule("PD014", E, "文本表达式错误", "text expression error",
          "文本中的表达式有误：{why}", "error in text expression: {why}",
          """A text may take figures from the data with `{{ budget }}`. The
 expression must be valid Jinja2 and name only the data of its sub-item,
-project and declaration.
+project and declaration; it runs in a sandbox, may expand to at most 100,000
+characters and is stopped when it does too much work.
 
 Passing:
     overview: 经测算，预算资金约 {{ budget }}。

@@ -1,0 +1,234 @@
+"""load: validation into the models, every problem in one run, project files, texts."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from helpers import PROJECT, at, declaration
+
+from perfdecl.load import load
+from perfdecl.values import Value
+
+
+def loaded(folder: Path):
+    """(bundle, findings) of load() alone, no cross-checks."""
+    bundle, diags = load(folder)
+    return bundle, {(Path(d.pos.path).name, d.pos.line, d.pos.col, d.code) for d in diags}
+
+
+def messages(folder: Path, lang: str = "zh") -> list[str]:
+    return [d.message(lang) for d in load(folder)[1]]
+
+
+def test_the_minimal_declaration_loads_clean(tmp_path):
+    bundle, found = loaded(declaration(tmp_path))
+    assert not found and bundle.complete
+    assert bundle.projects[0].department == "测试主管部门"  # inherited
+
+
+def test_yaml_11_booleans_dates_and_numbers_where_text_belongs_are_taken_as_written(tmp_path):
+    folder = declaration(tmp_path, [
+        ("category: 经常性项目", "category: no"),
+        ("name: 设备维护", "name: 2023"),
+        ("title: 设备维护费", "title: 2023-01-01"),
+        ("  annual: 完成设备维护。", "  annual: 1.50"),
+        ("    budget: 3万元\n", "    budget: 3万元\n    sep: 0x1F\n"),
+        ("        - [彩色带, 6, 0.098, 0.588]", "        - [true, 6, 0.098, 0.588]"),
+        ("      服务稳定性: 提升", "      服务稳定性: off"),
+        ("      维护完成时间: 2023 年 12 月底", "      维护完成时间: true"),
+    ], [("year: 2023", 'year: "2023"')])
+    bundle, found = loaded(folder)
+    assert not found
+    project = bundle.projects[0]
+    assert (project.category, project.name, project.goals.annual) == ("no", "2023", "1.50")
+    item = project.items[0]
+    assert (item.title, item.sep, item.lines.rows[0].name) == ("2023-01-01", "0x1F", "true")
+    values = {name: target.value for second in project.indicators.values()
+              for third in second.values() for name, target in third.items()}
+    assert values["服务稳定性"] == Value("off") and values["维护完成时间"] == Value("true")
+    assert bundle.declaration.year == 2023
+
+
+def test_booleans_read_from_yes_no_on_off(tmp_path):
+    folder = declaration(
+        tmp_path, [("    lines:\n      unit: 万元\n", "    classified: yes\n    lines:\n      show: off\n      unit: 万元\n")],
+        [("framework: shanghai-2023\n", "framework: shanghai-2023\nrules:\n  PD306: off\n  PD307: warning\n")])
+    bundle, found = loaded(folder)
+    assert not found
+    item = bundle.projects[0].items[0]
+    assert item.classified is True and item.lines.show is False
+    assert bundle.declaration.rules == {"PD306": "off", "PD307": "warning"}
+
+
+def test_amounts_stay_exact_through_the_model(tmp_path):
+    folder = declaration(tmp_path, [("  total: 30000\n", "  total: 30000.00\n"),
+                                    ("  fiscal: 30000", '  fiscal: "30,000"'),
+                                    ("[彩色带, 6, 0.098, 0.588]", '[彩色带, "6", 0.098, 0.588]')])
+    bundle, found = loaded(folder)
+    assert not found
+    funding = bundle.projects[0].funding
+    assert funding.total.text == "30000.00" and funding.total.value == Decimal("30000.00")
+    assert funding.fiscal.value == Decimal("30000") and funding.fiscal.text == "30,000"
+    row = bundle.projects[0].items[0].lines.rows[0]
+    assert row.qty == Decimal(6) and row.price.value == Decimal("0.098") and str(row.price) == "0.098"
+
+
+@pytest.mark.parametrize("written", ["20230101", "0", "1700000000", '"1700000000"'])
+def test_a_number_is_never_a_date(tmp_path, written):
+    folder = declaration(tmp_path, [("start: 2023-01-01", f"start: {written}")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", f"start: {written}", "PD012", mark=written)}
+
+
+@pytest.mark.parametrize("written, day", [('"2023-01-01"', dt.date(2023, 1, 1)), ("2023/1/1", dt.date(2023, 1, 1)),
+                                          ("2023年1月1日", dt.date(2023, 1, 1))])
+def test_dates_written_as_text(tmp_path, written, day):
+    bundle, found = loaded(declaration(tmp_path, [("start: 2023-01-01", f"start: {written}")]))
+    assert not found and bundle.projects[0].start == day
+
+
+def test_a_date_that_does_not_exist_is_reported_once(tmp_path):
+    folder = declaration(tmp_path, [("start: 2023-01-01", "start: 2023-02-29")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "2023-02-29", "PD008")}
+
+
+def test_empty_values_say_so(tmp_path):
+    folder = declaration(tmp_path, [("category: 经常性项目", "category:")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "category:", "PD012")}
+    assert any("不能为空" in m for m in messages(folder))
+
+
+def test_unknown_keys_suggest_the_closest_known_key(tmp_path):
+    folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscl: 30000"), ("    budget: 3万元", "    budgt: 3万元")])
+    p = folder / "p.yaml"
+    _, found = loaded(folder)
+    assert found == {at(p, "fiscl", "PD010"), at(p, "budgt", "PD010"),
+                     at(p, "funding:", "PD011"), at(p, "- title", "PD011", mark="title")}
+    zh, en = messages(folder), messages(folder, "en")
+    assert any("fiscl" in m and "是不是“fiscal”" in m for m in zh)
+    assert any("budgt" in m and "did you mean 'budget'" in m for m in en)
+
+
+def test_every_problem_of_a_run_is_reported_not_the_first(tmp_path):
+    folder = declaration(tmp_path, [
+        ("category: 经常性项目\n", ""),  # missing
+        ("  fiscal: 30000", "  fiscal: -1"),  # negative
+        ("  annual: 30000\n", "  annual: 三万\n"),  # not a number
+        ("    start: 2023-01", "    start: 2023-13"),  # no such month
+        ("        - [配件更换, 1, 2.412, 2.412]", "        - [配件更换, 1, 2.412]"),  # a cell short
+        ('      用户满意度: ">=90%"', "      用户满意度: [90]"),  # a list for a value
+    ], [("  - p.yaml\n", "  - p.yaml\n  - q.yaml\n  - missing.yaml\n")])
+    (folder / "q.yaml").write_text("name: [broken\n", encoding="utf-8")
+    p, q, decl = folder / "p.yaml", folder / "q.yaml", folder / "declaration.yaml"
+    bundle, found = loaded(folder)
+    assert found == {
+        ("p.yaml", 1, 1, "PD011"),
+        at(p, "fiscal: -1", "PD012", mark="-1"), at(p, "三万", "PD012"), at(p, "2023-13", "PD012"),
+        at(p, "[配件更换", "PD012"), at(p, "[90]", "PD012"),
+        at(q, "[broken", "PD001"), at(decl, "missing.yaml", "PD007"),
+    }
+    assert bundle is not None and not bundle.complete and bundle.projects == []
+
+
+def test_a_declaration_that_does_not_validate_still_has_its_projects_read(tmp_path):
+    folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscal: -1")], [("year: 2023", "year: 二〇二三")])
+    bundle, found = loaded(folder)
+    assert bundle is None
+    assert found == {at(folder / "declaration.yaml", "二〇二三", "PD012"),
+                     at(folder / "p.yaml", "fiscal: -1", "PD012", mark="-1")}
+
+
+def project_list(tmp_path: Path, *names: str) -> Path:
+    listed = "".join(f"  - {n}\n" for n in names)
+    return declaration(tmp_path, decl_edits=[("  - p.yaml\n", listed)])
+
+
+def test_project_files_missing_twice_or_the_declaration_itself(tmp_path):
+    folder = project_list(tmp_path, "p.yaml", "./p.yaml", "sub/../p.yaml", "q.yaml", "declaration.yaml", "sub")
+    (folder / "sub").mkdir()
+    decl = folder / "declaration.yaml"
+    bundle, found = loaded(folder)
+    assert found == {at(decl, "./p.yaml", "PD007"), at(decl, "sub/../p.yaml", "PD007"), at(decl, "q.yaml", "PD007"),
+                     at(decl, "- declaration.yaml", "PD007", mark="declaration.yaml"),
+                     at(decl, "- sub", "PD007", mark="sub", nth=1)}
+    assert len(bundle.projects) == 1
+    assert any("第 6 行已列出" in m for m in messages(folder))  # names the line of the first listing
+
+
+def test_project_files_outside_the_folder(tmp_path):
+    folder = project_list(tmp_path, "p.yaml", "../outside.yaml", "link.yaml", "/etc/passwd", "loop.yaml",
+                          "x" * 300 + ".yaml")  # too long a name for the file system
+    (tmp_path / "outside.yaml").write_text(PROJECT, encoding="utf-8")
+    (folder / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    decl = folder / "declaration.yaml"
+    bundle, found = loaded(folder)
+    assert found == {at(decl, "../outside.yaml", "PD007"), at(decl, "link.yaml", "PD007"),
+                     at(decl, "/etc/passwd", "PD007"), at(decl, "loop.yaml", "PD007"), at(decl, "xxx", "PD007")}
+    assert len(bundle.projects) == 1
+
+
+def test_a_symlink_inside_the_folder_is_followed(tmp_path):
+    folder = project_list(tmp_path, "link.yaml")
+    (folder / "link.yaml").symlink_to("p.yaml")
+    bundle, found = loaded(folder)
+    assert not found and len(bundle.projects) == 1
+
+
+@pytest.mark.parametrize("line, needle", [
+    ("output: p.yaml", "p.yaml"), ("output: declaration.yaml", "declaration.yaml"), ("output: out/x.yaml", "out/x.yaml"),
+    ("output: ../x.docx", "../x.docx"), ("output: /tmp/x.docx", "/tmp/x.docx"), ("template: ../../etc", "../../etc"),
+])
+def test_output_and_template_may_not_leave_the_folder_or_overwrite_a_source(tmp_path, line, needle):
+    folder = declaration(tmp_path, decl_edits=[("framework: shanghai-2023\n", f"framework: shanghai-2023\n{line}\n")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "declaration.yaml", line, "PD012", mark=needle)}
+
+
+@pytest.mark.parametrize("line", ["output: build/申报表.docx", "template: my-template/", "template: shanghai-2023"])
+def test_output_and_template_inside_the_folder_are_fine(tmp_path, line):
+    folder = declaration(tmp_path, decl_edits=[("framework: shanghai-2023\n", f"framework: shanghai-2023\n{line}\n")])
+    assert not loaded(folder)[1]
+
+
+def test_a_project_file_that_is_not_a_mapping(tmp_path):
+    folder = declaration(tmp_path)
+    for text, what in [("", "文件为空"), ("- a\n- b\n", "映射"), ("just text\n", "映射")]:
+        (folder / "p.yaml").write_text(text, encoding="utf-8")
+        bundle, found = loaded(folder)
+        assert found == {("p.yaml", 1, 1, "PD006")} and bundle.projects == []
+        assert what in messages(folder)[0]
+
+
+def overview(tmp_path: Path, text: str) -> Path:
+    return declaration(tmp_path, [("      拟于 2023年 1月（至 2023年 12月）维护两台设备。\n", f"      {text}\n")])
+
+
+def test_expressions_take_figures_from_the_data(tmp_path):
+    text = "预算 {{ budget }}，{{ lines.rows[0].name }} {{ lines.rows[0].qty }} 卷 & <b>"
+    bundle, found = loaded(overview(tmp_path, text))
+    assert not found
+    assert bundle.projects[0].items[0].overview.startswith("预算 3万元，彩色带 6 卷 & <b>\n")
+
+
+@pytest.mark.parametrize("expr", [
+    "{{ ''.__class__.__mro__ }}", "{{ cycler.__init__.__globals__ }}", "{{ project._source }}",
+    "{{ project.source }}", "{{ project.model_dump() }}", "{{ budgett }}", "{% for i in range(10**9) %}{% endfor %}", "{{ 1/0 }}", "{{ x",
+    "{% include 'p.yaml' %}",
+])
+def test_expressions_that_fail_are_reported_at_their_text(tmp_path, expr):
+    folder = overview(tmp_path, expr)
+    bundle, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "overview: |", "PD014", mark="|")}
+    assert expr in bundle.projects[0].items[0].overview  # left as written
+
+
+def test_characters_an_expression_makes_that_word_cannot_store_are_removed(tmp_path):
+    folder = overview(tmp_path, "a{{ '\\x0b' }}b{{ '\\udc80' }}c")
+    bundle, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "overview: |", "PD013", mark="|")}
+    assert bundle.projects[0].items[0].overview.startswith("abc")
