@@ -330,8 +330,8 @@ def run_scale(kinds, runs, tmp, data, notes, sizes, **_) -> list[tuple[Row, Resu
         specs = [Spec(f"{kind} {n} projects", [[*pd, kind, str(folders[n]), *extra]], ok) for n in sizes]
         results = measure_all(specs, runs)  # sizes interleaved, so their ratio sees the same machine
         for n, r in zip(sizes, results):
-            big = n in canonical
-            out.append((figure(r, limits[kind] if big else None, 300 if big else None), r))
+            # The time targets are for 1,000 projects; 2,000 is held to memory and to the ratio below.
+            out.append((figure(r, limits[kind] if n == 1000 else None, 300 if n in canonical else None), r))
             if kind == "check" and r.codes and max(r.codes):
                 notes.append(f"check {n}: exit 1, the generated declaration has findings (see `perfdecl check`)")
         if len(sizes) >= 2:

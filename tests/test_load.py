@@ -232,3 +232,33 @@ def test_characters_an_expression_makes_that_word_cannot_store_are_removed(tmp_p
     bundle, found = loaded(folder)
     assert found == {at(folder / "p.yaml", "overview: |", "PD013", mark="|")}
     assert bundle.projects[0].items[0].overview.startswith("abc")
+
+
+def test_a_table_header_must_have_one_label_per_column(tmp_path):
+    folder = declaration(tmp_path, [
+        ("      unit: 万元\n      rows:", "      unit: 万元\n      header: [项目组成, 数量, 单价]\n      rows:"),
+        ("    lines:\n", "    schedule:\n      years: [2023]\n      header: [序号, 名称, 2023年, 合计, 多余]\n"
+                       "      rows:\n        - [配件, 3, 3]\n    lines:\n"),
+    ])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "[项目组成, 数量, 单价]", "PD012"),
+                     at(folder / "p.yaml", "years: [2023]", "PD012")}
+
+
+def test_texts_that_only_print_fields_skip_jinja_and_print_what_the_sandbox_would(tmp_path):
+    from perfdecl.load import _plain_fields
+    from perfdecl.textexpr import render_text
+
+    bundle, _ = loaded(declaration(tmp_path))
+    project = bundle.projects[0]
+    item = project.items[0]
+    context = {"project": project, "declaration": bundle.declaration, "budget": item.budget,
+               "annual": item.annual_amount, "lines": item.lines, "item": item}
+    for text in ["预算资金约 {{ budget }}。", "{{budget}}，{{ annual }}", "{{ project.name }}：{{ declaration.year }}",
+                 "{{ item.budget }}", "{{ lines.unit }} {{ lines.total }}"]:
+        plain = _plain_fields(text, context)
+        assert plain is not None and plain == render_text(text, context)[0]
+    assert _plain_fields("预算资金约 3万元。", context) == "预算资金约 3万元。"
+    for needs_jinja in ["{{ budget.yuan }}", "{{ project._source }}", "{{ lines.rows }}", "{{ budget | string }}",
+                        "{% if budget %}x{% endif %}", "{{ item.classified }}", "{{ nothing }}"]:
+        assert _plain_fields(needs_jinja, context) is None

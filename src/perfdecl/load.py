@@ -11,11 +11,13 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ERROR, Diagnostic, diag
+from .money import Amount
 from .model import SECTIONS, Declaration, Project
 from .yamlload import Source, clean_text, load as load_yaml
 
@@ -319,11 +321,40 @@ def _texts(project: Project):
 
 
 def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, str | None]:
-    from .textexpr import render_text
-
     context = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,
                     "schedule": item.schedule, "start": item.start, "end": item.end, "item": item}
+    plain = _plain_fields(text, context)
+    if plain is not None:
+        return plain, None
+    from .textexpr import render_text
+
     return render_text(text, context)
+
+
+_FIELD = re.compile(r"\{\{ *([a-z_]+(?:\.[a-z_]+)*) *\}\}")
+
+
+def _plain_fields(text: str, context: dict) -> str | None:
+    """`text` with each `{{ name }}` / `{{ name.field }}` filled in, or None if it needs Jinja.
+
+    Most texts only print a figure (预算资金约 {{ budget }}); doing those without
+    Jinja keeps it, and its import, off the path of `perfdecl check`. The result
+    is what the sandbox would print: str() of a field's value.
+    """
+    parts = _FIELD.split(text)
+    if any(marker in part for part in parts[::2] for marker in ("{{", "{%", "{#")):
+        return None
+    for i in range(1, len(parts), 2):
+        first, *rest = parts[i].split(".")
+        value = context.get(first)
+        for name in rest:
+            if not (isinstance(value, BaseModel) and name in type(value).model_fields):
+                return None
+            value = getattr(value, name)
+        if not isinstance(value, (str, int, Amount, Decimal)) or isinstance(value, bool):
+            return None
+        parts[i] = str(value)
+    return "".join(parts)
 

@@ -131,7 +131,8 @@ class Lines(Model):
     """A line-item table (数量 × 单价 = 资金需求), shown after 实施方案."""
 
     unit: Unit = Field(YUAN, description="单价和资金需求中不带单位的数字的单位")
-    header: list[str] | None = Field(None, description="表头四栏；不写则用模板的默认表头")
+    header: list[str] | None = Field(None, min_length=4, max_length=4,
+                                     description="表头四栏；不写则用模板的默认表头")
     show: bool = Field(True, description="false：只作数据（参与核对、可被指标引用），不出表")
     rows: list[LineRow] = Field(min_length=1, description="每行 [项目组成, 数量, 单价, 资金需求]")
     total: Money | None = Field(None, description="合计行的金额（可选）")
@@ -195,7 +196,7 @@ class Schedule(Model):
 
     unit: Unit = Field(WAN, description="不带单位的数字的单位")
     years: list[int] = Field(min_length=1, description="年度列，如 [2021, 2023]")
-    header: list[str] | None = Field(None, description="表头；不写则用模板的默认表头")
+    header: list[str] | None = Field(None, description="表头：序号、费用名称、各年、合计；不写则用模板的默认表头")
     rows: list[PlanRow] = Field(min_length=1, description="每行 [费用名称, 各年金额…, 合计]")
     total: PlanTotal | None = Field(None, description="合计行 [各年金额…, 合计]（可选）")
     total_label: str | None = Field(None, description="合计行的名称，默认由模板给出")
@@ -203,6 +204,8 @@ class Schedule(Model):
     @model_validator(mode="after")
     def _shape(self) -> Schedule:
         width = len(self.years)
+        if self.header is not None and len(self.header) != width + 3:
+            raise ValueError(f"表头应有 {width + 3} 栏（序号、费用名称、{width} 个年度、合计），实有 {len(self.header)} 栏")
         for i, row in enumerate([*self.rows, *([self.total] if self.total else [])], start=1):
             if len(row.values) != width:
                 where = f"第 {i} 行" if i <= len(self.rows) else "合计行"
@@ -295,7 +298,7 @@ class Project(Model):
     @property
     def source(self):
         """The `yamlload.Source` this project was read from (positions)."""
-        return self._source
+        return self.__pydantic_private__["_source"]  # rules ask often; skip pydantic's slower lookup
 
 
 Severity = Literal["error", "warning", "off"]
@@ -333,4 +336,4 @@ class Declaration(Model):
 
     @property
     def source(self):
-        return self._source
+        return self.__pydantic_private__["_source"]
