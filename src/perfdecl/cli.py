@@ -92,12 +92,13 @@ def schema(output: Path | None, verify: bool) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--unit", default="某某单位", help="预算单位名称 / unit name")
-@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="申报年度 / year")
-@click.option("--department", default="某某主管部门", help="主管部门 / competent department")
-@click.option("--framework", default=None, help="指标体系 / indicator framework")
-@click.option("--template", "template_name", default="shanghai-2023", show_default=True, help="模板 / template")
-def init(directory: Path, unit: str, year: int | None, department: str, framework: str | None,
+@click.option("--unit", default=None, help="预算单位名称，默认“示例单位” / unit name")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="申报年度，默认今年 / year (default: this year)")
+@click.option("--department", default=None, help="主管部门，默认“示例主管部门” / competent department")
+@click.option("--framework", default=None, help="指标体系，默认用模板的 / indicator framework (default: the template's)")
+@click.option("--template", "template_name", default="shanghai-2023", show_default=True,
+              help="模板，perfdecl templates 列出可选的 / template (see perfdecl templates)")
+def init(directory: Path, unit: str | None, year: int | None, department: str | None, framework: str | None,
          template_name: str) -> None:
     """新建一份申报材料。"""
     from .commands import init as command
