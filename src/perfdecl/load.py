@@ -230,6 +230,8 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
         return diag("PD010", source.key_at(*loc), key=dotted,
                     suggest=f"，是不是“{close[0]}”？" if close else "",
                     suggest_en=f"; did you mean '{close[0]}'?" if close else "")
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple row too short (pydantic >= 2.14)
+        kind = "missing_argument"
     if kind == "missing":
         return diag("PD011", source.key_at(*loc[:-1]) if loc[:-1] else source.at(), key=dotted)
     ctx = err.get("ctx") or {}

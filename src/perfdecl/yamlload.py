@@ -304,10 +304,11 @@ def _compose(text: str) -> Node | None:
 def _check_depth(text: str) -> None:
     """Raise _TooBig at the first collection nested deeper than MAX_DEPTH.
 
-    libyaml's parser is a state machine, so its events can be counted
-    however deep the text nests; its composer recurses and would overflow.
+    PyYAML's pure-Python parser is a state machine, so its events can be
+    counted however deep the text nests (the composers recurse and would
+    overflow; newer libyaml scanners stop at their own depth limit, elsewhere).
     """
-    loader = _CLoader(text)
+    loader = yaml.SafeLoader(text)
     depth = 0
     try:
         while loader.check_event():
