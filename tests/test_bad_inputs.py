@@ -4,8 +4,9 @@ Each case folder holds the files that replace or join a minimal valid
 declaration (helpers.DECLARATION and helpers.PROJECT as p.yaml) and an
 expect.yaml: the exit code and the findings `file:line:col: CODE` that
 `perfdecl check` must report. Files under `outside/` go next to the
-declaration folder; `links` are symlinks to create, `remove` files to
-delete, `path` what to pass to `perfdecl check` (default: the folder).
+declaration folder; `remove` are files to delete, `links` symlinks to
+create (after removing, so a link can replace a file), `path` what to pass
+to `perfdecl check` (default: the folder).
 
 Loader findings (PD0xx) must be exactly the expected ones; cross-check
 findings must include the expected ones (other rules may add their own).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,10 +42,10 @@ def build(case: str, root: Path) -> tuple[Path, dict]:
             target = root / rel.relative_to("outside") if rel.parts[0] == "outside" else folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
-    for name, target in spec.get("links", {}).items():
-        (folder / name).symlink_to(target)
     for name in spec.get("remove", []):
         (folder / name).unlink()
+    for name, target in spec.get("links", {}).items():
+        (folder / name).symlink_to(target)
     return folder, spec
 
 
@@ -86,13 +88,35 @@ def test_bad_input(case, tmp_path):
     assert snapshot(tmp_path) == before  # no file changed, none created
 
 
-def test_human_output_of_every_case_has_no_traceback(tmp_path):
+# CJK characters, and what may hold them in an English message: quoted user data, and amounts and the
+# units they are written in (元, 万元), which are the form's own words.
+CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+DATA = re.compile("'[^']*'|\"[^\"]*\"|“[^”]*”|(?:[0-9.,]+ ?)?万?元")
+
+
+def _checkable(root: Path) -> list[str]:
+    """Every case that runs on its folder as a whole, built under `root`."""
     folders = []
     for case in CASES:
         spec = yaml.safe_load((BAD / case / "expect.yaml").read_text(encoding="utf-8"))
         if "path" not in spec and "remove" not in spec:
-            folder, _ = build(case, tmp_path / case)
+            folder, _ = build(case, root / case)
             folders.append(str(folder))
+    return folders
+
+
+def test_english_messages_of_every_case_are_english(tmp_path):
+    done = perfdecl(*_checkable(tmp_path), "--lang", "en", "--format", "json", cwd=tmp_path)
+    found = json.loads(done.stdout)
+    assert {d["code"] for d in found} >= {"PD001", "PD003", "PD007", "PD010", "PD011", "PD012", "PD014"}
+    for d in found:
+        assert "Value error" not in d["message"], d
+        assert not CJK.search(DATA.sub("", d["message"])), d
+        assert not CJK.search(d["title"]), d
+
+
+def test_human_output_of_every_case_has_no_traceback(tmp_path):
+    folders = _checkable(tmp_path)
     before = snapshot(tmp_path)
     for lang in ("zh", "en"):
         done = perfdecl(*folders, "--lang", lang, cwd=tmp_path)

@@ -207,12 +207,12 @@ def test_split_writes_one_document_per_project(tmp_path):
     assert "绩效目标设置情况" not in third and "绩效目标设置情况" in text_of(out)
 
 
-def test_pdf_without_libreoffice_says_how_to_install_it(tmp_path):
+def test_pdf_without_libreoffice_is_a_usage_error_found_before_writing(tmp_path):
     out = tmp_path / "x.docx"
     result = run(EXAMPLE, "-o", out, "--pdf", env={"PATH": str(tmp_path)})
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "apt-get install libreoffice-writer" in result.output and "libreoffice.org" in result.output
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and list(tmp_path.iterdir()) == []
 
 
 def test_pdf_needs_docx(tmp_path):
@@ -286,3 +286,140 @@ def test_check_does_not_load_the_renderer():
             "print(sorted(m for m in ('lxml', 'docx', 'perfdecl.render.word') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under `root`."""
+    return {str(p.relative_to(root)): None if p.is_dir() else p.read_bytes() for p in root.rglob("*")}
+
+
+def with_output(tmp_path: Path, value: str) -> Path:
+    return copy_example(tmp_path, {"declaration.yaml": [("template: shanghai-2023\n",
+                                                         f"template: shanghai-2023\noutput: '{value}'\n")]})
+
+
+@pytest.mark.parametrize("value", [".", "./", "sub/..", "...", "sub/. "])
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_output_key_that_names_no_file_inside_the_folder_is_refused(tmp_path, value, fmt):
+    # `output: .` once became <folder>.docx beside the folder: the suffix is put on before checking
+    folder = with_output(tmp_path, value)
+    before = tree(tmp_path)
+    result = run(folder, "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert "declaration.yaml:8:" in result.output and "[PD012]" in result.output
+    assert tree(tmp_path) == before
+
+
+def test_output_key_through_a_link_to_outside_is_refused(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    folder = with_output(tmp_path, "out/x.docx")
+    (folder / "out").symlink_to(tmp_path / "elsewhere")
+    result = run(folder)
+    assert result.exit_code == 1 and "[PD012]" in result.output
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+SECRET = "SECRET-CONTENT-4711"
+
+
+def linked_template(tmp_path: Path, name: str) -> Path:
+    """A copy of the built-in template whose `name` is a symlink to a file outside the folder."""
+    folder = tmp_path / "tpl"
+    shutil.copytree(TEMPLATE, folder)
+    outside = tmp_path / f"outside-{name}"
+    if name == "reference.docx":
+        outside.write_bytes((folder / name).read_bytes())
+    else:
+        outside.write_text((folder / name).read_text(encoding="utf-8").replace("项目名称", SECRET), encoding="utf-8")
+    (folder / name).unlink()
+    (folder / name).symlink_to(outside)
+    return folder
+
+
+@pytest.mark.parametrize("name, fmt", [("form.xml.j2", "docx"), ("document.xml.j2", "docx"),
+                                       ("html.css", "html"), ("reference.docx", "docx"),
+                                       ("template.yaml", "docx")])
+def test_template_files_may_not_lead_outside_the_template_folder(tmp_path, name, fmt):
+    template = linked_template(tmp_path, name)
+    out = tmp_path / "out" / f"x.{fmt}"
+    result = run(EXAMPLE, "-o", out, "--template", template, "--format", fmt, "--lang", "en")
+    assert result.exit_code == 1, result.output
+    assert f"{name} leads outside the template folder" in result.output
+    assert SECRET not in result.output and not out.parent.exists() and "Traceback" not in result.output
+
+
+def test_template_files_linked_within_the_template_folder_are_fine(tmp_path):
+    template = tmp_path / "tpl"
+    shutil.copytree(TEMPLATE, template)
+    (template / "parts").mkdir()
+    (template / "form.xml.j2").rename(template / "parts" / "form.xml.j2")
+    (template / "form.xml.j2").symlink_to(Path("parts", "form.xml.j2"))
+    out = tmp_path / "x.docx"
+    result = run(EXAMPLE, "-o", out, "--template", template)
+    assert result.exit_code == 0, result.output
+    assert "财政项目支出绩效目标填报表 4" in text_of(out)
+
+
+def test_a_template_include_cannot_climb_out_of_its_folder(tmp_path):
+    (tmp_path / "secret.xml.j2").write_text(f"<p>{SECRET}</p>", encoding="utf-8")
+    template = broken_template(tmp_path, "{% if part is none %}", '{% include "../secret.xml.j2" %}{% if part is none %}')
+    out = tmp_path / "x.docx"
+    result = run(EXAMPLE, "-o", out, "--template", template)
+    assert result.exit_code == 1 and SECRET not in result.output and not out.exists()
+
+
+def twins(tmp_path: Path) -> tuple[Path, Path]:
+    """Two declaration folders of one name, d1/x and d2/x."""
+    return copy_example(tmp_path / "d1", name="x"), copy_example(tmp_path / "d2", name="x")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_declarations_writing_one_file_write_nothing(tmp_path, monkeypatch, jobs):
+    monkeypatch.chdir(tmp_path)
+    first, second = twins(tmp_path)
+    before = tree(tmp_path)
+    result = run(first, second, "-j", jobs)
+    assert result.exit_code == 2, result.output
+    assert re.search(rf"{re.escape(str(Path('d1', 'x')))} 与 {re.escape(str(Path('d2', 'x')))} 都要写入 "
+                     rf"{re.escape(str(Path('build', 'x.docx')))}", result.output)
+    assert tree(tmp_path) == before  # no build/ folder, no temporary file
+
+
+def test_clash_of_a_split_part_with_another_declaration_is_found_before_writing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    whole = copy_example(tmp_path, name="a")
+    part = copy_example(tmp_path, name="a-1-市民服务")  # build/a-1-市民服务.docx is also whole's first part
+    result = run(whole, part, "--split", "--format", "html", "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert f"would both write {Path('build', 'a-1-市民服务.html')}" in result.output
+    assert not (tmp_path / "build").exists()
+
+
+def test_output_option_naming_a_folder_is_a_usage_error(tmp_path):
+    result = run(EXAMPLE, "-o", tmp_path, "--lang", "en")
+    assert result.exit_code == 2 and "must name a file" in result.output
+    assert list(tmp_path.iterdir()) == []
+    assert "是文件夹" in run(EXAMPLE, "-o", tmp_path).output
+
+
+@pytest.mark.parametrize("name", ["..", "sub/.."])
+def test_output_option_naming_no_file_is_a_usage_error(tmp_path, name):
+    (tmp_path / "w").mkdir()
+    before = tree(tmp_path)
+    assert run(EXAMPLE, "-o", tmp_path / "w" / name).exit_code == 2
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_document_and_its_pdf_of_one_name_are_refused(tmp_path):
+    result = run(EXAMPLE, "-o", tmp_path / "x.pdf", "--pdf")
+    assert result.exit_code == 2 and "会被写入两次" in result.output and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang, said", [("zh", r"未生成：\S*2023-songjiang 有 (\d+) 个警告（--strict）"),
+                                        ("en", r"not written: \S*2023-songjiang has (\d+) warning\(s\) \(--strict\)")])
+def test_strict_says_why_nothing_was_written(tmp_path, lang, said):
+    result = run(EXAMPLE, "-o", tmp_path / "x.docx", "--strict", "--lang", lang)
+    assert result.exit_code == 1
+    found = re.search(said, result.output)
+    assert found and int(found.group(1)) == result.output.count("warning[")

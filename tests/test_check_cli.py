@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from helpers import EXAMPLE, assert_findings, at, copy_example, findings, from_json
 
 from perfdecl.cli import cli
+from perfdecl.diagnostics import has_errors
 from perfdecl.pipeline import check
 
 P1, P2, P3, P4 = (EXAMPLE / name for name in ("01-citizen-services.yaml", "02-service-management.yaml",
@@ -45,7 +46,7 @@ def test_example_reports_its_real_inconsistencies(baseline):
 
 def test_example_has_no_errors():
     _, diags = check(EXAMPLE)
-    assert [d for d in diags if d.severity == "error"] == []
+    assert not has_errors(diags)
 
 
 def test_wrong_line_item_amount(tmp_path, baseline):
@@ -108,6 +109,20 @@ def test_exit_codes(tmp_path):
     assert run(str(tmp_path / "empty")).exit_code == 2
 
 
+@pytest.mark.parametrize("how", ["broken link", "folder"])
+def test_a_declaration_yaml_that_cannot_be_read_is_a_usage_error(tmp_path, how):
+    folder = copy_example(tmp_path)
+    (folder / "declaration.yaml").unlink()
+    if how == "folder":
+        (folder / "declaration.yaml").mkdir()
+    else:
+        (folder / "declaration.yaml").symlink_to("gone.yaml")
+    result = run("--format", "json", str(folder))
+    assert result.exit_code == 2
+    assert from_json(result.stdout) == {("declaration.yaml", 1, 1, "PD015")}
+    assert run("--format", "json", str(folder / P1.name)).exit_code == 2  # found from a file inside it too
+
+
 def test_files_inside_a_declaration_check_it_once_as_a_whole(tmp_path, baseline):
     result = run("--format", "json", str(P1), str(P3), str(EXAMPLE / "declaration.yaml"))
     assert result.exit_code == 0
@@ -149,6 +164,12 @@ def test_rules_setting_and_ignore_comment(tmp_path, baseline):
     codes = [d.code for d in diags]
     assert "PD306" not in codes and "PD209" not in codes
     assert [d.severity for d in diags if d.code == "PD203"] == ["error"]
+
+
+def test_an_ignore_comment_inside_a_text_is_text_not_a_comment(tmp_path, baseline):
+    # The block scalar prints "# perfdecl: ignore[PD207]" into the document: it must not silence anything.
+    folder = copy_example(tmp_path, {P1.name: [("预算资金约 30000元。", "预算资金约 40000元。 # perfdecl: ignore[PD207]")]})
+    assert_findings(folder, at(folder / P1.name, "40000元", "PD207"), baseline=baseline)
 
 
 def test_check_does_not_import_the_word_libraries():

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from helpers import PROJECT, at, declaration
 
-from perfdecl.load import load
+from perfdecl.load import find_folder, load
 from perfdecl.values import Value
+
+CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def loaded(folder: Path):
@@ -134,6 +137,72 @@ def test_every_problem_of_a_run_is_reported_not_the_first(tmp_path):
     assert bundle is not None and not bundle.complete and bundle.projects == []
 
 
+def test_validators_say_why_in_both_languages(tmp_path):
+    folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscal: -1"), ("start: 2023-01-01", "start: 20230101"),
+                                    ("    end: 2023-12", "    end: 2023-13"),
+                                    ("        - [彩色带, 6, 0.098, 0.588]", "        - [彩色带, 六, 0.098, 0.588]")])
+    zh, en = messages(folder), messages(folder, "en")
+    assert len(zh) == len(en) == 4
+    assert any("不能为负数" in m for m in zh) and any("must not be negative" in m for m in en)
+    for m in en:
+        assert "Value error" not in m and not CJK.search(re.sub("'[^']*'", "", m)), m
+
+
+@pytest.mark.parametrize("written", ["2023-01-01 10:00:00", "2023-01-01T10:00:00Z", "1900-01-01", "2101-01-01",
+                                     '"1989年12月31日"'])
+def test_project_dates_are_dates_of_plausible_years(tmp_path, written):
+    folder = declaration(tmp_path, [("start: 2023-01-01", f"start: {written}")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", f"start: {written}", "PD012", mark=written)}
+
+
+@pytest.mark.parametrize("written", ["2023-01-01 10:00:00", "1899-12", "2101-01", "1989-12-01"])
+def test_sub_item_periods_are_months_of_plausible_years(tmp_path, written):
+    folder = declaration(tmp_path, [("    start: 2023-01", f"    start: {written}")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", f"start: {written}", "PD012", mark=written)}
+
+
+@pytest.mark.parametrize("written", ["1990-01-01", "2100-12-31"])
+def test_the_years_at_the_ends_of_the_range_are_fine(tmp_path, written):
+    folder = declaration(tmp_path, [("start: 2023-01-01", f"start: {written}")])
+    assert not loaded(folder)[1]
+
+
+@pytest.mark.parametrize("setting, key", [("{PD001: off}", "PD001"), ("{PD013: warning}", "PD013"),
+                                          ("{PD306: off, PD012: error}", "PD012"), ("{PD999: off}", "PD999")])
+def test_rules_may_not_change_loading_errors_or_name_unknown_codes(tmp_path, setting, key):
+    folder = declaration(tmp_path, decl_edits=[("framework: shanghai-2023\n",
+                                                f"framework: shanghai-2023\nrules: {setting}\n")])
+    bundle, found = loaded(folder)
+    assert bundle is None and found == {at(folder / "declaration.yaml", key, "PD012")}
+    if key != "PD999":
+        assert "读取类错误不能关闭" in messages(folder)[0] and key in messages(folder, "en")[0]
+
+
+def test_a_duplicate_key_does_not_hide_the_cross_checks_of_its_project(tmp_path):
+    from perfdecl.pipeline import check
+
+    folder = declaration(tmp_path, [("category: 经常性项目\n", "category: 经常性项目\ncategory: 一次性项目\n"),
+                                    ("[配件更换, 1, 2.412, 2.412]", "[配件更换, 1, 2.412, 2.512]")])
+    p = folder / "p.yaml"
+    bundle, diags = check(folder)
+    found = {(Path(d.pos.path).name, d.pos.line, d.pos.col, d.code) for d in diags}
+    assert {at(p, "category: 一次性项目", "PD003"), at(p, "2.512", "PD101")} <= found
+    assert len(bundle.projects) == 1 and bundle.projects[0].category == "经常性项目"  # the first value is kept
+    assert not bundle.complete
+    assert "被忽略" in diags[0].message("zh") and "ignored" in diags[0].message("en")
+
+
+def test_a_declaration_that_cannot_be_read_is_a_usage_problem(tmp_path):
+    folder = declaration(tmp_path)
+    (folder / "declaration.yaml").unlink()
+    (folder / "declaration.yaml").symlink_to("gone.yaml")
+    assert find_folder(folder / "p.yaml") == folder.absolute()  # the folder is a declaration, unreadable
+    bundle, found = loaded(folder)
+    assert bundle is None and found == {("declaration.yaml", 1, 1, "PD015")}
+
+
 def test_a_declaration_that_does_not_validate_still_has_its_projects_read(tmp_path):
     folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscal: -1")], [("year: 2023", "year: 二〇二三")])
     bundle, found = loaded(folder)
@@ -145,6 +214,18 @@ def test_a_declaration_that_does_not_validate_still_has_its_projects_read(tmp_pa
 def project_list(tmp_path: Path, *names: str) -> Path:
     listed = "".join(f"  - {n}\n" for n in names)
     return declaration(tmp_path, decl_edits=[("  - p.yaml\n", listed)])
+
+
+def test_project_names_that_are_empty_or_name_a_folder(tmp_path):
+    folder = declaration(tmp_path, decl_edits=[("  - p.yaml\n", '  - ""\n  - .\n  - p.yaml\n  - sub/\n')])
+    (folder / "sub").mkdir()
+    decl = folder / "declaration.yaml"
+    bundle, found = loaded(folder)
+    assert found == {at(decl, '""', "PD007"), at(decl, "- .", "PD007", mark="."), at(decl, "sub/", "PD007")}
+    zh = messages(folder)
+    assert "项目文件名为空" in zh[0] and "是文件夹" in zh[1] and "是文件夹" in zh[2]
+    assert not any("重复" in m or "找不到" in m for m in zh)
+    assert len(bundle.projects) == 1
 
 
 def test_project_files_missing_twice_or_the_declaration_itself(tmp_path):
@@ -220,11 +301,34 @@ def test_expressions_take_figures_from_the_data(tmp_path):
     "{{ project.source }}", "{{ project.model_dump() }}", "{{ budgett }}", "{% for i in range(10**9) %}{% endfor %}", "{{ 1/0 }}", "{{ x",
     "{% include 'p.yaml' %}",
 ])
-def test_expressions_that_fail_are_reported_at_their_text(tmp_path, expr):
+def test_expressions_that_fail_are_reported_where_they_open(tmp_path, expr):
     folder = overview(tmp_path, expr)
     bundle, found = loaded(folder)
-    assert found == {at(folder / "p.yaml", "overview: |", "PD014", mark="|")}
+    assert found == {at(folder / "p.yaml", expr, "PD014")}
     assert expr in bundle.projects[0].items[0].overview  # left as written
+
+
+def test_a_failure_is_reported_at_the_first_expression_of_its_line(tmp_path):
+    # Jinja tells the line of the text that failed, not which expression on it.
+    folder = declaration(tmp_path, [
+        ("      拟于 2023年 1月（至 2023年 12月）维护两台设备。\n", "      拟于 {{ start.year }} 年维护两台设备。\n"),
+        ("      经测算，预算资金约 3 万元。\n", "      经测算，预算资金约 {{ budget }}，{{ lines.unit }}，{{ budgett }}。\n")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "{{ budget }}", "PD014")}
+    folder = declaration(tmp_path / "loop", [
+        ("      经测算，预算资金约 3 万元。\n",
+         "      {% for r in lines.rows %}\n      {{ r.name }}\n      {{ r.nothing }}\n      {% endfor %}\n")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "{{ r.nothing }}", "PD014")}
+    folder = declaration(tmp_path / "plain", [("  annual: 完成设备维护。", "  annual: 完成设备维护 {{ nothing }}。")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "{{ nothing }}", "PD014")}
+
+
+def test_expression_errors_are_explained_in_both_languages(tmp_path):
+    folder = overview(tmp_path, "{{ budgett }}")
+    [zh], [en] = messages(folder), messages(folder, "en")
+    assert "没有这个名称" in zh and "'budgett' is undefined" in en and not CJK.search(en.replace("'budgett'", ""))
 
 
 def test_characters_an_expression_makes_that_word_cannot_store_are_removed(tmp_path):
@@ -262,3 +366,11 @@ def test_texts_that_only_print_fields_skip_jinja_and_print_what_the_sandbox_woul
     for needs_jinja in ["{{ budget.yuan }}", "{{ project._source }}", "{{ lines.rows }}", "{{ budget | string }}",
                         "{% if budget %}x{% endif %}", "{{ item.classified }}", "{{ nothing }}"]:
         assert _plain_fields(needs_jinja, context) is None
+
+
+def test_a_bad_cell_of_a_multi_year_plan_is_reported_at_the_cell(tmp_path):
+    folder = declaration(tmp_path, [("    lines:\n", "    schedule:\n      years: [2023]\n      rows:\n"
+                                                   "        - [配件, 三, 3]\n      total: [1, x]\n    lines:\n")])
+    _, found = loaded(folder)
+    assert found == {at(folder / "p.yaml", "三, 3", "PD012"), at(folder / "p.yaml", "x]", "PD012")}
+    assert any("第 2 格" in m for m in messages(folder)) and any("cell 2" in m for m in messages(folder, "en"))

@@ -1,11 +1,14 @@
-"""money: amounts are exact Decimals, printed as written, and anything else is a clear ValueError."""
+"""money: amounts are exact Decimals, printed as written, and anything else is a clear ValueError
+(`Invalid`, in Chinese and English)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from perfdecl.diagnostics import Invalid
 from perfdecl.money import LIMIT, WAN, YUAN, Amount, number_text, parse_amount, parse_number, total
 from perfdecl.yamlload import Source, parse
 
@@ -73,9 +76,11 @@ def test_yuan_places_and_units():
     Decimal("1E+999999"), Decimal("1E-999999999"), 10**30, "1" + "0" * 13, "1000000000万元",  # absurd
     "0.000000000000000000001",  # more than 20 decimals: a typing error, not a figure
 ])
-def test_everything_else_is_a_value_error_with_a_chinese_message(raw):
-    with pytest.raises(ValueError, match="金额"):
+def test_everything_else_is_a_value_error_with_a_chinese_and_an_english_message(raw):
+    with pytest.raises(Invalid, match="金额") as caught:
         parse_amount(raw)
+    assert isinstance(caught.value, ValueError)  # what pydantic turns into a validation error
+    assert "amount" in caught.value.en and not re.search("[\u4e00-\u9fff]", re.sub("'[^']*'", "", caught.value.en))
 
 
 def test_the_limit_is_ten_trillion_yuan():
@@ -99,8 +104,9 @@ def test_quantities_are_numbers_without_unit(raw, value):
 
 @pytest.mark.parametrize("raw", ["6份", "6元", "六", "-1", True, 1.5, ".nan", "1e3"])
 def test_quantities_refuse_units_words_and_negatives(raw):
-    with pytest.raises(ValueError, match="数量"):
+    with pytest.raises(Invalid, match="数量") as caught:
         parse_number(raw)
+    assert "quantity" in caught.value.en
 
 
 def test_number_text_never_uses_exponents():

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLE
 
@@ -35,6 +37,37 @@ def test_human_shows_the_line_and_a_caret_under_the_column():
     assert text[1] == f" 3 | {LINE}"
     # 6 spaces, 7 CJK characters two columns wide each, ": "
     assert text[2] == "   | " + " " * (6 + 14 + 2) + "^"
+
+
+def _width(text: str) -> int:
+    return len(output.caret_pad(text))
+
+
+@pytest.mark.parametrize("line, col, mark, cut", [
+    ("a" * 1_000_000 + "XYZ" + "b" * 1_000_000, 1_000_001, "XYZ", (True, True)),  # a one-line file of megabytes
+    ("值" * 5000 + "标记" + "值" * 5000, 5001, "标记", (True, True)),  # two columns a character
+    ("a" * 500 + "END", 501, "END", (True, False)),  # near the end: the window shows more before
+    ("START" + "a" * 500, 1, "START", (False, True)),
+], ids=["megabyte", "cjk", "end", "start"])
+def test_human_shows_a_window_of_a_long_line_around_the_caret(line, col, mark, cut):
+    d = diag("PD306", Position("p.yaml", 1, col), second="数量指标", value="x")
+    _, shown, caret = output.human([d], {"p.yaml": [line]}, "zh").splitlines()[:3]
+    shown, caret = shown.removeprefix(" 1 | "), caret.removeprefix("   | ")
+    assert _width(shown) <= output.WIDTH + 2 and mark in shown  # + the two … marks
+    assert (shown.startswith("…"), shown.endswith("…")) == cut
+    assert _width(shown) >= output.WIDTH  # cut only as much as needed
+    under = len(caret) - 1  # columns before the caret
+    before = next(shown[:i] for i in range(len(shown) + 1) if _width(shown[:i]) == under)
+    assert shown[len(before):].startswith(mark)
+
+
+def test_lines_for_gives_the_lines_of_the_files_shown_only():
+    from perfdecl.yamlload import Source
+
+    sources = {"a.yaml": Source(Path("a.yaml"), "a.yaml", "x: 1\ny: 2\n"), "b.yaml": Source(Path("b"), "b.yaml", "z\n")}
+    assert output.lines_for([diag("PD306", Position("a.yaml", 2, 1))], sources) == \
+        {"a.yaml": ["x: 1", "y: 2"]}
+    assert output.lines_for([], sources) == {}
 
 
 def test_human_adds_the_rule_hint():

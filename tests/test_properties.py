@@ -1,6 +1,7 @@
 """Properties over generated input: the loader never raises, money and values round-trip exactly."""
 from __future__ import annotations
 
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -182,3 +183,6 @@ def test_any_value_anywhere_in_a_project_is_reported_not_raised(path, value):
         (root / "p.yaml").write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True), encoding="utf-8")
         bundle, diags = check(root)
     assert all(d.code != "PD000" for d in diags), [d.message("en") for d in diags if d.code == "PD000"]
+    for d in diags:  # the loader's messages exist in English too: no Chinese but the data they quote
+        if d.code < "PD100":
+            assert not re.search("[\u4e00-\u9fff]", re.sub("'[^']*'", "", d.message("en"))), d.message("en")

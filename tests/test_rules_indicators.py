@@ -86,3 +86,75 @@ def test_linked_prices_compare_in_the_indicator_unit(tmp_path):
     assert linked("<=0.1 万元/卷") == set()
     assert {code for *_, code in linked("<=900 元/卷")} == {"PD309"}
     assert {code for *_, code in linked("<=0.09 万元/卷")} == {"PD309"}
+
+
+OWN = """\
+name: 本单位
+levels:
+  产出指标: [数量指标, 质量指标]
+  效益指标: [社会效益指标]
+  满意度指标: [服务对象满意度指标]
+required: [产出指标, 效益指标, 满意度指标]
+quantitative: [数量指标]
+"""
+
+
+def own_framework(tmp_path, text: str, name: str = "frameworks/my.yaml", edits=()):
+    """PROJECT with `edits` and `framework: <name>`, and `text` written as frameworks/my.yaml."""
+    folder = declaration(tmp_path, list(edits), decl_edits=[("framework: shanghai-2023", f"framework: {name}")])
+    (folder / "frameworks").mkdir()
+    (folder / "frameworks" / "my.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_framework_file_in_the_declaration_folder(tmp_path):
+    folder = own_framework(tmp_path, OWN)
+    assert_findings(folder, at(folder / "p.yaml", "时效指标", "PD303"))  # not in this framework
+    quality = [("    时效指标:\n      维护完成时间: 2023 年 12 月底", "    质量指标:\n      设备完好率: 提升")]
+    assert_findings(own_framework(tmp_path / "quality", OWN, edits=quality))
+    folder = own_framework(tmp_path / "dot", OWN.replace("quantitative: [数量指标]", "quantitative: [质量指标]"),
+                           name="./frameworks/my.yaml", edits=quality)
+    assert_findings(folder, at(folder / "p.yaml", "设备完好率: 提升", "PD306", mark="提升"))
+
+
+def test_a_framework_file_must_be_inside_the_folder_and_exist(tmp_path):
+    (tmp_path / "my.yaml").write_text(OWN, encoding="utf-8")
+    for name in ("../../my.yaml", str(tmp_path / "my.yaml"), "frameworks/none.yaml", "./frameworks"):
+        folder = own_framework(tmp_path / str(len(name)), OWN, name=name)
+        assert_findings(folder, at(folder / "declaration.yaml", name, "PD310"))
+    folder = own_framework(tmp_path / "link", OWN, name="frameworks/link.yaml")
+    (folder / "frameworks" / "link.yaml").symlink_to(tmp_path / "my.yaml")
+    assert_findings(folder, at(folder / "declaration.yaml", "frameworks/link.yaml", "PD310"))
+
+
+def test_a_broken_framework_file_is_reported_in_it(tmp_path):
+    cases = [("levels: []\n", "[]", "PD310"),
+             (OWN.replace("required: [产出指标, 效益指标, 满意度指标]", "required: [产出指标, 成本指标]"), "成本指标", "PD310"),
+             (OWN.replace("quantitative: [数量指标]", "quantitative: [数量指标, 时效指标]"), "时效指标", "PD310"),
+             (OWN.replace("  效益指标: [社会效益指标]", "  效益指标: 社会效益指标"), "社会效益指标", "PD310"),
+             (OWN + "timeliness: 时效指标\n", "时效指标", "PD310"),
+             (OWN + "quantitive: [数量指标]\n", "quantitive", "PD310"),
+             (OWN + "levels: {}\n", "levels", "PD003")]
+    for n, (text, needle, code) in enumerate(cases):
+        folder = own_framework(tmp_path / str(n), text)
+        nth = 1 if code == "PD003" else 0
+        assert_findings(folder, at(folder / "frameworks" / "my.yaml", needle, code, nth=nth))
+    folder = own_framework(tmp_path / "syntax", "levels: [\n")
+    assert {(name, code) for name, _, _, code in findings(folder)} == {("my.yaml", "PD001")}
+
+
+def test_a_first_level_written_under_another_is_to_move_up(tmp_path):
+    from perfdecl.pipeline import check
+    from perfdecl.rules import hint
+
+    cost = [("    时效指标:", "    成本指标:\n      单价: =980 元/卷\n    时效指标:")]
+    folder = declaration(tmp_path, cost, decl_edits=[("shanghai-2023", "caiyu-2021")])
+    [d] = check(folder)[1]
+    assert (d.code, d.pos.line) == ("PD303", at(folder / "p.yaml", "成本指标", "PD303")[1])
+    advice = hint(d.code, "en", d.kwargs)
+    assert "first level" in advice and "经济成本指标, 社会成本指标, 生态环境成本指标" in advice
+    assert "经济成本指标、社会成本指标、生态环境成本指标" in hint(d.code, "zh", d.kwargs)
+    # the other way round: 成本指标 as a 一级 in shanghai-2023 is named with the 一级 it belongs under
+    moved = [("  产出指标:", "  成本指标:\n    单价: {x: =1 元}\n  产出指标:")]
+    [d] = check(declaration(tmp_path / "sh", moved))[1]
+    assert d.code == "PD302" and "产出指标" in d.message("en")

@@ -103,3 +103,62 @@ def test_table_label_naming_another_unit(tmp_path):
                                      "      total_label: 合计（元）\n      rows:")])
     p = folder / "p.yaml"
     assert_findings(folder, at(p, "单价（元）", "PD211", mark="（元）"), at(p, "合计（元）", "PD211", mark="（元）"))
+
+
+def test_narrative_figures_with_thousands_separators(tmp_path):
+    for figure in ("30,000 元", "30,000.00 元", "３０，０００ 元", "0.588 万元"):
+        assert_findings(declaration(tmp_path / figure, [("预算资金约 3 万元", f"预算资金为 {figure}")]))
+    for figure in ("31,000 元", "1,357.00 万元", "３１，０００ 元"):
+        folder = declaration(tmp_path / f"x{figure}", [("预算资金约 3 万元", f"预算资金为 {figure}")])
+        assert_findings(folder, at(folder / "p.yaml", figure, "PD207"))
+
+
+def test_a_bare_wan_is_money_only_where_money_is_meant(tmp_path):
+    for text in ("预算覆盖 2 万平方米", "预算服务 3 万人次", "预算内处理 5 万条数据", "预算印制 2 万份", "金额 2 万㎡"):
+        assert_findings(declaration(tmp_path / text, [("预算资金约 3 万元。", f"预算资金约 3 万元。{text}。")]))
+    for text in ("预算 5 万/年", "预算 5 万", "预算 5 万，", "预算 5 万元", "预算 5 万 元", "预算 5 万每年", "预算 5 万左右"):
+        folder = declaration(tmp_path / f"x{text}", [("预算资金约 3 万元。", f"预算资金约 3 万元。{text}")])
+        assert_findings(folder, at(folder / "p.yaml", "5 万", "PD207"))
+
+
+SECOND_ITEM = [(FUNDING, "  total: 50000\n  fiscal: 50000"),
+               ("  annual: 30000\n  appropriation: 30000", "  annual: 50000\n  appropriation: 50000"),
+               ("indicators:", "  - title: 培训费\n    budget: 2万元\n    start: 2023-01\n    end: 2023-12\nindicators:")]
+
+
+def test_a_sub_item_may_quote_the_project_figures(tmp_path):
+    # Two sub-items, 3 万元 and 2 万元: the project asks 5 万元.
+    assert_findings(declaration(tmp_path / "plain", SECOND_ITEM))
+    quoted = [*SECOND_ITEM, ("预算资金约 3 万元。", "预算资金约 3 万元，本项目总预算 5 万元，年度申请资金 50,000 元。")]
+    assert_findings(declaration(tmp_path / "quoted", quoted))
+    folder = declaration(tmp_path / "wrong", [*SECOND_ITEM, ("预算资金约 3 万元。", "预算资金约 3 万元，本项目总预算 6 万元。")])
+    assert_findings(folder, at(folder / "p.yaml", "6 万元", "PD207"))
+    folder = declaration(tmp_path / "other", [*SECOND_ITEM, ("预算资金约 3 万元。", "预算资金为 2 万元。")])
+    assert_findings(folder, at(folder / "p.yaml", "2 万元", "PD207"))  # the other sub-item's budget is not this one's
+
+
+FOLDED = """    arrangement: >
+      第一行，
+      第二行，
+      第三行，
+      第四行，
+      第五行，预算金额为 4 万元，
+      于 2021 年完成。
+    lines:"""
+
+
+def test_findings_in_folded_texts_are_located_on_their_line(tmp_path):
+    folder = declaration(tmp_path, [("    lines:", FOLDED)])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "4 万元", "PD207"), at(p, "2021 年", "PD209"))
+
+
+def test_findings_across_a_fold_are_located_where_they_start(tmp_path):
+    text = ("    arrangement: >\n      一\n\n      二\n      三，预算金额为 4\n      万元，拟于 2023年 2月\n"
+            "      至 2023年 12月实施。\n    lines:")
+    folder = declaration(tmp_path, [("    lines:", text)])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "为 4", "PD207", mark="4"), at(p, "2023年 2月", "PD208"))
+    plain = "    arrangement: 第一行，\n      第二行，\n      第三行，\n      第四行，预算金额为 4\n      万元。\n    lines:"
+    folder = declaration(tmp_path / "plain", [("    lines:", plain)])
+    assert_findings(folder, at(folder / "p.yaml", "为 4", "PD207", mark="4"))

@@ -25,8 +25,9 @@ def test_committed_schema_matches_the_model(name, model):
     assert schema == expected
 
 
-def test_schema_check_and_write(tmp_path):
+def test_schema_check_and_write(tmp_path, monkeypatch):
     runner = CliRunner()
+    monkeypatch.chdir(REPO)  # without -o: ./schemas, here the committed ones
     assert runner.invoke(cli, ["schema", "--check"]).exit_code == 0
     assert runner.invoke(cli, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 1  # nothing written there yet
     assert runner.invoke(cli, ["schema", "-o", str(tmp_path)]).exit_code == 0
@@ -36,6 +37,35 @@ def test_schema_check_and_write(tmp_path):
         assert written.read_text(encoding="utf-8") == (SCHEMAS / written.name).read_text(encoding="utf-8")
     (tmp_path / "project.schema.json").write_text("{}", encoding="utf-8")
     assert runner.invoke(cli, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 1
+
+
+def test_schema_writes_into_the_working_folder_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["schema", "--check"]).exit_code == 1  # no ./schemas here
+    assert runner.invoke(cli, ["schema"]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == ["declaration.schema.json",
+                                                                       "project.schema.json"]
+    assert runner.invoke(cli, ["schema", "--check"]).exit_code == 0
+
+
+def test_schema_into_a_file_or_an_unwritable_place_is_a_message(tmp_path):
+    runner = CliRunner()
+    a_file = tmp_path / "passwd"
+    a_file.write_text("root:x:0:0\n", encoding="utf-8")
+    for args in (["-o", str(a_file)], ["-o", str(a_file / "sub")], ["--check", "-o", str(a_file)]):
+        result = runner.invoke(cli, ["schema", *args])
+        assert isinstance(result.exception, SystemExit), result.exception  # no traceback
+        assert result.exit_code == 2 and str(a_file) in result.output, args
+    assert a_file.read_text(encoding="utf-8") == "root:x:0:0\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["passwd"]  # no temporary file left behind
+
+
+def test_schema_replaces_stale_files_and_leaves_no_temporary_files(tmp_path):
+    (tmp_path / "project.schema.json").write_text("{}", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["schema", "-o", str(tmp_path)]).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["declaration.schema.json", "project.schema.json"]
+    assert json.loads((tmp_path / "project.schema.json").read_text(encoding="utf-8"))["title"] == "perfdecl 项目文件"
 
 
 @pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")

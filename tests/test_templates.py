@@ -176,3 +176,20 @@ def test_restyling_and_page_set_up_in_reference_docx_reach_the_document(tmp_path
     for grid in form:
         total = sum(int(w) for w in re.findall(r'w:w="(\d+)"', grid))
         assert abs(total - round(146 * 1440 / 25.4)) <= 7  # twips, rounding per column
+
+
+def test_a_narrower_page_narrows_the_shanghai_form(tmp_path):
+    folder = copy_example(tmp_path, {"declaration.yaml": [("template: shanghai-2023", "template: mine")]})
+    assert invoke("template", "export", "shanghai-2023", folder / "mine").exit_code == 0
+    # left margin 28 mm → 38 mm: the text width drops from 156 to 146 mm
+    _rewrite(folder / "mine" / "reference.docx", "word/document.xml", 'w:left="1587"', 'w:left="2154"')
+    out = tmp_path / "narrow.docx"
+    assert invoke("build", folder, "-o", out).exit_code == 0
+    grids = re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", document_xml(out))
+    labels = round(20 * 1440 / 25.4)  # the form's first column, 20 mm
+    form = [g for g in grids if g.count("<w:gridCol") == 6 and g.startswith(f'<w:gridCol w:w="{labels}"/>')]
+    assert len(form) == 4  # one per project of the example
+    for grid in form:
+        widths = [int(w) for w in re.findall(r'w:w="(\d+)"', grid)]
+        assert abs(sum(widths) - round(146 * 1440 / 25.4)) <= 6  # twips, rounding per column
+        assert abs(widths[3] - round(30 * 1440 / 25.4)) <= 6  # the `*` column gave up the 10 mm

@@ -4,6 +4,8 @@ Bounds are asserted as outcomes (a refusal, a bounded output), never as timings.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from helpers import declaration
 
@@ -116,7 +118,27 @@ def test_the_deadline_stops_what_the_budget_cannot_see(context, monkeypatch):
     # Comparing two large values is work no hook sees; the deadline is checked at each step.
     monkeypatch.setattr(textexpr, "DEADLINE", 0.0)
     out, why = render_text("{% for i in range(10) %}{% endfor %}", context)
-    assert why and "秒" in why
+    assert why and "秒" in why.zh and "seconds" in why.en
+
+
+def test_nested_loops_run(context):
+    # Jinja passes the loop variables to calls inside a loop; the budget's own hooks must take them.
+    text = "{% for i in range(2) %}{% for j in range(3) %}{{ i }}{{ j }} {% endfor %}{% endfor %}"
+    assert render_text(text, context) == ("00 01 02 10 11 12 ", None)
+
+
+@pytest.mark.parametrize("text, zh, en, line", [
+    ("第一段\n预算 {{ budgett }}", "没有这个名称", "'budgett' is undefined", 2),
+    ("a\nb\n{{ x", "写法有误", "TemplateSyntaxError", 3),
+    ("a\n{{ 1/0 }}", "除数为零", "ZeroDivisionError", 2),
+    ("{{ ''.__class__ }}", "不允许", "unsafe", 1),
+    ("{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}", "计算量超过", "steps of work", 1),
+    ("{{ 'x' * 10**9 }}", "重复的结果会超过", "the result of a repetition would exceed", 1),
+])
+def test_failures_say_why_in_both_languages_and_on_which_line(context, text, zh, en, line):
+    _, why = render_text(text, context)
+    assert zh in why.zh and en in why.en and why.line == line
+    assert not re.search("[\u4e00-\u9fff]", why.en)
 
 
 @pytest.mark.parametrize("text", [

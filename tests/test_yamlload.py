@@ -5,6 +5,7 @@ Expected positions come from the input text (helpers.at), never from the loader.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -203,6 +204,23 @@ def test_syntax_error_messages_carry_hints_in_both_languages():
     assert "制表符" in diags[0].message("zh") and "tabs" in diags[0].message("en")
 
 
+@pytest.mark.parametrize("text, zh", [
+    ("a:\n\tb: 1\n", "制表符"),
+    ('a: "open\n', "引号"),
+    ("a: 1\nb: >=90%\n", "以 > 或 | 开头的文字需加引号"),
+    ("a: x: y\n", "值中含有“: ”时需加引号"),
+    ("a:\n  b: 1\n c: 2\n", "缩进不一致"),
+    ("a: [1, 2\n", "未闭合"),
+    ("a: 1\n---\nb: 2\n", "一个 YAML 文档"),
+])
+def test_syntax_errors_are_explained_in_chinese_first_keeping_what_yaml_said(text, zh):
+    _, diags = parse(text, Source(Path("p.yaml"), "p.yaml", text))
+    [d] = diags
+    message, problem = d.message("zh"), d.kwargs["problem"]
+    assert message.startswith("YAML 语法错误：") and zh in message.split(problem)[0]  # explained before the detail
+    assert problem in message and problem in d.message("en")  # PyYAML's words are kept
+
+
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "\n\n"])
 def test_empty_documents_are_none_without_problems(tmp_path, text):
     data, _, found = read(tmp_path / "p.yaml", text)
@@ -260,7 +278,7 @@ def test_markup_characters_stay_literal(tmp_path):
     (".5", Decimal("0.5")), ("0.098", Decimal("0.098")), ("165700.00", Decimal("165700.00")),
     ("1.0e+3", Decimal("1.0E+3")), ("1e3", "1e3"), (".inf", ".inf"), ("-.inf", "-.inf"), (".nan", ".nan"),
     ("~", None), ("null", None), ("", None), ("=", "="), ("<<", "<<"),
-    ("2023-01-01", dt.date(2023, 1, 1)), ("2023-01-01 10:30:00", dt.date(2023, 1, 1)),
+    ("2023-01-01", dt.date(2023, 1, 1)), ("2023-01-01 10:30:00", dt.datetime(2023, 1, 1, 10, 30)),
     ("2023-09", "2023-09"), ("'2023-01-01'", "2023-01-01"), ('"true"', "true"),
 ])
 def test_plain_scalars_are_read_as_a_form_filler_means_them(written, value):
@@ -311,6 +329,38 @@ def test_a_folder_or_missing_file_is_a_problem_not_a_crash(tmp_path):
     assert data is None and [d.code for d in diags] == ["PD007"]
     data, _, diags = load(tmp_path / "missing.yaml", "missing.yaml")
     assert data is None and [d.code for d in diags] == ["PD007"]
+    data, _, diags = load(tmp_path / "missing.yaml", "missing.yaml", unreadable="PD015")
+    assert data is None and [d.code for d in diags] == ["PD015"] and "missing.yaml" in diags[0].message("en")
+
+
+COMMENTED = """\
+# perfdecl: ignore[A]
+a: 1  # perfdecl: ignore[B]
+b: "x # perfdecl: ignore[C]"
+c: plain#perfdecl:ignore[D]
+d: |  # perfdecl: ignore[E]
+  text # perfdecl: ignore[F]
+  # perfdecl: ignore[G]
+e: [x, 'y # z']  # perfdecl: ignore[H]
+f: >
+  folded # perfdecl: ignore[I]
+# perfdecl: ignore[J]
+g: 'two
+  # perfdecl: ignore[K]'
+"x # y": 1 # perfdecl: ignore[L]
+"""
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_comments_are_found_only_outside_scalars(monkeypatch, fast):
+    if not fast:
+        monkeypatch.setattr(yamlload, "_CLoader", None)
+    source = Source(Path("p.yaml"), "p.yaml", COMMENTED)
+    data, diags = parse(COMMENTED, source)
+    assert not diags and "# perfdecl: ignore[F]" in data["d"] and "# perfdecl: ignore[K]" in data["g"]
+    found = {line: re.search(r"\[(\w)\]", comment).group(1) for line, comment in source.comments.items()}
+    assert found == {1: "A", 2: "B", 5: "E", 8: "H", 11: "J", 14: "L"}
+    assert source.comments[2] == "# perfdecl: ignore[B]"
 
 
 @pytest.mark.skipif(yamlload._CLoader is None, reason="libyaml not installed")

@@ -5,6 +5,7 @@ return lists of `Diagnostic`, so one run reports every problem.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -44,5 +45,24 @@ def diag(code: str, pos: Position, **args: object) -> Diagnostic:
     return Diagnostic(code, pos, tuple(args.items()), default_severity(code))
 
 
-def has_errors(diags: list[Diagnostic]) -> bool:
+def has_errors(diags: Iterable[Diagnostic]) -> bool:
     return any(d.severity == ERROR for d in diags)
+
+
+def has_usage_errors(diags: Iterable[Diagnostic]) -> bool:
+    """Whether a path named no declaration, or one that cannot be read (exit 2, not 1)."""
+    return any(d.code == "PD015" for d in diags)
+
+
+class Invalid(ValueError):
+    """A value that cannot be read, with the reason in both languages.
+
+    Validators raise it; pydantic hands it to the loader inside the error, and
+    the diagnostic keeps both texts, so the language is chosen when printing.
+    `at` is a path below the value the validator was given (a cell of a row,
+    a key of a mapping) where the problem stands, if it knows one.
+    """
+
+    def __init__(self, zh: str, en: str, at: tuple = ()) -> None:
+        super().__init__(zh)
+        self.zh, self.en, self.at = zh, en, at

@@ -2,24 +2,28 @@
 
 The result is a `Bundle` of validated models plus every problem found on the
 way, each with its file, line and column. Nothing here raises for bad input.
+A project whose model validated is cross-checked even if its file had other
+problems (a duplicate key): those are errors, so nothing is built from it.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import ERROR, Diagnostic, diag
+from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .model import SECTIONS, Declaration, Project
+from .schema_errors import translated
 from .yamlload import Source, clean_text, load as load_yaml
+
+if TYPE_CHECKING:
+    from .textexpr import Failure
 
 DECLARATION = "declaration.yaml"
 
@@ -32,7 +36,7 @@ class Bundle:
     declaration: Declaration
     projects: list[Project]
     sources: dict[str, Source] = field(default_factory=dict)
-    complete: bool = True  # False when some project file failed to load
+    complete: bool = True  # False when some file had errors or some project did not validate
 
 
 def display(path: Path) -> str:
@@ -44,10 +48,14 @@ def display(path: Path) -> str:
 
 
 def find_folder(path: Path) -> Path | None:
-    """The declaration folder holding `path` (a folder or any file inside one)."""
+    """The declaration folder holding `path` (a folder or any file inside one).
+
+    A declaration.yaml that exists but cannot be read (a broken link, a folder)
+    still marks its folder, so that the reader can say why.
+    """
     path = path.absolute()
     for candidate in [path, *path.parents] if path.is_dir() else path.parents:
-        if (candidate / DECLARATION).is_file():
+        if os.path.lexists(candidate / DECLARATION):
             return candidate
     return None
 
@@ -58,35 +66,42 @@ def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
     A declaration that does not validate gives no bundle, but the project
     files it lists are still read, so that their problems are reported too.
     """
-    decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION)
-    sources = {decl_source.display: decl_source}
-    names = list(enumerate(decl.projects)) if decl else _listed(data)
+    decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
     if decl:
         diags += _check_paths(root, decl)
+    names = list(enumerate(decl.projects)) if decl else _listed(data)
+    projects, sources, found = _read_projects(root, names, decl_source)
+    diags += found
+    if decl is None:
+        return None, diags
+    for project in projects:
+        project.department = project.department or decl.department
+        project.unit = project.unit or decl.unit
+    bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags))
+    diags += _expand_texts(bundle)
+    return bundle, diags
+
+
+def _read_projects(root: Path, names: list[tuple[int, str]],
+                   decl_source: Source) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
+    """The projects whose models validated, the sources of all files read, and their problems."""
     projects: list[Project] = []
-    complete = True
+    sources: dict[str, Source] = {}
+    diags: list[Diagnostic] = []
     seen: dict[Path, int] = {}
     for i, name in names:
-        path, problem = _project_path(root, name, seen, decl_source.at("projects", i).line)
+        where = decl_source.at("projects", i)
+        path, problem = _project_path(root, name, seen, where.line)
         if problem:
-            diags.append(diag("PD007", decl_source.at("projects", i), what=problem[0], what_en=problem[1]))
-            complete = False
+            diags.append(diag("PD007", where, what=problem[0], what_en=problem[1]))
             continue
         project, source, found, _ = _validated(Project, path)
         sources[source.display] = source
         diags += found
-        if project is None or decl is None or any(d.severity == ERROR for d in found):
-            complete = False
-            continue
-        project.department = project.department or decl.department
-        project.unit = project.unit or decl.unit
-        projects.append(project)
-    if decl is None:
-        return None, diags
-    bundle = Bundle(folder, decl, projects, sources, complete)
-    diags += _expand_texts(bundle)
-    return bundle, diags
+        if project is not None:  # even with other problems in its file: those are errors, so nothing is built
+            projects.append(project)
+    return projects, sources, diags
 
 
 def _listed(data: object) -> list[tuple[int, str]]:
@@ -104,6 +119,8 @@ def _resolved(root: Path, name: str) -> Path | OSError | RuntimeError | ValueErr
 
 
 def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tuple[Path, tuple[str, str] | None]:
+    if not name.strip():
+        return root, ("项目文件名为空", "the project file name is empty")
     path = _resolved(root, name)
     try:
         if not isinstance(path, Path):
@@ -112,6 +129,8 @@ def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tu
             return path, (f"项目文件“{name}”不在申报文件夹内", f"project file '{name}' is outside the declaration folder")
         if path == root / DECLARATION:
             return path, (f"“{name}”是申报文件本身，不能作为项目", f"'{name}' is the declaration file itself")
+        if path.is_dir():
+            return path, (f"“{name}”是文件夹，不是项目文件", f"'{name}' is a folder, not a project file")
         if path in seen:
             return path, (f"项目文件“{name}”重复列出（第 {seen[path]} 行已列出）",
                           f"project file '{name}' is listed twice (already on line {seen[path]})")
@@ -142,10 +161,10 @@ def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     return found
 
 
-def _validated(model: type[BaseModel], path: Path):
+def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
     """(model or None, source, diagnostics, raw data) for one YAML file."""
-    data, source, diags = load_yaml(path, display(path))
-    if data is None and any(d.severity == ERROR for d in diags):
+    data, source, diags = load_yaml(path, display(path), unreadable)
+    if data is None and has_errors(diags):
         return None, source, diags, data
     if not isinstance(data, dict):
         what = "文件为空" if data is None else "文件内容应为“键: 值”的映射，而不是列表或单个值"
@@ -162,7 +181,7 @@ def _validated(model: type[BaseModel], path: Path):
             except ValidationError as again:
                 errors = again.errors()
         if obj is None:
-            return None, source, [*diags, *_translated(errors, model, source, diags)], data
+            return None, source, [*diags, *translated(errors, model, source, diags)], data
     obj._source = source
     return obj, source, diags, data
 
@@ -194,106 +213,6 @@ def _as_written(data: dict, errors: list, source: Source) -> bool:
     return changed
 
 
-def _translated(errors: list, model: type[BaseModel], source: Source, diags: list[Diagnostic]) -> list[Diagnostic]:
-    """The validation errors as diagnostics, once each, none where the loader already said why."""
-    taken = {d.pos for d in diags if d.severity == ERROR}
-    out: list[Diagnostic] = []
-    for err in errors:
-        d = _translate(err, model, source)
-        said = tuple(err["loc"]) in source.values and source.at(*err["loc"]) in taken
-        if d.pos not in taken and not said and d not in out:
-            out.append(d)
-    return out
-
-
-_WHY = {
-    "string_type": "应为文字", "int_parsing": "应为整数", "int_type": "应为整数",
-    "int_from_float": "应为整数", "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
-    "decimal_parsing": "应为数字", "decimal_type": "应为数字", "finite_number": "应为有限的数字",
-    "date_type": "应为日期，如 2023-01-01", "date_parsing": "应为日期，如 2023-01-01",
-    "date_from_datetime_parsing": "应为日期，如 2023-01-01", "list_type": "应为列表",
-    "tuple_type": "应为列表", "dict_type": "应为映射（键: 值）", "model_type": "应为映射（键: 值）",
-    "model_attributes_type": "应为映射（键: 值）", "too_short": "至少需要 {min_length} 项",
-    "too_long": "项数过多", "literal_error": "应为 {expected} 之一", "greater_than_equal": "应不小于 {ge}",
-    "less_than_equal": "应不大于 {le}", "none_required": "应为空", "decimal_max_places": "小数位数过多",
-    "int_parsing_size": "数字过大", "row_length": "每行应为 4 项：[项目组成, 数量, 单价, 资金需求]；含逗号的数字需加引号",
-}
-
-
-def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
-    loc = tuple(err["loc"])
-    kind = err["type"]
-    dotted = _dotted(loc)
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        close = difflib.get_close_matches(key, _fields_at(model, loc[:-1]), n=1)
-        return diag("PD010", source.key_at(*loc), key=dotted,
-                    suggest=f"，是不是“{close[0]}”？" if close else "",
-                    suggest_en=f"; did you mean '{close[0]}'?" if close else "")
-    if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple row too short (pydantic >= 2.14)
-        kind = "missing_argument"
-    if kind == "missing":
-        return diag("PD011", source.key_at(*loc[:-1]) if loc[:-1] else source.at(), key=dotted)
-    ctx = err.get("ctx") or {}
-    why_en = err["msg"]
-    if kind in ("missing_argument", "unexpected_positional_argument"):  # a line-item row of the wrong length
-        loc, kind = loc[:-1], "row_length"
-        dotted = _dotted(loc)
-        why_en = "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas"
-    if kind == "value_error":
-        why = str(ctx.get("error", err["msg"]))
-    elif err.get("input", "") is None:  # shown at its key: an empty value has no text to point at
-        return diag("PD012", source.key_at(*loc), key=dotted or "文件", why="不能为空", why_en="must not be empty")
-    else:
-        why = _WHY.get(kind, err["msg"]).format_map({k: str(v) for k, v in ctx.items()})
-    return diag("PD012", source.at(*loc), key=dotted or "文件", why=why, why_en=why_en)
-
-
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The field names of the model found at `loc`, for did-you-mean hints."""
-    current: object = model
-    for part in loc:
-        current = _step(current, part)
-        if current is None:
-            return []
-    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
-
-
-def _step(tp: object, part: object) -> object:
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        info = tp.model_fields.get(str(part))
-        return _unwrap(info.annotation) if info else None
-    args = typing.get_args(tp)
-    origin = typing.get_origin(tp)
-    if origin in (list, tuple) and isinstance(part, int) and args:
-        return _unwrap(args[0])
-    if origin is dict and args:
-        return _unwrap(args[1])
-    return None
-
-
-def _unwrap(tp: object) -> object:
-    """Strip Optional[...] and Annotated[...] down to the model or container type."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            rest = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = rest[0] if len(rest) == 1 else tp
-            if len(rest) != 1:
-                return tp
-        else:
-            return tp
-
-
 def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
     """Evaluate `{{ … }}` in texts, sandboxed; Jinja2 is imported only if needed."""
     diags: list[Diagnostic] = []
@@ -302,15 +221,33 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             text = getattr(owner, name)
             if not text or ("{{" not in text and "{%" not in text):
                 continue
-            value, problem = _render_text(text, bundle, project, owner if path[0] == "items" else None)
-            if problem:
-                diags.append(diag("PD014", project.source.at(*path), why=problem))
+            value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None)
+            if failed:
+                where = _expression_at(project.source, path, text, failed.line)
+                diags.append(diag("PD014", where, why=failed.zh, why_en=failed.en))
                 continue
             value, chars = clean_text(value)  # an expression can make what the loader removed
             if chars:
                 diags.append(diag("PD013", project.source.at(*path), chars=chars))
             setattr(owner, name, value)
     return diags
+
+
+def _expression_at(source: Source, path: tuple, text: str, line: int) -> Position:
+    """Where the failing expression opens: the first `{{`/`{%` on the text's failing line.
+
+    Jinja knows the line, not the expression; a line without one continues
+    an expression opened above it. An unknown line (0) means the first one.
+    """
+    from .rules.common import locate  # not at the top: the rules import this module
+
+    lines = text.split("\n")
+    begin, end = len("\n".join(lines[: line - 1])) + 1 if line > 1 else 0, len("\n".join(lines[:line]))
+    on_line = [i for i in (text.find("{{", begin, end), text.find("{%", begin, end)) if i >= 0]
+    opened = min(on_line) if on_line else max(text.rfind("{{", 0, begin), text.rfind("{%", 0, begin))
+    if opened < 0:
+        opened = min((i for i in (text.find("{{"), text.find("{%")) if i >= 0), default=0)
+    return locate(source, path, text, opened, opened + 2)
 
 
 def _texts(project: Project):
@@ -322,7 +259,7 @@ def _texts(project: Project):
         yield project.goals, name, ("goals", name)
 
 
-def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, str | None]:
+def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, Failure | None]:
     context = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,

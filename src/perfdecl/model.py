@@ -13,6 +13,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr,
                       WithJsonSchema, field_validator, model_validator)
 
+from .diagnostics import Invalid
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .values import Value, parse_value
 
@@ -42,19 +43,35 @@ Quantity = Annotated[
 
 
 _DATE = re.compile(r"\s*(\d{4})\s*[-/年]\s*(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?\s*")
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # years a declaration, a project or a sub-item can be about
+
+
+def _no_time(raw: object) -> None:
+    if isinstance(raw, dt.datetime):
+        raise Invalid(f"应为日期，不带时间：{raw}", f"must be a date without a time: '{raw}'")
+
+
+def _plausible(day: dt.date, raw: object) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Invalid(f"年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间：{raw}",
+                      f"the year must lie between {FIRST_YEAR} and {LAST_YEAR}: '{raw}'")
+    return day
 
 
 def _date(raw: object) -> dt.date:
     # Not pydantic's date, which reads a number as seconds since 1970.
+    _no_time(raw)
     if isinstance(raw, dt.date):
-        return raw.date() if isinstance(raw, dt.datetime) else raw
+        return _plausible(raw, raw)
     m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
     if not m:
-        raise ValueError(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01")
+        raise Invalid(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01",
+                      f"'{raw}' is not a date: write YYYY-MM-DD, e.g. 2023-01-01")
     try:
-        return dt.date(*map(int, m.groups()))
+        day = dt.date(*map(int, m.groups()))
     except ValueError:
-        raise ValueError(f"日期“{raw}”不存在") from None
+        raise Invalid(f"日期“{raw}”不存在", f"no such date: '{raw}'") from None
+    return _plausible(day, raw)
 
 
 Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.isoformat()),
@@ -62,12 +79,14 @@ Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.iso
 
 
 def _year_month(raw: object) -> dt.date:
+    _no_time(raw)
     if isinstance(raw, dt.date):
-        return raw.replace(day=1)
+        return _plausible(raw.replace(day=1), raw)
     m = re.fullmatch(r"\s*(\d{4})\s*(?:-|/|年)\s*(\d{1,2})\s*月?\s*", str(raw))
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"“{raw}”不是年月，应写作 YYYY-MM，例如 2023-09")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+        raise Invalid(f"“{raw}”不是年月，应写作 YYYY-MM，例如 2023-09",
+                      f"'{raw}' is not a year and month: write YYYY-MM, e.g. 2023-09")
+    return _plausible(dt.date(int(m.group(1)), int(m.group(2)), 1), raw)
 
 
 YearMonth = Annotated[
@@ -80,7 +99,8 @@ def _value(raw: object) -> Value:
     if isinstance(raw, Value):
         return raw
     if isinstance(raw, (dict, list, bool)):  # a bool only when no source text was kept
-        raise ValueError("指标值应为文字或数字，例如 =56850 份、>=90%、应修尽修")
+        raise Invalid("指标值应为文字或数字，例如 =56850 份、>=90%、应修尽修",
+                      "an indicator value is text or a number, e.g. '=56850 份', '>=90%', '应修尽修'")
     return parse_value(raw)
 
 
@@ -156,18 +176,20 @@ class ScheduleRow(NamedTuple):
 
 def _cells(raw: object, named: bool) -> tuple[str, tuple[Amount, ...]]:
     if not isinstance(raw, list) or len(raw) < 2:
-        raise ValueError("每行应为列表 [费用名称, 各年金额…, 合计]" if named else "合计行应为列表 [各年金额…, 合计]")
+        if named:
+            raise Invalid("每行应为列表 [费用名称, 各年金额…, 合计]", "a row is a list [name, one amount per year…, total]")
+        raise Invalid("合计行应为列表 [各年金额…, 合计]", "the total row is a list [one amount per year…, total]")
     name, cells = (raw[0], raw[1:]) if named else ("", raw)
     if isinstance(name, (int, Decimal, dt.date)) and not isinstance(name, bool):
-        name = number_text(name) if not isinstance(name, dt.date) else name.isoformat()
+        name = str(name) if isinstance(name, dt.date) else number_text(name)
     if named and not isinstance(name, str):
-        raise ValueError("每行第一格应为费用名称")
+        raise Invalid("每行第一格应为费用名称", "the first cell of a row is the name of the cost", at=(0,))
     amounts = []
-    for i, cell in enumerate(cells, start=2 if named else 1):
+    for i, cell in enumerate(cells, start=1 if named else 0):
         try:
             amounts.append(_money(cell))
-        except ValueError as e:
-            raise ValueError(f"第 {i} 格：{e}") from None
+        except Invalid as e:
+            raise Invalid(f"第 {i + 1} 格：{e.zh}", f"cell {i + 1}: {e.en}", at=(i,)) from None
     return name, tuple(amounts)
 
 
@@ -205,11 +227,15 @@ class Schedule(Model):
     def _shape(self) -> Schedule:
         width = len(self.years)
         if self.header is not None and len(self.header) != width + 3:
-            raise ValueError(f"表头应有 {width + 3} 栏（序号、费用名称、{width} 个年度、合计），实有 {len(self.header)} 栏")
+            raise Invalid(f"表头应有 {width + 3} 栏（序号、费用名称、{width} 个年度、合计），实有 {len(self.header)} 栏",
+                          f"the header needs {width + 3} labels (number, name, {width} year(s), total), "
+                          f"it has {len(self.header)}")
         for i, row in enumerate([*self.rows, *([self.total] if self.total else [])], start=1):
             if len(row.values) != width:
-                where = f"第 {i} 行" if i <= len(self.rows) else "合计行"
-                raise ValueError(f"{where}应有 {width} 个年度金额和 1 个合计，实有 {len(row.values) + 1} 个金额")
+                where, where_en = (f"第 {i} 行", f"row {i}") if i <= len(self.rows) else ("合计行", "the total row")
+                raise Invalid(f"{where}应有 {width} 个年度金额和 1 个合计，实有 {len(row.values) + 1} 个金额",
+                              f"{where_en} needs {width} yearly amount(s) and a total, it has {len(row.values) + 1} "
+                              "amount(s)")
 
         def fix(row: ScheduleRow) -> ScheduleRow:
             return ScheduleRow(row.name, tuple(a.in_unit(self.unit) for a in row.values),
@@ -308,7 +334,7 @@ class Declaration(Model):
     """A unit's 年度财政支出项目绩效目标申报表: the declaration.yaml file."""
 
     unit: str = Field(description="预算单位名称")
-    year: int = Field(ge=1990, le=2100, description="申报年度")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="申报年度")
     department: str = Field(description="主管部门")
     budget_units: int = Field(1, ge=1, le=100_000, description="预算单位个数（绩效目标设置情况）")
     framework: str = Field("shanghai-2023", description="指标体系名称")
@@ -329,9 +355,13 @@ class Declaration(Model):
     def _known(cls, rules: dict[str, str]) -> dict[str, str]:
         from .rules import RULES
 
-        unknown = [code for code in rules if code not in RULES]
-        if unknown:
-            raise ValueError(f"未知的规则代码：{'、'.join(unknown)}（perfdecl rules 列出全部规则）")
+        for code in rules:
+            if code not in RULES:
+                raise Invalid(f"未知的规则代码：{code}（perfdecl rules 列出全部规则）",
+                              f"unknown rule code: {code} ('perfdecl rules' lists them all)", at=(code,))
+            if code < "PD100":  # nothing can be checked or rendered from a file that did not load
+                raise Invalid(f"读取类错误不能关闭，也不能改变级别：{code}",
+                              f"{code} is a loading error: it cannot be turned off or changed", at=(code,))
         return rules
 
     @property

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .diagnostics import Invalid
+
 YUAN, WAN = "元", "万元"
 SCALE = {YUAN: Decimal(1), WAN: Decimal(10000)}
 PLACES = {YUAN: 2, WAN: 6}  # the most decimals a figure in each unit may carry
@@ -50,51 +52,60 @@ def number_text(value: Decimal | int) -> str:
 def parse_amount(raw: object) -> Amount:
     """An Amount from a YAML number or a string such as `13.57万元`, `1,234.00`.
 
-    Raises ValueError with a Chinese message for anything that is not an exact,
-    finite, non-negative amount.
+    Raises `Invalid` (a ValueError, Chinese and English) for anything that is
+    not an exact, finite, non-negative amount.
     """
-    value, unit, text = _read(raw, "金额")
+    value, unit, text = _read(raw, AMOUNT)
     if value * SCALE[unit or YUAN] >= LIMIT:
-        raise ValueError(f"金额过大：{text}")
+        raise Invalid(f"金额过大：{text}", f"amount too large: '{text}'")
     return Amount(value, unit, text)
 
 
 def parse_number(raw: object) -> Decimal:
     """A non-negative exact number without unit, such as a quantity: `56850`, `"1,234"`, `"１２３"`."""
-    value, unit, _ = _read(raw, "数量")
+    value, unit, _ = _read(raw, QUANTITY)
     if unit:
-        raise ValueError(f"数量“{raw}”不应带金额单位")
+        raise Invalid(f"数量“{raw}”不应带金额单位", f"a quantity takes no unit of money: '{raw}'")
     if value >= LIMIT:
-        raise ValueError(f"数量过大：{raw}")
+        raise Invalid(f"数量过大：{raw}", f"quantity too large: '{raw}'")
     return value
 
 
-def _read(raw: object, what: str) -> tuple[Decimal, str | None, str]:
+AMOUNT, QUANTITY = ("金额", "amount"), ("数量", "quantity")
+
+
+def _read(raw: object, what: tuple[str, str]) -> tuple[Decimal, str | None, str]:
     """(value, unit or None, text as written) of a YAML number or a text number."""
+    zh, en = what
+    money = what == AMOUNT
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal, str)):
-        raise ValueError(f"{what}应为数字" + ("，或带单位的文字如“13.57万元”" if what == "金额" else ""))
+        raise Invalid(f"{zh}应为数字" + ("，或带单位的文字如“13.57万元”" if money else ""),
+                      f"{en} must be a number" + (", or text with its unit such as '13.57万元'" if money else ""))
     if isinstance(raw, str):
         text = raw.strip()
         m = _TEXT.fullmatch(unicodedata.normalize("NFKC", text))
         if not m:
-            raise ValueError(f"无法识别的{what}“{raw}”：应为数字" + ("，可带单位元或万元" if what == "金额" else ""))
+            raise Invalid(f"无法识别的{zh}“{raw}”：应为数字" + ("，可带单位元或万元" if money else ""),
+                          f"cannot read {en} '{raw}': write a number"
+                          + (", optionally with the unit '元' or '万元'" if money else ""))
         sign, digits, unit = m.groups()
         if "," in digits:
             if not _GROUPED.fullmatch(digits):
-                raise ValueError(f"{what}“{raw}”中的千位分隔符位置不对")
+                raise Invalid(f"{zh}“{raw}”中的千位分隔符位置不对", f"misplaced thousands separator in {en} '{raw}'")
             digits = digits.replace(",", "")
         value, unit = Decimal(sign + digits), WAN if unit == "万" else unit
     else:
         value, unit, text = Decimal(raw), None, ""
+    shown = text or raw
     if not value.is_finite():
-        raise ValueError(f"{what}必须是有限的数字")
+        raise Invalid(f"{zh}必须是有限的数字", f"{en} must be a finite number")
     if value.is_signed():
-        raise ValueError(f"{what}不能为负数：{text or raw}")
+        raise Invalid(f"{zh}不能为负数：{shown}", f"{en} must not be negative: '{shown}'")
     exponent = int(value.as_tuple().exponent)  # finite, so an int
     if value.adjusted() >= 20 or exponent > 20:
-        raise ValueError(f"{what}过大：{text or raw}")
+        raise Invalid(f"{zh}过大：{shown}", f"{en} too large: '{shown}'")
     if exponent < -MAX_PLACES:
-        raise ValueError(f"{what}的小数位数过多：{text or raw}")
+        raise Invalid(f"{zh}的小数位数过多：{shown}", f"{en} has too many decimals: '{shown}'")
     if exponent > 0:  # 1.5e+3 from YAML: keep 1500, not 1.5E+3
         value = value.quantize(Decimal(1))
     return value, unit, text or number_text(value)

@@ -1,6 +1,7 @@
 """One formatter per output format; all take the same diagnostics.
 
-human: `path:line:col: error[PD101] message`, the source line, a caret, a hint.
+human: `path:line:col: error[PD101] message`, the source line (a window of it
+around the column, if long), a caret, a hint.
 json: a list of findings. github: workflow commands that annotate a pull
 request. sarif: SARIF 2.1.0 for code-scanning tools.
 """
@@ -9,14 +10,25 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import __version__
 from .diagnostics import ERROR, Diagnostic
 
+if TYPE_CHECKING:
+    from .yamlload import Source
+
 Lines = Mapping[str, Sequence[str]]  # display path -> the file's lines, for showing the source
+WIDTH = 80  # terminal columns of source shown under a finding
+
+
+def lines_for(diags: Iterable[Diagnostic], sources: Mapping[str, Source]) -> dict[str, list[str]]:
+    """The lines of the files the findings point into (plain data, so workers can send it back)."""
+    shown = {d.pos.path for d in diags}
+    return {path: source.lines for path, source in sources.items() if path in shown}
 
 
 def counts(diags: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -36,6 +48,33 @@ def caret_pad(text: str) -> str:
                    for ch in text)
 
 
+def _columns(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def window(text: str, col: int) -> tuple[str, str]:
+    """(what to show of a line, the part of that before the caret at 1-based `col`).
+
+    A line wider than WIDTH columns is cut to a window around the caret,
+    with … where it was cut: a one-line file of megabytes shows 80 columns.
+    """
+    at = min(max(col - 1, 0), len(text))
+    if len(text) <= WIDTH and sum(map(_columns, text)) <= WIDTH:
+        return text, text[:at]
+    start, end, used = at, at, 0
+    while start > 0 and used + _columns(text[start - 1]) <= WIDTH // 3:
+        start -= 1
+        used += _columns(text[start])
+    while end < len(text) and used + _columns(text[end]) <= WIDTH:
+        used += _columns(text[end])
+        end += 1
+    while start > 0 and used + _columns(text[start - 1]) <= WIDTH:  # the line ends early: show more before
+        start -= 1
+        used += _columns(text[start])
+    head = "…" if start > 0 else ""
+    return head + text[start:end] + ("…" if end < len(text) else ""), head + text[start:at]
+
+
 def human(diags: Sequence[Diagnostic], lines: Lines, lang: str) -> str:
     """Each finding, the line it is on with a caret under its column, and a hint where the rule has one."""
     out = []
@@ -44,9 +83,9 @@ def human(diags: Sequence[Diagnostic], lines: Lines, lang: str) -> str:
         source = lines.get(d.pos.path)
         gutter = " " * (len(str(d.pos.line)) + 1)
         if source and 0 < d.pos.line <= len(source):
-            text = source[d.pos.line - 1]
-            out.append(f" {d.pos.line} | {text}")
-            out.append(f"{gutter} | {caret_pad(text[: d.pos.col - 1])}^")
+            shown, before = window(source[d.pos.line - 1], d.pos.col)
+            out.append(f" {d.pos.line} | {shown}")
+            out.append(f"{gutter} | {caret_pad(before)}^")
         advice = _hint(d, lang)
         if advice:
             out.append(f"{gutter} = {'hint: ' if lang == 'en' else '提示：'}{advice}")

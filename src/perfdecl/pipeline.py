@@ -47,15 +47,14 @@ def finalize(diags: list[Diagnostic], bundle: Bundle | None) -> list[Diagnostic]
                 continue
             d = replace(d, severity=setting)
         source = sources.get(d.pos.path)
-        if source and d.code >= "PD100" and _ignored(source.lines, d):
+        if source and d.code >= "PD100" and _ignored(source.comments.get(d.pos.line, ""), d.code):
             continue
         out.append(d)
     order = {path: i for i, path in enumerate(sources)}
     return sorted(out, key=lambda d: (order.get(d.pos.path, len(order)), d.pos.path, d.pos.line, d.pos.col, d.code))
 
 
-def _ignored(lines: list[str], d: Diagnostic) -> bool:
-    if not 0 < d.pos.line <= len(lines):
-        return False
-    m = _IGNORE.search(lines[d.pos.line - 1])
-    return bool(m) and (m.group(1) is None or d.code in re.split(r"[,\s]+", m.group(1)))
+def _ignored(comment: str, code: str) -> bool:
+    """Whether the YAML comment on a finding's line says to ignore it (text that only looks like one does not)."""
+    m = _IGNORE.search(comment)
+    return bool(m) and (m.group(1) is None or code in re.split(r"[,\s]+", m.group(1)))

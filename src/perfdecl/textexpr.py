@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 import time
+import traceback
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache, wraps
 from itertools import islice
+from typing import NamedTuple
 
-from jinja2 import StrictUndefined, Template, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
@@ -49,6 +51,22 @@ _STR_METHODS = frozenset({
 _WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\*|\d{6})|\{[^{}]*:[^{}]*(?:\{|\d{6})")
 
 
+class Failure(NamedTuple):
+    """Why a text could not be expanded, in both languages, and on which of its lines."""
+
+    zh: str
+    en: str
+    line: int  # 1-based line of the text where evaluation stopped; 0 if unknown
+
+
+class _Refused(SecurityError):
+    """One of our own limits, with the reason in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 class _Budget:
     def __init__(self) -> None:
         self.left = WORK
@@ -57,9 +75,9 @@ class _Budget:
     def charge(self, units: int) -> None:
         self.left -= units
         if self.left < 0:
-            raise SecurityError(f"计算量超过 {WORK} 步")
+            raise _Refused(f"计算量超过 {WORK} 步", f"more than {WORK} steps of work")
         if time.monotonic() > self.until:
-            raise SecurityError(f"计算超过 {DEADLINE:g} 秒")
+            raise _Refused(f"计算超过 {DEADLINE:g} 秒", f"took more than {DEADLINE:g} seconds")
 
 
 _BUDGET: ContextVar[_Budget] = ContextVar("perfdecl_budget")
@@ -95,7 +113,8 @@ def _small(*values: object) -> int:
     """The total size of `values`, refusing any larger than MAX_OUTPUT."""
     sizes = [_size(v) for v in values]
     if any(s > MAX_OUTPUT for s in sizes):
-        raise SecurityError(f"值过大（超过 {MAX_OUTPUT} 个字符或元素）")
+        raise _Refused(f"值过大（超过 {MAX_OUTPUT} 个字符或元素）",
+                       f"a value larger than {MAX_OUTPUT} characters or elements")
     return sum(sizes)
 
 
@@ -105,31 +124,36 @@ def _built(value: object, work: int = 1) -> object:
     return value
 
 
-def _refuse_over(estimate: int, what: str) -> None:
+_REPLACE, _JOIN, _FORMAT = ("替换", "replace"), ("连接", "join"), ("格式化", "format")
+_POWER, _PRODUCT, _REPEAT = ("乘方", "a power"), ("乘法", "a product"), ("重复", "a repetition")
+
+
+def _refuse_over(estimate: int, what: tuple[str, str]) -> None:
     if estimate > MAX_OUTPUT:
-        raise SecurityError(f"{what}的结果会超过 {MAX_OUTPUT} 个字符")
+        raise _Refused(f"{what[0]}的结果会超过 {MAX_OUTPUT} 个字符",
+                       f"the result of {what[1]} would exceed {MAX_OUTPUT} characters")
 
 
 def _check_args(params: tuple) -> None:
     """Integers given as widths, counts or sizes are bounded."""
     for p in params:
         if isinstance(p, int) and abs(p) > MAX_OUTPUT:
-            raise SecurityError(f"参数 {p} 过大")
+            raise _Refused(f"参数 {p} 过大", f"argument {p} is too large")
 
 
 def _text_op(name: str, text: str, params: tuple) -> tuple | None:
     """Refuse a text operation whose result would be too large; the params to use instead, if changed."""
     if name == "replace" and len(params) >= 2 and isinstance(params[0], str) and isinstance(params[1], str):
         old, new = params[0], params[1]
-        _refuse_over(len(text) + (text.count(old) if old else len(text) + 1) * len(new), "替换")
+        _refuse_over(len(text) + (text.count(old) if old else len(text) + 1) * len(new), _REPLACE)
     elif name == "join" and params:
         items = list(islice(params[0], MAX_OUTPUT + 1))
-        _refuse_over(_small(items) + len(text) * len(items), "连接")
+        _refuse_over(_small(items) + len(text) * len(items), _JOIN)
         return (items, *params[1:])
     elif name in ("format", "format_map", "%"):
         if _WIDE_FORMAT.search(text):
-            raise SecurityError("格式中的宽度过大")
-        _refuse_over(len(text) + (text.count("{") + text.count("%")) * (_small(*params) + 40), "格式化")
+            raise _Refused("格式中的宽度过大", "a width in the format is too large")
+        _refuse_over(len(text) + (text.count("{") + text.count("%")) * (_small(*params) + 40), _FORMAT)
     return None
 
 
@@ -144,31 +168,31 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context, op: str, left, right):
         work = 1 + _small(left, right)
         if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
-            _refuse_over(left.bit_length() * right // 3, "乘方")
+            _refuse_over(left.bit_length() * right // 3, _POWER)
         elif op == "*" and type(left) is int and type(right) is int:
-            _refuse_over((left.bit_length() + right.bit_length()) // 3, "乘法")
+            _refuse_over((left.bit_length() + right.bit_length()) // 3, _PRODUCT)
         elif op == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
-            _refuse_over(_length(left) * right, "重复")
+            _refuse_over(_length(left) * right, _REPEAT)
         elif op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
-            _refuse_over(_length(right) * left, "重复")
+            _refuse_over(_length(right) * left, _REPEAT)
         elif op == "%" and isinstance(left, str):
             _text_op("%", left, (right,))
         return _built(self.binop_table[op](left, right), work)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
         if __obj in _OWN:  # the guards _Guard put in: they charge for themselves
-            return __obj(*args, **kwargs)
+            return __obj(*args)  # without the _loop_vars/_block_vars Jinja passes inside loops and blocks
         if not __self.is_safe_callable(__obj):
-            raise SecurityError(f"{__obj!r} 不可调用")
+            raise _Refused(f"{__obj!r} 不可调用", f"{__obj!r} is not callable")
         method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner = getattr(method, "__self__", None)
-        params = (*args, *kwargs.values())
+        params = (*args, *(v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")))
         if isinstance(owner, (str, int)) and getattr(method, "__name__", "") not in ("format", "format_map"):
             _check_args(params)
         if isinstance(owner, str):
             name = getattr(method, "__name__", "")
             if name not in _STR_METHODS:
-                raise SecurityError(f"不允许调用 str.{name}")
+                raise _Refused(f"不允许调用 str.{name}", f"str.{name} is not allowed")
             changed = _text_op(name, owner, params)
             if changed is not None:
                 args = changed
@@ -191,7 +215,7 @@ def _bounded(name: str, func):
         elif name == "join":
             sep = params[0] if params and isinstance(params[0], str) else ""
             items = list(islice(value, MAX_OUTPUT + 1))
-            _refuse_over(_small(items) + len(sep) * len(items), "连接")
+            _refuse_over(_small(items) + len(sep) * len(items), _JOIN)
             args = (*args[:skip], items, *args[skip + 1:])
         return _built(func(*args, **kwargs), work)
 
@@ -252,15 +276,33 @@ _ENV = _environment()
 _FIELD = re.compile(r"\{\{(.*?)\}\}", re.S)
 
 
-def render_text(text: str, context: dict) -> tuple[str, str | None]:
-    """(expanded text, None) or (original text, a Chinese reason)."""
+def render_text(text: str, context: dict) -> tuple[str, Failure | None]:
+    """(expanded text, None) or (original text, why not)."""
     token = _BUDGET.set(_Budget())
     try:
         return _render(text, context), None
     except Exception as e:  # anything a text can make Jinja raise is a problem in the text
-        return text, f"{type(e).__name__}: {getattr(e, 'message', None) or e}"
+        return text, _failure(e)
     finally:
         _BUDGET.reset(token)
+
+
+_EXPLAINED = ((TemplateSyntaxError, "表达式的写法有误"), (UndefinedError, "没有这个名称或字段"),
+              (SecurityError, "不允许的操作"), (ZeroDivisionError, "除数为零"), (OverflowError, "数值或范围过大"))
+
+
+def _failure(e: Exception) -> Failure:
+    """Our own limits say why in both languages; Jinja's errors get a Chinese lead and keep their English."""
+    detail = f"{type(e).__name__}: {getattr(e, 'message', None) or e}"
+    if isinstance(e, TemplateSyntaxError):
+        line = e.lineno or 0
+    else:  # Jinja rewrites the traceback so that the template's own lines show as frames of "<template>"
+        line = next((f.lineno or 0 for f in reversed(traceback.extract_tb(e.__traceback__))
+                     if f.filename == "<template>"), 0)
+    if isinstance(e, _Refused):
+        return Failure(e.zh, e.en, line)
+    lead = next((zh for kind, zh in _EXPLAINED if isinstance(e, kind)), "计算出错")
+    return Failure(f"{lead}（{detail}）", detail, line)
 
 
 def _render(text: str, context: dict) -> str:
@@ -289,6 +331,6 @@ def _bounded_join(chunks) -> str:
     for chunk in chunks:
         size += len(chunk)
         if size > MAX_OUTPUT:
-            raise SecurityError(f"展开后超过 {MAX_OUTPUT} 个字符")
+            raise _Refused(f"展开后超过 {MAX_OUTPUT} 个字符", f"expands to more than {MAX_OUTPUT} characters")
         out.append(chunk)
     return "".join(out)

@@ -10,14 +10,18 @@ Decimals, refuse tags that are not plain data, and bound alias expansion
 Plain scalars are read as a form-filler means them, close to YAML 1.2 rather
 than PyYAML's YAML 1.1: `yes`/`no`/`on`/`off`, `0x1F`, `017`, `1:30`, `1_000`,
 `.inf` and `.nan` stay text (a field that wants a number or a boolean parses
-the text itself); `true`/`false`, decimal integers, decimals and dates are
-typed, and their source text is kept in `Source.scalars` so that a text field
-given `2023` or `2023-01-01` can take the text as written.
+the text itself); `true`/`false`, decimal integers, decimals, dates and
+date-times are typed, and their source text is kept in `Source.scalars` so
+that a text field given `2023` or `2023-01-01` can take the text as written.
+
+PyYAML's scanner drops comments; `Source.comments` finds them again (a `#`
+after a blank, outside every scalar) so that `# perfdecl: ignore[…]` is
+honoured only where it is a comment, never inside a text.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +63,8 @@ class Source:
         self.keys: dict[tuple, tuple[int, int]] = {}
         # Source text of the values read as numbers, booleans or dates.
         self.scalars: dict[tuple, str] = {}
+        # 1-based line -> its comment, from `#` to the end of the line.
+        self.comments: dict[int, str] = {}
 
     def at(self, *path: object) -> Position:
         """Position of the value at `path`, or of its nearest known parent."""
@@ -93,10 +99,19 @@ def _names(chars: list[str]) -> str:
 
 
 class _Builder:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, hashes: list[int]) -> None:
         self.source = source
         self.diags: list[Diagnostic] = []
         self.count = 0
+        self.hashes = set(hashes)  # 0-based lines holding a `#`
+        self.spans: list[tuple[int, int, int, int]] = []  # scalars that may hide a `#`: start line, col, end line, col
+
+    def span(self, node: ScalarNode) -> None:
+        start, end = node.start_mark, node.end_mark
+        if self.hashes and (start.line in self.hashes or end.line != start.line):
+            # a block scalar's text starts on the next line: its indicator line can end in a comment
+            first = (start.line + 1, 0) if node.style in ("|", ">") else (start.line, start.column)
+            self.spans.append((*first, end.line, end.column))
 
     def pos(self, node: Node) -> Position:
         m = node.start_mark
@@ -133,6 +148,7 @@ class _Builder:
             if not isinstance(knode, ScalarNode) or knode.tag not in _KEY_TAGS:
                 self.diags.append(diag("PD004", self.pos(knode), what="键必须是文字", what_en="a key must be text"))
                 continue
+            self.span(knode)
             key = self.text(knode)
             if key in first_line:
                 self.diags.append(diag("PD003", self.pos(knode), key=key, first=first_line[key]))
@@ -143,6 +159,7 @@ class _Builder:
         return out
 
     def scalar(self, node: ScalarNode, path: tuple):
+        self.span(node)
         tag, text = node.tag, node.value
         if tag == _STR:
             return self.text(node)
@@ -156,7 +173,7 @@ class _Builder:
                 self.diags.append(diag("PD008", self.pos(node), value=text, reason=_date_reason(e), reason_en=str(e)))
                 return text
             self.source.scalars[path] = text
-            return value.date() if isinstance(value, dt.datetime) else value
+            return value  # a date, or a date-time that a date field refuses
         if kind in ("int", "float", "bool", "timestamp", "value", "merge"):
             value = _typed(text)
             if value is None:  # 0x1F, 1:30, yes, .inf, a lone "=": text, as YAML 1.2 reads them
@@ -238,19 +255,23 @@ def _remove_unreadable(text: str, display: str) -> tuple[str, list[Diagnostic]]:
     return _UNREADABLE.sub("", text), diags
 
 
-_HINTS = (  # (what PyYAML says, or the character at the problem, Chinese hint, English hint)
-    ("'\\t'", "。缩进不能用制表符（Tab），请改用空格", "; indent with spaces, not tabs"),
-    ("block scalar", "。以 > 或 | 开头的文字需加引号，例如 \">=90%\"", "; quote text that starts with > or |, e.g. \">=90%\""),
-    ("quoted scalar", "。可能有未闭合的引号", "; a quote may be left open"),
-    ("mapping values are not allowed", "。值中含有“: ”时需加引号", "; quote values that contain ': '"),
-    ("undefined alias", "。以 * 开头的值需加引号", "; quote values that start with *"),
-    ("cannot start any token", "。以 @ ` % 等符号开头的值需加引号", "; quote values that start with @, ` or %"),
-    ("expected <block end>", "。缩进不一致：同一层的键应对齐", "; inconsistent indentation: keys of one level must line up"),
+_EXPLAIN = (  # (what PyYAML says, Chinese explanation, English hint after PyYAML's own words)
+    ("'\\t'", "缩进不能用制表符（Tab），请改用空格", "; indent with spaces, not tabs"),
+    ("block scalar", "以 > 或 | 开头的文字需加引号，例如 \">=90%\"", "; quote text that starts with > or |, e.g. \">=90%\""),
+    ("quoted scalar", "引号未闭合", "; a quote is left open"),
+    ("mapping values are not allowed", "值中含有“: ”时需加引号（也可能是缩进有误）",
+     "; quote values that contain ': ' (or the indentation is wrong)"),
+    ("undefined alias", "以 * 开头的值需加引号", "; quote values that start with *"),
+    ("cannot start any token", "以 @ ` % 等符号开头的值需加引号", "; quote values that start with @, ` or %"),
+    ("expected <block end>", "缩进不一致：同一层的键应对齐", "; inconsistent indentation: keys of one level must line up"),
+    ("while parsing a flow", "[ 或 { 未闭合，或其中含逗号的值未加引号", "; a [ or { is left open, or a value in it "
+     "holds a comma and needs quotes"),
+    ("single document", "一个文件只能有一个 YAML 文档（不要用 --- 分隔）", "; one file holds one document (no ---)"),
 )
 
 
-def _hint(problem: str) -> tuple[str, str]:
-    return next(((zh, en) for key, zh, en in _HINTS if key in problem), ("", ""))
+def _explain(problem: str) -> tuple[str, str]:
+    return next(((zh, en) for key, zh, en in _EXPLAIN if key in problem), ("文件不是有效的 YAML", ""))
 
 
 _QUOTE = re.compile(r"""(?:^\s*|[:\[{,-]\s+)(["'])""")
@@ -267,6 +288,24 @@ def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
         if not closed:
             return number, m.start(1) + 1
     return None
+
+
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#")
+
+
+def _comments(lines: list[str], hashes: list[int], spans: list[tuple[int, int, int, int]]) -> dict[int, str]:
+    """The YAML comments: on each line, the first `#` at its start or after a blank that no scalar covers."""
+    covered: dict[int, list[tuple[int, int]]] = {}
+    for first, col, last, end in spans:
+        for i in hashes[bisect_left(hashes, first): bisect_right(hashes, last)]:
+            covered.setdefault(i, []).append((col if i == first else 0, end if i == last else len(lines[i]) + 1))
+    found = {}
+    for i in hashes:
+        for m in _COMMENT.finditer(lines[i]):
+            if not any(a <= m.start() < b for a, b in covered.get(i, ())):
+                found[i + 1] = lines[i][m.start():]
+                break
+    return found
 
 
 def _may_nest_deeply(text: str) -> bool:
@@ -356,7 +395,8 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
     text, diags = _remove_unreadable(text, source.display)
     if diags:
         source.lines = text.splitlines()
-    builder = _Builder(source)
+    hashes = [i for i, line in enumerate(source.lines) if "#" in line]
+    builder = _Builder(source, hashes)
     try:
         node = _compose(text)
         if node is None:
@@ -364,6 +404,7 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         if "&" in text and "*" in text:
             _check_aliases(node)
         data = builder.build(node, ())
+        source.comments = _comments(source.lines, hashes, builder.spans)
         return data, diags + builder.diags
     except yaml.MarkedYAMLError as e:
         # Where a quote, a > or a [ began, when YAML only noticed at the end of the value or the file.
@@ -371,15 +412,16 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         mark = e.context_mark if began and e.context_mark else (e.problem_mark or e.context_mark)
         pos = Position(source.display, mark.line + 1, mark.column + 1) if mark else Position(source.display, 1, 1)
         problem = " ".join(p for p in (e.context, e.problem) if p)
-        hint, hint_en = _hint(problem)
+        why, why_en = _explain(problem)
         quote = _unclosed_quote(source.lines, pos.line - 1)
         if quote:  # YAML read on to a later quote; the cause is where the first one opened
-            hint = f"。此处的引号可能未闭合（YAML 到第 {pos.line} 行才发现问题）"
-            hint_en = f"; this quote may be left open (YAML noticed on line {pos.line})"
+            why = f"此处的引号可能未闭合（YAML 到第 {pos.line} 行才发现问题）"
+            why_en = f"; this quote may be left open (YAML noticed on line {pos.line})"
             pos = Position(source.display, *quote)
-        return None, [*diags, diag("PD001", pos, problem=problem, hint=hint, hint_en=hint_en)]
+        return None, [*diags, diag("PD001", pos, problem=problem, why=why, why_en=why_en)]
     except yaml.YAMLError as e:
-        return None, [*diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), hint="", hint_en="")]
+        why, why_en = _explain(str(e))
+        return None, [*diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), why=why, why_en=why_en)]
     except _TooBig as e:
         where = Position(source.display, e.line, e.col)
         return None, [*diags, *builder.diags[:20], diag("PD005", where, what=e.what, what_en=e.what_en)]
@@ -387,8 +429,12 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         return None, [*diags, diag("PD005", Position(source.display, 1, 1), what="嵌套过深", what_en="nested too deeply")]
 
 
-def load(path: Path, display: str) -> tuple[object, Source, list[Diagnostic]]:
-    """Read and parse one file; problems come back as diagnostics, never raised."""
+def load(path: Path, display: str, unreadable: str = "PD007") -> tuple[object, Source, list[Diagnostic]]:
+    """Read and parse one file; problems come back as diagnostics, never raised.
+
+    A file that cannot be read is reported as `unreadable`: PD007 for a
+    project file, PD015 for a declaration (a usage error).
+    """
     source = Source(path, display)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -396,8 +442,8 @@ def load(path: Path, display: str) -> tuple[object, Source, list[Diagnostic]]:
                                        what_en=f"the file is larger than {MAX_BYTES // 2**20} MB")]
         raw = path.read_bytes()
     except OSError as e:
-        return None, source, [diag("PD007", source.at(), what=f"无法读取文件：{e.strerror or e}",
-                                   what_en=f"cannot read file: {e.strerror or e}")]
+        return None, source, [diag(unreadable, source.at(), what=f"无法读取文件 {display}：{e.strerror or e}",
+                                   what_en=f"cannot read file {display}: {e.strerror or e}")]
     text, diags = decode(raw, display)
     if text is None:
         return None, source, diags

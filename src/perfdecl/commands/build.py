@@ -1,29 +1,59 @@
-"""perfdecl build: check each declaration, then render it (only if it is clean).
+"""perfdecl build: check each declaration, name every file it writes, then write them.
 
-Per declaration: `pipeline.check` → the same diagnostics `perfdecl check`
-prints → refuse on errors (or warnings with --strict) → find the template →
-write every document to a temporary file beside its target → rename them all
-into place → optionally convert to PDF. Several declarations run in parallel
-(`--jobs`), each in `build_one`.
+`run` reads like the build: check and plan each declaration (`plan`: the same
+diagnostics `perfdecl check` prints → refuse on errors, or warnings with
+--strict → find the template → every file to write, each checked to lie where
+it may) → refuse the whole build if two declarations would write one file →
+render the others (`write`: every document goes to a temporary file beside its
+target, then all are renamed into place) → optionally convert to PDF.
+Several declarations run in parallel (`--jobs`), in both phases.
 Exit codes: 0 written, 1 problems in a declaration or its rendering,
-2 usage errors and unreadable paths.
+2 usage errors, unreadable paths or declarations (PD015) and outputs that clash.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import click
 
 from .. import output
-from ..diagnostics import Diagnostic
-from ..load import Bundle, display
+from ..diagnostics import Diagnostic, diag, has_errors, has_usage_errors
+from ..load import Bundle, display, load
 from ..parallel import run_each
 from ..pipeline import check
 from .check import targets
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
+
+MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
+    "error": ("错误：{}", "error: {}"),
+    "wrote": ("已生成 {}", "wrote {}"),
+    "summary": ("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
+                "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)"),
+    "strict": ("未生成：{} 有 {} 个警告（--strict）", "not written: {} has {} warning(s) (--strict)"),
+    "one_output": ("-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only"),
+    "output_dir": ("-o 应指定一个文件，而“{}”是文件夹", "-o must name a file, but '{}' is a folder"),
+    "no_name": ("“{}”中没有文件名", "'{}' has no file name"),
+    "pdf_docx": ("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx"),
+    "no_template": ("模板文件夹不存在：{}", "no such template folder: {}"),
+    "epoch": ("SOURCE_DATE_EPOCH 应为整数秒，而不是“{}”", "SOURCE_DATE_EPOCH must be whole seconds, not '{}'"),
+    "outside": ("生成的文件 {} 应在申报文件夹内", "the file written, {}, must lie inside the declaration folder"),
+    "overwrite": ("拒绝覆盖源文件或模板文件：{}", "refusing to overwrite a source or template file: {}"),
+    "twice": ("{} 会被写入两次", "{} would be written twice"),
+    "clash": ("{} 与 {} 都要写入 {}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
+              "{} and {} would both write {}, so nothing was written; build them one at a time with -o, "
+              "or give each its own output: in declaration.yaml"),
+    "changed": ("{} 在生成期间被改动，请重新生成", "{} changed during the build; build again"),
+    "internal": ("perfdecl 内部错误，请报告：{}", "internal error in perfdecl, please report it: {}"),
+}
+
+
+def say(lang: str, key: str, *args: object, **kwargs: object) -> str:
+    zh, en = MESSAGES[key]
+    return (en if lang == "en" else zh).format(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -45,126 +75,197 @@ class Job:
 class Outcome:
     diags: list[Diagnostic]
     lines: dict[str, list[str]] = field(default_factory=dict)  # source lines, to show under diagnostics
+    paths: list[Path] = field(default_factory=list)  # the documents to write: the whole, then --split's parts
+    template: object = None  # the loaded render.templates.Template
+    bundle: Bundle | None = None  # what `paths` are made of; kept between the phases only within one process
     written: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # rendering problems, as messages
+    notes: list[str] = field(default_factory=list)
     usage: bool = False  # the failure is a usage error (exit 2)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "bundle": None}  # loading again is faster than pickling it
 
 
 def run(paths, output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
         split: bool = False, strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
     folders, problems = targets(paths)
-    epoch, usage = _epoch()
-    usage = usage or _usage(folders, output, template, fmt, pdf)
+    epoch, usage = _epoch(lang)
+    usage = usage or _usage(folders, output, template, fmt, pdf, lang)
     if usage:
-        click.echo(f"{'error' if lang == 'en' else '错误'}: {usage[1] if lang == 'en' else usage[0]}", err=True)
+        click.echo(say(lang, "error", usage), err=True)
         return 2
     work = [Job(f, output, template, fmt, split, pdf, strict, epoch, lang) for f in folders]
-    outcomes = run_each(build_one, work, jobs) if work else []
-    _clashes(outcomes, lang)
-    return _report(problems, outcomes, len(folders), strict, lang)
+    plans = run_each(plan, work, jobs) if work else []
+    _clashes(work, plans, lang)
+    ready = [] if any(done.usage for done in plans) else [(job, done) for job, done in zip(work, plans) if done.paths]
+    for (_, done), wrote in zip(ready, run_each(write, ready, jobs) if ready else []):
+        done.written, done.failures = wrote.written, wrote.failures
+    return _report(problems, plans, len(folders), strict, lang)
 
 
-def build_one(job: Job) -> Outcome:
-    """Check and render one declaration. Top-level, so worker processes can run it."""
-    from ..render import RenderError
-
+def plan(job: Job) -> Outcome:
+    """Check one declaration and name the files it writes. Top-level, so worker processes can run it."""
     bundle, diags = check(job.folder)
     done = Outcome(diags)
     errors, warnings = output.counts(diags)
-    if bundle is not None and not errors and not (job.strict and warnings):
-        try:
-            _render(bundle, job, done)
-        except RenderError as e:
-            done.failures.append(e.message(job.lang))
-        except Exception as e:  # a bug in perfdecl: one line, not a traceback (PERFDECL_DEBUG shows it)
-            if os.environ.get("PERFDECL_DEBUG"):
-                raise
-            done.failures.append(f"perfdecl 内部错误，请报告：{type(e).__name__}: {e}" if job.lang != "en"
-                                 else f"internal error in perfdecl, please report it: {type(e).__name__}: {e}")
-    if bundle is not None:
-        shown = {d.pos.path for d in done.diags}
-        done.lines = {p: s.lines for p, s in bundle.sources.items() if p in shown}
+    if bundle is not None and not errors:
+        if job.strict and warnings:
+            done.notes.append(say(job.lang, "strict", display(job.folder), warnings))
+        else:
+            _guarded(job, done, lambda: _plan(bundle, job, done))
+    done.lines = output.lines_for(done.diags, bundle.sources if bundle else {})
     return done
 
 
-def _render(bundle: Bundle, job: Job, done: Outcome) -> None:
-    from ..render import document, files, templates
+def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
+    from ..render import files, templates
 
     folder, found = templates.locate(bundle, job.template)
     done.diags += found
     if folder is None:
         return
-    target = _target(bundle, job)
-    template = templates.load(folder)
-    paths, parts = [target], [None]
-    if job.split:
-        for n, project in enumerate(bundle.projects, start=1):
-            paths.append(target.with_name(f"{target.stem}-{n}-{files.safe_filename(project.name)}{target.suffix}"))
-            parts.append(n)
+    done.template = template = templates.load(folder)
+    whole = _whole(bundle, job)
+    if isinstance(whole, tuple):  # why the declaration's `output:` cannot be used
+        key, path = whole
+        done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output",
+                               why=say("zh", key, path), why_en=say("en", key, path)))
+        return
+    paths = [whole, *(whole.with_name(f"{whole.stem}-{n}-{files.safe_filename(p.name)}{whole.suffix}")
+                      for n, p in enumerate(bundle.projects, start=1) if job.split)]
     protected = {p.resolve() for p in [*(s.path for s in bundle.sources.values()), *template.files()]}
-    for path in paths:
-        if path.resolve() in protected:
+    seen: set[Path] = set()
+    for path in _files(paths, job.pdf):
+        key = path.resolve()
+        if key in protected or key in seen:
+            done.failures.append(say(job.lang, "overwrite" if key in protected else "twice", display(path)))
             done.usage = job.output is not None
-            done.failures.append(f"拒绝覆盖源文件或模板文件：{display(path)}" if job.lang != "en"
-                                 else f"refusing to overwrite a source or template file: {display(path)}")
+            return
+        seen.add(key)
+    done.paths, done.bundle = paths, bundle
+
+
+def _whole(bundle: Bundle, job: Job) -> Path | tuple[str, str]:
+    """The whole declaration's document: -o as given; else the declaration's `output:` with the format's
+    suffix, which must still name a file inside the folder; else build/<folder>.<format>.
+    A (message key, path) when `output:` cannot be used."""
+    if job.output is not None:
+        return job.output
+    wanted = bundle.declaration.output
+    if not wanted:
+        return Path("build") / f"{bundle.folder.name}.{job.fmt}"
+    if not _named(PurePath(wanted)):
+        return "no_name", wanted
+    path = (bundle.folder / wanted).with_suffix(f".{job.fmt}")
+    if bundle.folder.resolve() not in path.resolve().parents:
+        return "outside", display(path)
+    return path
+
+
+def _named(path: PurePath) -> bool:
+    """Whether `path` ends in a file name (not empty, `.`, `..` or only dots)."""
+    return bool(path.stem.strip(" ."))
+
+
+def _files(documents: list[Path], pdf: bool) -> list[Path]:
+    """Every file a build writes: the documents and, with --pdf, their PDFs."""
+    if not pdf:
+        return documents
+    from ..render.pdf import target
+
+    return [*documents, *map(target, documents)]
+
+
+def write(item: tuple[Job, Outcome]) -> Outcome:
+    """Render the documents a plan names. Top-level, so worker processes can run it."""
+    job, planned = item
+    done = Outcome([])
+    _guarded(job, done, lambda: _write(job, planned, done))
+    return done
+
+
+def _write(job: Job, planned: Outcome, done: Outcome) -> None:
+    from ..render import document, files
+
+    bundle = planned.bundle
+    if bundle is None:  # checked in another process: load again (the rules have passed)
+        bundle, diags = load(job.folder)
+        if bundle is None or has_errors(diags) or len(planned.paths) > 1 + len(bundle.projects):
+            done.failures.append(say(job.lang, "changed", display(job.folder)))
             return
     # Every document is complete on disk before any replaces an old one.
     staged: list = []
     try:
-        for path, part in zip(paths, parts):
-            staged.append(files.stage(path, lambda out, part=part: document.write(
-                bundle, template, job.fmt, job.epoch, out, part)))
+        for n, path in enumerate(planned.paths):
+            staged.append(files.stage(path, lambda out, part=n or None: document.write(
+                bundle, planned.template, job.fmt, job.epoch, out, part)))
         files.commit(staged)
     except BaseException:
         files.discard(staged)
         raise
-    done.written += [display(path) for path in paths]
+    done.written += [display(path) for path in planned.paths]
     if job.pdf:
         from ..render import pdf
 
-        done.written += [display(p) for p in pdf.convert(paths)]
+        done.written += [display(p) for p in pdf.convert(planned.paths)]
 
 
-def _target(bundle: Bundle, job: Job) -> Path:
-    """-o as given; else the declaration's `output:` (the loader keeps it inside the folder); else build/<folder>."""
-    if job.output is not None:
-        return job.output
-    if bundle.declaration.output:
-        return (bundle.folder / bundle.declaration.output).with_suffix(f".{job.fmt}")
-    return Path("build") / f"{bundle.folder.name}.{job.fmt}"
+def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
+    """Run `step`; a failure becomes a message in `done`, never a traceback (PERFDECL_DEBUG shows it)."""
+    from ..render import RenderError
+
+    try:
+        step()
+    except RenderError as e:
+        done.failures.append(e.message(job.lang))
+    except Exception as e:  # a bug in perfdecl: one line
+        if os.environ.get("PERFDECL_DEBUG"):
+            raise
+        done.failures.append(say(job.lang, "internal", f"{type(e).__name__}: {e}"))
 
 
-def _epoch() -> tuple[int, tuple[str, str] | None]:
+def _epoch(lang: str) -> tuple[int, str | None]:
     """SOURCE_DATE_EPOCH (reproducible builds), else a fixed time: never the clock."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return DEFAULT_EPOCH, None
     if not raw.isdigit():
-        return DEFAULT_EPOCH, (f"SOURCE_DATE_EPOCH 应为整数秒，而不是“{raw}”",
-                               f"SOURCE_DATE_EPOCH must be whole seconds, not '{raw}'")
+        return DEFAULT_EPOCH, say(lang, "epoch", raw)
     return int(raw), None
 
 
-def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str,
-           pdf: bool) -> tuple[str, str] | None:
+def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str, pdf: bool,
+           lang: str) -> str | None:
+    """What makes the command line unusable, found before anything is read or written."""
     if out is not None and len(folders) > 1:
-        return "-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only"
+        return say(lang, "one_output")
+    if out is not None and out.is_dir():
+        return say(lang, "output_dir", out)
+    if out is not None and not _named(out):
+        return say(lang, "no_name", out)
     if pdf and fmt != "docx":
-        return "--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx"
+        return say(lang, "pdf_docx")
     if template is not None and not template.is_dir():
-        return f"模板文件夹不存在：{template}", f"no such template folder: {template}"
+        return say(lang, "no_template", template)
+    if pdf:
+        from ..render.pdf import missing
+
+        problem = missing()
+        return problem.message(lang) if problem else None
     return None
 
 
-def _clashes(outcomes: list[Outcome], lang: str) -> None:
-    """Two declarations that wrote the same file: the first was overwritten; say so."""
-    seen: set[str] = set()
-    for done in outcomes:
-        for path in done.written:
-            if path in seen:
-                done.failures.append(f"多份申报写入了同一个文件：{path}" if lang != "en"
-                                     else f"several declarations wrote the same file: {path}")
-            seen.add(path)
+def _clashes(work: list[Job], plans: list[Outcome], lang: str) -> None:
+    """Two declarations that would write one file: a usage error, found before anything is written."""
+    owner: dict[Path, Path] = {}
+    for job, done in zip(work, plans):
+        for path in _files(done.paths, job.pdf):
+            first = owner.setdefault(path.resolve(), job.folder)
+            if first != job.folder:
+                done.failures.append(say(lang, "clash", display(first), display(job.folder), display(path)))
+                done.usage = True
+                break
 
 
 def _report(problems: list[Diagnostic], outcomes: list[Outcome], declarations: int, strict: bool, lang: str) -> int:
@@ -174,17 +275,15 @@ def _report(problems: list[Diagnostic], outcomes: list[Outcome], declarations: i
         click.echo(output.human(diags, lines, lang))
     failures = [f for done in outcomes for f in done.failures]
     for failure in failures:
-        click.echo(f"{'error' if lang == 'en' else '错误'}: {failure}", err=True)
+        click.echo(say(lang, "error", failure), err=True)
+    for note in (n for done in outcomes for n in done.notes):
+        click.echo(note)
     written = [p for done in outcomes for p in done.written]
     for path in written:
-        click.echo(f"wrote {path}" if lang == "en" else f"已生成 {path}")
+        click.echo(say(lang, "wrote", path))
     errors, warnings = output.counts(diags)
     errors += len(failures)
-    if lang == "en":
-        click.echo(f"{len(written)} document(s) written; {errors} error(s), {warnings} warning(s) "
-                   f"in {declarations} declaration(s)")
-    else:
-        click.echo(f"共 {declarations} 份申报：生成 {len(written)} 个文档，{errors} 个错误，{warnings} 个警告")
-    if problems or any(done.usage for done in outcomes):
+    click.echo(say(lang, "summary", n=declarations, written=len(written), errors=errors, warnings=warnings))
+    if has_usage_errors(diags) or any(done.usage for done in outcomes):
         return 2
     return 1 if errors or (strict and warnings) else 0

@@ -3,7 +3,8 @@
 PATHS are declaration folders or any files inside them (pre-commit passes the
 changed files); each declaration is checked once, as a whole, and several run
 in parallel. Exit 0 clean or warnings only, 1 on errors (or warnings with
---strict), 2 when a path names no declaration.
+--strict), 2 when a path names no declaration or its declaration.yaml
+cannot be read (PD015).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 
 from .. import output
-from ..diagnostics import Diagnostic, Position, diag
+from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
 from ..load import display, find_folder
 from ..parallel import run_each
 
@@ -48,9 +49,7 @@ def check_folder(folder: Path) -> tuple[list[Diagnostic], dict[str, list[str]]]:
     from ..pipeline import check
 
     bundle, diags = check(folder)
-    sources = bundle.sources if bundle else {}
-    shown = {d.pos.path for d in diags}
-    return diags, {path: source.lines for path, source in sources.items() if path in shown}
+    return diags, output.lines_for(diags, bundle.sources if bundle else {})
 
 
 def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang: str = "zh",
@@ -66,7 +65,7 @@ def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang:
     elif diags:
         click.echo(output.human(diags, lines, lang))
     click.echo(output.summary(diags, len(folders), lang), err=fmt != "human")
-    if problems:
+    if has_usage_errors(diags):
         return 2
     errors, warnings = output.counts(diags)
     return 1 if errors or (strict and warnings) else 0

@@ -1,8 +1,10 @@
 """perfdecl schema: JSON Schema files generated from the models, for editors.
 
-`perfdecl schema` writes schemas/declaration.schema.json and
-schemas/project.schema.json; `--check` only compares and exits 1 if they
-are out of date.
+`perfdecl schema` writes declaration.schema.json and project.schema.json into
+`./schemas` (in the repository's root: the committed ones), or into the
+folder `-o` names; `--check` only compares and exits 1 if they are missing
+or out of date. The files are replaced all together or not at all; a folder
+that cannot be written is exit 2.
 """
 from __future__ import annotations
 
@@ -12,9 +14,9 @@ from pathlib import Path
 import click
 
 from ..model import Declaration, Project
-from ..resources import data_dir
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DEFAULT = Path("schemas")
 SCHEMAS = {
     "declaration.schema.json": (Declaration, "perfdecl 申报文件 declaration.yaml"),
     "project.schema.json": (Project, "perfdecl 项目文件"),
@@ -31,20 +33,45 @@ def generate() -> dict[str, str]:
 
 
 def run(output: Path | None, verify: bool) -> int:
-    folder = output or data_dir("schemas")
-    stale = []
-    for name, text in generate().items():
-        path = folder / name
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current == text:
-            continue
-        stale.append(path)
-        if not verify:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            click.echo(f"已写入 {path}")
-    if verify and stale:
+    folder = output or DEFAULT
+    try:
+        if folder.exists() and not folder.is_dir():
+            return _refuse(f"{folder} 不是文件夹", f"{folder} is not a folder")
+        stale = {folder / name: text for name, text in generate().items() if _current(folder / name) != text}
+    except (OSError, ValueError) as e:  # no permission, a NUL in the name
+        where, why = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
+        return _refuse(f"无法读取 {where}：{why}", f"cannot read {where}: {why}")
+    if verify:
         for path in stale:
-            click.echo(f"与模型不一致，请运行 perfdecl schema：{path}", err=True)
-        return 1
+            click.echo(f"缺少或与模型不一致，请运行 perfdecl schema：{path}\n"
+                       f"missing or out of date, run perfdecl schema: {path}", err=True)
+        return 1 if stale else 0
+    if stale:
+        from ..render import RenderError
+        from ..render.files import commit, discard, stage
+
+        staged = []
+        try:
+            for path, text in stale.items():
+                staged.append(stage(path, lambda out, data=text.encode("utf-8"): out.write(data)))
+            commit(staged)
+        except RenderError as e:
+            discard(staged)
+            return _refuse(e.zh, e.en)
+    for path in stale:
+        click.echo(f"已写入 {path}")
     return 0
+
+
+def _current(path: Path) -> str | None:
+    """The file's text, or None if there is no such file."""
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise IsADirectoryError(21, "不是文件 / not a file", str(path))
+    return path.read_text(encoding="utf-8", errors="replace")  # a damaged file is stale, not an error
+
+
+def _refuse(zh: str, en: str) -> int:
+    click.echo(f"错误：{zh}\nerror: {en}", err=True)
+    return 2

@@ -22,9 +22,23 @@ INSTALL_EN = ("LibreOffice (soffice) not found, so no PDF can be made. Install i
               "and make sure soffice is on PATH")
 
 
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def missing() -> RenderError | None:
+    """Why no PDF can be made (LibreOffice is not installed), if so: checked before a build starts."""
+    return None if _soffice() else RenderError(INSTALL_ZH, INSTALL_EN)
+
+
+def target(document: Path) -> Path:
+    """The PDF made of `document`: beside it, `<name>.pdf`."""
+    return document.with_suffix(".pdf")
+
+
 def convert(documents: list[Path]) -> list[Path]:
     """Write `<name>.pdf` beside each .docx in `documents`; the PDFs' paths."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = _soffice()
     if exe is None:
         raise RenderError(INSTALL_ZH, INSTALL_EN)
     with tempfile.TemporaryDirectory(prefix="perfdecl-pdf-") as temp:
@@ -42,7 +56,6 @@ def convert(documents: list[Path]) -> list[Path]:
                 why = (done.stderr or done.stdout).strip()[-400:]
                 raise RenderError(f"LibreOffice 未能把 {document} 转换为 PDF：{why}",
                                   f"LibreOffice did not convert {document} to PDF: {why}")
-            target = document.with_suffix(".pdf")
-            write_atomic(target, pdf.read_bytes())
-            made.append(target)
+            made.append(target(document))
+            write_atomic(made[-1], pdf.read_bytes())
     return made

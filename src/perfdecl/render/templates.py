@@ -30,12 +30,29 @@ class Template:
     meta: dict
 
     def find(self, name: str) -> Path | None:
-        return next((f / name for f in self.folders if (f / name).is_file()), None)
+        return find(self.folders, name)
 
     def files(self) -> list[Path]:
         """The files the template is made of (never to be overwritten by an output)."""
         return [*(p for f in self.folders for p in f.rglob("*.j2")),
                 *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS)) if p.is_file())]
+
+
+def find(folders: tuple[Path, ...], name: str) -> Path | None:
+    """The file `name` of the first folder that has it.
+
+    A RenderError if that file resolves outside its folder (a symlink, an
+    absolute name): a template must not read, and so show, any other file.
+    """
+    for folder in folders:
+        path = folder / name
+        if path.is_file():
+            if not path.resolve().is_relative_to(folder.resolve()):
+                raise RenderError(f"模板文件 {display(path)} 指向模板文件夹 {display(folder)} 之外，拒绝读取",
+                                  f"template file {display(path)} leads outside the template folder "
+                                  f"{display(folder)}; refusing to read it")
+            return path
+    return None
 
 
 def builtin(name: str) -> Path | None:
@@ -91,10 +108,10 @@ def load(folder: Path) -> Template:
 def _meta(folder: Path) -> dict:
     import yaml
 
-    path = folder / META
     if not folder.is_dir():
         raise RenderError(f"模板文件夹不存在：{display(folder)}", f"no such template folder: {display(folder)}")
-    if not path.is_file():
+    path = find((folder,), META)
+    if path is None:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -155,7 +172,8 @@ _FILES = (PurePath, Source)
 
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...]):
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+    from jinja2.loaders import split_template_path
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     from .filters import FILTERS
@@ -179,7 +197,23 @@ def _environment(folders: tuple[Path, ...]):
                     attr in _MUTATORS and modifies_known_mutable(obj, attr))
             return safe
 
-    env = Sandbox(loader=FileSystemLoader([str(f) for f in folders]), autoescape=True, undefined=StrictUndefined,
-                  trim_blocks=True, lstrip_blocks=True)
+    class Loader(BaseLoader):
+        """FileSystemLoader's search, through `find`: no file outside its template folder."""
+
+        def get_source(self, environment, name: str):
+            path = find(folders, "/".join(split_template_path(name)))
+            if path is None:
+                raise TemplateNotFound(name)
+            mtime = path.stat().st_mtime
+            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+
+    env = Sandbox(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None

@@ -1,7 +1,8 @@
 """Helpers shared by the rule families (no rules here).
 
 Where a figure or a phrase stands in the source, how a figure is printed in a
-message, and walks over a project's amounts and texts with their YAML paths.
+message, walks over a project's amounts and texts with their YAML paths, and
+the declaration's indicator framework.
 """
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..diagnostics import Position
+from ..diagnostics import Diagnostic, Position, diag
+from ..frameworks import Framework, from_file, get as builtin_framework, is_path, names as framework_names
+from ..load import Bundle, display
 from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
 
@@ -46,36 +49,46 @@ def ym(day: dt.date) -> str:
 def locate(source, path: tuple, text: str, start: int, end: int) -> Position:
     """The line:col in the file of `text[start:end]`, where `text` is the value at `path`.
 
-    A block scalar's value position is its indicator line; its paragraphs follow.
-    We look for the matched words on the source lines the text spans, starting
-    with the line of its paragraph, and take the same occurrence within the
-    paragraph. A text changed by `{{ }}` may not be found: then the value's
-    position is the answer.
+    The value's lines run from its position (a block scalar's indicator line)
+    to the next line indented at or left of its key. We look there for the
+    same occurrence of the matched words as in the text; a space between
+    words may stand for a line break and indentation, as YAML folds `>`
+    texts and multi-line plain and quoted ones. A text changed by `{{ }}`
+    may not be found: then the value's position is the answer.
     """
     base = source.at(*path)
-    needle = text[start:end]
-    if not needle.strip():
+    words = text[start:end].split()
+    if not words or not 0 < base.line <= len(source.lines):
         return base
-    para_start = text.rfind("\n", 0, start) + 1
-    nth = text[para_start:start].count(needle)
-    para = text.count("\n", 0, start)
+    pattern = re.compile(r"\s+".join(map(re.escape, words)))
+    nth = len(pattern.findall(text, 0, start))
     first = base.line - 1
-    last = min(len(source.lines), first + text.count("\n") + 3)
-    order = [*range(first + para, last), *range(first, min(first + para, last))]
-    for wanted in (nth, 0):
-        for index in order:
-            line = source.lines[index]
-            col = _find_nth(line, needle, wanted, base.col - 1 if index == first else 0)
-            if col >= 0:
-                return Position(base.path, index + 1, col + 1)
+    lines = [source.lines[first][base.col - 1:], *source.lines[first + 1:_value_end(source, path, first)]]
+    found = list(pattern.finditer("\n".join(lines)))
+    if not found:
+        return base
+    offset = found[min(nth, len(found) - 1)].start()
+    for index, line in enumerate(lines):
+        if offset <= len(line):
+            return Position(base.path, first + index + 1, offset + 1 + (base.col - 1 if index == 0 else 0))
+        offset -= len(line) + 1
     return base
 
 
-def _find_nth(line: str, needle: str, nth: int, begin: int) -> int:
-    col = line.find(needle, begin)
-    while col >= 0 and nth > 0:
-        col, nth = line.find(needle, col + 1), nth - 1
-    return col
+def _value_end(source, path: tuple, first: int) -> int:
+    """The index of the line after the value that starts on line index `first`.
+
+    A value's continuation lines are indented right of its key (of its line,
+    for a list item); blank lines may lie between them.
+    """
+    key = source.keys.get(tuple(path))
+    line = source.lines[first]
+    indent = key[1] - 1 if key else len(line) - len(line.lstrip(" "))
+    for index in range(first + 1, len(source.lines)):
+        line = source.lines[index]
+        if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+            return index
+    return len(source.lines)
 
 
 def key_text_at(source, path: tuple, key: str, start: int, end: int) -> Position:
@@ -171,3 +184,25 @@ def strings(project: Project) -> Iterator[tuple[tuple, str, bool]]:
                 yield path, third, True
                 value_path = (*path, "value") if written(project, *path, "value") else path
                 yield value_path, indicator.value.text, False
+
+
+# -- the declaration's framework ----------------------------------------------------------------
+
+def declared_framework(bundle: Bundle) -> tuple[Framework | None, list[Diagnostic]]:
+    """The declaration's indicator framework, or None and why: built-in by name, or a file in the folder."""
+    decl = bundle.declaration
+    name, where = decl.framework, decl.source.at("framework")
+    if not is_path(name):
+        frame = builtin_framework(name)
+        return frame, [] if frame else [diag("PD301", where, name=name, known="、".join(framework_names()))]
+    root = bundle.folder.resolve()
+    try:
+        path = (root / name).resolve()
+        inside, found = path.is_relative_to(root), path.is_file()
+    except (OSError, RuntimeError, ValueError):
+        inside, found = True, False
+    if not (inside and found):
+        why = ("应在申报文件夹内", "must lie inside the declaration folder") if not inside else ("找不到该文件", "not found")
+        return None, [diag("PD310", where, file=name, why=why[0], why_en=why[1])]
+    frame, problems = from_file(path, display(path))
+    return frame, list(problems)

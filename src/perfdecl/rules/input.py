@@ -16,9 +16,11 @@ RULES = (
          """A cross-check failed because of a bug in perfdecl itself. The other
 checks still ran."""),
     Rule("PD001", E, "YAML 语法错误", "YAML syntax error",
-         "YAML 语法错误：{problem}{hint}", "YAML syntax error: {problem}{hint_en}",
+         "YAML 语法错误：{why}（{problem}）", "YAML syntax error: {problem}{why_en}",
          """The file is not valid YAML. Common causes: tabs used for indentation,
-an unclosed quote, a value starting with `>` or `|` that was meant as text.
+an unclosed quote, a value starting with `>` or `|` that was meant as text,
+`: ` inside a value, keys of one level not lined up. The message explains
+the common causes and quotes what the YAML reader said.
 
 Passing:
     value: ">=90%"
@@ -31,10 +33,11 @@ Failing:
          """perfdecl reads UTF-8 (a BOM is accepted). Files saved by some Windows
 editors are GBK/GB18030; open them and save as UTF-8."""),
     Rule("PD003", E, "重复的键", "duplicate key",
-         "键“{key}”重复：第 {first} 行已定义，此处的值会覆盖前一个",
-         "duplicate key '{key}': already defined on line {first}",
-         """A key may appear once in a mapping; YAML would silently keep the last
-value and lose the first.
+         "键“{key}”重复：第 {first} 行已定义，此处的值被忽略",
+         "duplicate key '{key}': already defined on line {first}; this value is ignored",
+         """A key may appear once in a mapping. Plain YAML readers silently keep
+the last value and lose the first; perfdecl keeps the first, ignores the
+repeated one and reports it. The rest of the file is still checked.
 
 Failing:
     name: 市民服务
@@ -60,9 +63,9 @@ are rejected where they start to grow."""),
          """A declaration or project file must be a YAML mapping (key: value)."""),
     Rule("PD007", E, "项目文件有误", "project file problem",
          "{what}", "{what_en}",
-         """Every file listed under `projects:` must exist, be listed once and lie
-inside the declaration folder (not via `..`, an absolute path or a symlink
-pointing out of it).
+         """Every file listed under `projects:` must be a readable file (not a
+folder, not an empty name), be listed once and lie inside the declaration
+folder (not via `..`, an absolute path or a symlink pointing out of it).
 
 Failing:
     projects:
@@ -89,10 +92,13 @@ the closest known key."""),
 an empty value, a negative amount, or an amount that cannot be read (`1e3`,
 `0x1F`, `1:30`). Amounts may be YAML numbers or text with a unit and thousands
 separators (`13.57万元`, `"1,234.00"`). Where text is expected, numbers,
-dates and yes/no are taken as written (`category: no`).
+dates and yes/no are taken as written (`category: no`). Dates take no time
+of day, and years lie between 1990 and 2100. `rules:` may not change the
+PD0xx codes: a file that did not load cannot be checked.
 
 Failing:
     fiscal: -30000
+    start: 2023-01-01 10:00:00
 """),
     Rule("PD013", W, "文本含有无法保存的控制字符", "control characters removed",
          "文本含有 Word 无法保存的控制字符 {chars}，已删除",
@@ -101,7 +107,7 @@ Failing:
 NUL or a lone surrogate written as an escape ("\\udc80") cannot be stored in
 a .docx. They are removed; fix the source to silence this."""),
     Rule("PD014", E, "文本表达式错误", "text expression error",
-         "文本中的表达式有误：{why}", "error in text expression: {why}",
+         "文本中的表达式有误：{why}", "error in text expression: {why_en}",
          """A text may take figures from the data with `{{ budget }}`. The
 expression must be valid Jinja2 and name only the data of its sub-item,
 project and declaration; it runs in a sandbox, may expand to at most 100,000
@@ -114,5 +120,7 @@ Failing:
 """),
     Rule("PD015", E, "找不到申报文件夹", "no declaration found",
          "{what}", "{what_en}",
-         """A declaration is a folder holding declaration.yaml."""),
+         """A declaration is a folder holding declaration.yaml. A path that does
+not exist, a folder without declaration.yaml and a declaration.yaml that
+cannot be read (a broken link, no permission) are usage errors: exit code 2."""),
 )
