@@ -1,12 +1,12 @@
 """perfdecl build: check each declaration, name every file it writes, then write them.
 
-`run` reads like the build: check and plan each declaration (`plan`: the same
-diagnostics `perfdecl check` prints → refuse on errors, or warnings with
---strict → find the template → every file to write, each checked to lie where
-it may) → refuse the whole build if two declarations would write one file →
-render the others (`write`: every document goes to a temporary file beside its
-target, then all are renamed into place) → optionally convert to PDF.
-Several declarations run in parallel (`--jobs`), in both phases.
+`run` reads like the build: each declaration is checked and planned (`plan`:
+the same diagnostics `perfdecl check` prints → refuse on errors, or warnings
+with --strict → find the template → every file to write, each checked to lie
+where it may) and its documents rendered to temporary files beside their
+targets (`build_one`, in parallel with `--jobs`) → if two declarations would
+write one file, the whole build is refused and the temporary files removed →
+else they are renamed into place → optionally converted to PDF.
 Exit codes: 0 written, 1 problems in a declaration or its rendering,
 2 usage errors, unreadable paths or declarations (PD015) and outputs that clash.
 """
@@ -20,8 +20,8 @@ from pathlib import Path, PurePath
 import click
 
 from .. import output
-from ..diagnostics import Diagnostic, diag, has_errors, has_usage_errors
-from ..load import Bundle, display, load
+from ..diagnostics import Diagnostic, diag, has_usage_errors
+from ..load import Bundle, display
 from ..parallel import run_each
 from ..pipeline import check
 from .check import targets
@@ -46,7 +46,6 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
     "clash": ("{} 与 {} 都要写入 {}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
               "{} and {} would both write {}, so nothing was written; build them one at a time with -o, "
               "or give each its own output: in declaration.yaml"),
-    "changed": ("{} 在生成期间被改动，请重新生成", "{} changed during the build; build again"),
     "internal": ("perfdecl 内部错误，请报告：{}", "internal error in perfdecl, please report it: {}"),
 }
 
@@ -77,14 +76,12 @@ class Outcome:
     lines: dict[str, list[str]] = field(default_factory=dict)  # source lines, to show under diagnostics
     paths: list[Path] = field(default_factory=list)  # the documents to write: the whole, then --split's parts
     template: object = None  # the loaded render.templates.Template
-    bundle: Bundle | None = None  # what `paths` are made of; kept between the phases only within one process
+    bundle: Bundle | None = None  # what `paths` are made of, until they are staged
+    staged: list = field(default_factory=list)  # render.files.Staged: made, not yet renamed into place
     written: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # rendering problems, as messages
     notes: list[str] = field(default_factory=list)
     usage: bool = False  # the failure is a usage error (exit 2)
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "bundle": None}  # loading again is faster than pickling it
 
 
 def run(paths, output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
@@ -96,12 +93,30 @@ def run(paths, output: Path | None = None, template: Path | None = None, fmt: st
         click.echo(say(lang, "error", usage), err=True)
         return 2
     work = [Job(f, output, template, fmt, split, pdf, strict, epoch, lang) for f in folders]
-    plans = run_each(plan, work, jobs) if work else []
-    _clashes(work, plans, lang)
-    ready = [] if any(done.usage for done in plans) else [(job, done) for job, done in zip(work, plans) if done.paths]
-    for (_, done), wrote in zip(ready, run_each(write, ready, jobs) if ready else []):
-        done.written, done.failures = wrote.written, wrote.failures
-    return _report(problems, plans, len(folders), strict, lang)
+    outcomes = run_each(build_one, work, jobs) if work else []
+    _clashes(work, outcomes, lang)
+    if any(done.usage for done in outcomes):
+        _discard(*outcomes)  # all at once: declarations may share a folder made for them
+    else:
+        try:
+            for job, done in zip(work, outcomes):
+                _guarded(job, done, lambda: _commit(job, done))
+        finally:  # interrupted: no temporary file left behind
+            _discard(*outcomes)
+    return _report(problems, outcomes, len(folders), strict, lang)
+
+
+def build_one(job: Job) -> Outcome:
+    """Check one declaration and render its documents to temporary files beside their targets.
+
+    Nothing replaces an existing file here: `run` renames the files into place only
+    when no two declarations would write the same one. Top-level, so worker processes can run it.
+    """
+    done = plan(job)
+    if done.bundle is not None:
+        _guarded(job, done, lambda: _stage(job, done))
+        done.bundle = None  # the documents are made; do not send the model back to the parent
+    return done
 
 
 def plan(job: Job) -> Outcome:
@@ -177,38 +192,39 @@ def _files(documents: list[Path], pdf: bool) -> list[Path]:
     return [*documents, *map(target, documents)]
 
 
-def write(item: tuple[Job, Outcome]) -> Outcome:
-    """Render the documents a plan names. Top-level, so worker processes can run it."""
-    job, planned = item
-    done = Outcome([])
-    _guarded(job, done, lambda: _write(job, planned, done))
-    return done
-
-
-def _write(job: Job, planned: Outcome, done: Outcome) -> None:
+def _stage(job: Job, done: Outcome) -> None:
     from ..render import document, files
 
-    bundle = planned.bundle
-    if bundle is None:  # checked in another process: load again (the rules have passed)
-        bundle, diags = load(job.folder)
-        if bundle is None or has_errors(diags) or len(planned.paths) > 1 + len(bundle.projects):
-            done.failures.append(say(job.lang, "changed", display(job.folder)))
-            return
-    # Every document is complete on disk before any replaces an old one.
-    staged: list = []
     try:
-        for n, path in enumerate(planned.paths):
-            staged.append(files.stage(path, lambda out, part=n or None: document.write(
-                bundle, planned.template, job.fmt, job.epoch, out, part)))
-        files.commit(staged)
+        for n, path in enumerate(done.paths):
+            done.staged.append(files.stage(path, lambda out, part=n or None: document.write(
+                done.bundle, done.template, job.fmt, job.epoch, out, part)))
     except BaseException:
-        files.discard(staged)
+        _discard(done)
         raise
-    done.written += [display(path) for path in planned.paths]
+
+
+def _commit(job: Job, done: Outcome) -> None:
+    """Rename the staged documents into place, then convert them to PDF if asked."""
+    if not done.staged:
+        return
+    from ..render import files
+
+    staged, done.staged = done.staged, []
+    files.commit(staged)
+    done.written += [display(s.path) for s in staged]
     if job.pdf:
         from ..render import pdf
 
-        done.written += [display(p) for p in pdf.convert(planned.paths)]
+        done.written += [display(p) for p in pdf.convert([s.path for s in staged])]
+
+
+def _discard(*outcomes: Outcome) -> None:
+    from ..render import files
+
+    files.discard([s for done in outcomes for s in done.staged])
+    for done in outcomes:
+        done.staged = []
 
 
 def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
