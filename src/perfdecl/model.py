@@ -337,7 +337,8 @@ class Declaration(Model):
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="申报年度")
     department: str = Field(description="主管部门")
     budget_units: int = Field(1, ge=1, le=100_000, description="预算单位个数（绩效目标设置情况）")
-    framework: str = Field("shanghai-2023", description="指标体系名称")
+    framework: str = Field("shanghai-2023",
+                           description="指标体系：内置名称，或本文件夹内的指标体系文件（如 frameworks/my.yaml）")
     template: str = Field("shanghai-2023", description="模板：内置模板名，或本文件夹内的模板文件夹")
     output: str | None = Field(None, description="输出文件路径（本文件夹内），默认 build/<文件夹名>.docx")
     projects: list[str] = Field(min_length=1, description="项目文件，按顺序")
