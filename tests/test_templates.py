@@ -193,3 +193,20 @@ def test_a_narrower_page_narrows_the_shanghai_form(tmp_path):
         widths = [int(w) for w in re.findall(r'w:w="(\d+)"', grid)]
         assert abs(sum(widths) - round(146 * 1440 / 25.4)) <= 6  # twips, rounding per column
         assert abs(widths[3] - round(30 * 1440 / 25.4)) <= 6  # the `*` column gave up the 10 mm
+
+
+def test_a_template_folder_symlinked_out_of_the_declaration_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from perfdecl.cli import cli
+
+    decl = tmp_path / "d"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "2023-songjiang", decl)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["template", "export", "shanghai-2023", str(tmp_path / "outside")]).exit_code == 0
+    (decl / "mytpl").symlink_to(tmp_path / "outside")
+    text = (decl / "declaration.yaml").read_text(encoding="utf-8")
+    (decl / "declaration.yaml").write_text(text.replace("template: shanghai-2023", "template: mytpl"), encoding="utf-8")
+    result = runner.invoke(cli, ["build", str(decl), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 1 and "template" in result.output and "PD012" in result.output
+    assert not (tmp_path / "x.docx").exists()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+from .frameworks import is_path
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .model import SECTIONS, Declaration, Project
@@ -147,7 +148,7 @@ def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     """`output` and a template folder must lie inside the declaration folder; output must not be a source."""
     found = []
     for key, value in (("output", decl.output), ("template", decl.template)):
-        if not value or (key == "template" and not re.search(r"[/\\.]", value)):
+        if not value or (key == "template" and not is_path(value)):
             continue  # no output given, or a built-in template's name
         path = _resolved(root, value)
         if not isinstance(path, Path) or not path.is_relative_to(root):

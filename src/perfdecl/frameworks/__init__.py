@@ -40,7 +40,7 @@ def names() -> list[str]:
 
 
 def is_path(name: str) -> bool:
-    """Whether `framework:` names a file (`frameworks/my.yaml`) rather than a built-in framework."""
+    """Whether `framework:` (or `template:`) names a path in the folder rather than a built-in."""
     return re.search(r"[/\\.]", name) is not None
 
 

@@ -73,7 +73,10 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     found = builtin(decl.template)
     if found:
         return found, []
-    folder = bundle.folder / decl.template  # the loader has checked that it lies inside the declaration
+    folder = (bundle.folder / decl.template).resolve()
+    if not folder.is_relative_to(bundle.folder.resolve()):  # e.g. a symlink named like a built-in
+        return None, [diag("PD012", decl.source.at("template"), key="template", why="应在申报文件夹内",
+                           why_en="must lie inside the declaration folder")]
     if not (folder / MAIN).is_file():
         names = "、".join(builtin_names())
         why = f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹"
