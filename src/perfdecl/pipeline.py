@@ -57,4 +57,6 @@ def finalize(diags: list[Diagnostic], bundle: Bundle | None) -> list[Diagnostic]
 def _ignored(comment: str, code: str) -> bool:
     """Whether the YAML comment on a finding's line says to ignore it (text that only looks like one does not)."""
     m = _IGNORE.search(comment)
-    return bool(m) and (m.group(1) is None or code in re.split(r"[,\s]+", m.group(1)))
+    if m is None:
+        return False
+    return m.group(1) is None or code in re.split(r"[,\s]+", m.group(1))

@@ -26,7 +26,7 @@ class Text:
         """The message in `lang` (Chinese unless English is asked for)."""
         return self.en if lang == EN else self.zh
 
-    def fill(self, args: Mapping[str, object]) -> Text:
+    def fill(self, **args: object) -> Text:
         """Both templates with `{name}` fields filled from `args`; unknown fields are left as written."""
         return Text(_fill(self.zh, args, ZH), _fill(self.en, args, EN))
 

@@ -66,8 +66,8 @@ class Rule:
 
     def message(self, args: Mapping[str, object]) -> Text:
         """What a finding of this rule says, its fields filled from `args`."""
-        return Text(self.zh, self.en).fill(args)
+        return Text(self.zh, self.en).fill(**args)
 
     def advice(self, args: Mapping[str, object]) -> Text:
         """The rule's advice for a finding (empty when it has none)."""
-        return Text(self.hint, self.hint_en).fill(args)
+        return Text(self.hint, self.hint_en).fill(**args)

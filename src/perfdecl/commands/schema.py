@@ -13,11 +13,13 @@ from pathlib import Path
 
 import click
 
+from pydantic import BaseModel
+
 from ..model import Declaration, Project
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT = Path("schemas")
-SCHEMAS = {
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "declaration.schema.json": (Declaration, "perfdecl 申报文件 declaration.yaml"),
     "project.schema.json": (Project, "perfdecl 项目文件"),
 }
@@ -48,12 +50,12 @@ def run(output: Path | None, verify: bool) -> int:
         return 1 if stale else 0
     if stale:
         from ..render import RenderError
-        from ..render.files import commit, discard, stage
+        from ..render.files import commit, discard, stage, writer
 
         staged = []
         try:
             for path, text in stale.items():
-                staged.append(stage(path, lambda out, data=text.encode("utf-8"): out.write(data)))
+                staged.append(stage(path, writer(text.encode("utf-8"))))
             commit(staged)
         except RenderError as e:
             discard(staged)

@@ -96,7 +96,9 @@ def _read(path: Path, display: str, _stamp: object) -> tuple[Framework | None, t
     if has_errors(diags):
         return None, tuple(diags)
     problems = [diag("PD310", pos, file=display, why=why) for pos, why in _shape(data, source)]
-    return (None if problems else _framework(data, path.stem)), (*diags, *problems)
+    if problems or not isinstance(data, dict):
+        return None, (*diags, *problems)
+    return _framework(data, path.stem), tuple(diags)
 
 
 def _shape(data: object, source: Source) -> list[tuple[Position, Text]]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
@@ -20,6 +21,10 @@ from ..paths import OUTSIDE, display, inside, templates_dir
 from ..positions import Source
 from ..text import Text
 from . import RenderError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.sandbox import SandboxedEnvironment
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
@@ -173,7 +178,7 @@ _FILES = (PurePath, Source)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]):
+def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
@@ -202,7 +207,7 @@ def _environment(folders: tuple[Path, ...]):
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
-        def get_source(self, environment, name: str):
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
             path = find(folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)

@@ -102,28 +102,32 @@ def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
 def check_links(bundle: Bundle) -> Iterator[Diagnostic]:
     """Each `link:` names one line item, and the value holds for it."""
     for project in bundle.projects:
-        rows: dict[str, list[tuple[LineRow, str]]] = {}
-        for item in project.items:
-            for row in item.lines.rows if item.lines else ():
-                rows.setdefault(row.name.strip(), []).append((row, item.lines.unit))
+        rows: _Rows = {}
+        for lines in (item.lines for item in project.items if item.lines):
+            for row in lines.rows:
+                rows.setdefault(row.name.strip(), []).append((row, lines.unit))
         for path, indicator in _indicators(project):
             if indicator.link:
-                yield from _link(project, path, indicator, rows)
+                yield from _link(project, path, indicator, indicator.link, rows)
 
 
-def _link(project: Project, path: tuple, indicator: Indicator, rows) -> Iterator[Diagnostic]:
-    name, _, part = indicator.link.strip().rpartition(".")
+_Rows = dict[str, list[tuple[LineRow, str]]]  # the project's line items by name, with their table's unit
+
+
+def _link(project: Project, path: tuple[object, ...], indicator: Indicator, link: str,
+          rows: _Rows) -> Iterator[Diagnostic]:
+    name, _, part = link.strip().rpartition(".")
     found = rows.get(name.strip(), [])
     where = project.source.at(*path, "link")
     if part not in _PARTS or not name:
-        yield diag("PD308", where, link=indicator.link,
+        yield diag("PD308", where, link=link,
                    why=Text("应写作 <项目组成>.qty、.price 或 .amount", "write <line name>.qty, .price or .amount"))
     elif not found:
         close = difflib.get_close_matches(name, list(rows), n=1, cutoff=0.6)
         why = Text(f"：本项目的明细表中没有“{name}”", f"no line item '{name}' in this project")
-        yield diag("PD308", where, link=indicator.link, why=why + (did_you_mean(close[0]) if close else _NONE))
+        yield diag("PD308", where, link=link, why=why + (did_you_mean(close[0]) if close else _NONE))
     elif len(found) > 1:
-        yield diag("PD308", where, link=indicator.link,
+        yield diag("PD308", where, link=link,
                    why=Text(f"：明细表中有 {len(found)} 行名为“{name}”，无法确定", f"{len(found)} line items are named '{name}'"))
     else:
         row, table_unit = found[0]

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..model import Project, SubItem
-from ..money import SCALE, WAN, YUAN
+from ..money import SCALE, WAN, YUAN, Amount
 from .common import (FUNDING, amounts, declared_framework, figure, indicator_at, item_amounts, item_texts,
                      month, project_texts, show, strings, ym)
 
@@ -142,7 +142,8 @@ def _figures(item: SubItem, i: int) -> set[Decimal]:
     return known
 
 
-def _stated(project: Project, path: tuple, text: str, known: set[Decimal], budget, annual) -> Iterator[Diagnostic]:
+def _stated(project: Project, path: tuple, text: str, known: set[Decimal], budget: Amount,
+            annual: Amount) -> Iterator[Diagnostic]:
     for m in _STATED.finditer(text.translate(_WIDE)):
         number, unit = Decimal(m["num"].replace(",", "")), WAN if m["unit"].startswith("万") else YUAN
         if not _matches(number, SCALE[unit], known, approximate="约" in m["gap"]):
@@ -155,7 +156,7 @@ def _matches(number: Decimal, scale: Decimal, known: Iterable[Decimal], approxim
         return True
     if not approximate:
         return False
-    step = Decimal(1).scaleb(number.as_tuple().exponent)  # 约 13.6 万元: rounded to 0.1 万元
+    step = Decimal(1).scaleb(int(number.as_tuple().exponent))  # 约 13.6 万元: rounded to 0.1 万元
     return any((k / scale).quantize(step, rounding=ROUND_HALF_UP) == number for k in known)
 
 
@@ -274,13 +275,13 @@ def check_labels(bundle: Bundle) -> Iterator[Diagnostic]:
                 table = getattr(item, kind)
                 if table is None:
                     continue
-                labels = [(("items", i, kind, "header", c), cell) for c, cell in enumerate(table.header or ())
+                labels: list[tuple[tuple[object, ...], str]] = [(("items", i, kind, "header", c), cell) for c, cell in enumerate(table.header or ())
                           if cells is None or c in cells]
                 if table.total_label:
                     labels.append((("items", i, kind, "total_label"), table.total_label))
                 for path, label in labels:
                     m = _UNIT_LABEL.search(label)
-                    named = m and (m[1] or m[2])
-                    if named and named != table.unit:
+                    named = (m[1] or m[2]) if m else None
+                    if m and named and named != table.unit:
                         yield diag("PD211", project.source.locate(path, label, m.start(), m.end()),
                                    label=label, named=named, unit=table.unit)
