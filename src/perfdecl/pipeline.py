@@ -31,7 +31,7 @@ def run_rules(bundle: Bundle) -> list[Diagnostic]:
             found.extend(rule_check(bundle))
         except Exception as e:  # a bug in perfdecl, not in the user's data: say so, go on
             where = Position(bundle.declaration.source.display, 1, 1)
-            found.append(diag("PD000", where, rule=rule_check.__module__, why=f"{type(e).__name__}: {e}"))
+            found.append(diag("PD000", where, rule=rule_check.run.__module__, why=f"{type(e).__name__}: {e}"))
     return found
 
 

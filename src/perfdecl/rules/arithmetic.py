@@ -16,9 +16,11 @@ from ..load import Bundle
 from ..model import Lines, Project, Schedule, SubItem
 from ..money import PLACES, YUAN, number_text
 from ..text import Text
+from .check import emits
 from .common import amounts, figure, show
 
 
+@emits("PD109", "PD110", "PD111")
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
     """The funding identities and the annual request against the sub-items."""
     for project in bundle.projects:
@@ -35,6 +37,7 @@ def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
             yield diag("PD109", at("funding", "annual"), actual=show(f.annual), expected=figure(items, f.unit))
 
 
+@emits("PD101", "PD102", "PD103", "PD104", "PD105", "PD106", "PD107", "PD108")
 def check_tables(bundle: Bundle) -> Iterator[Diagnostic]:
     """Line items, multi-year plans, and both against their sub-item's budget."""
     for project in bundle.projects:
@@ -89,6 +92,7 @@ def _schedule(project: Project, item: SubItem, plan: Schedule, i: int, year: int
                    annual=show(item.annual_amount))
 
 
+@emits("PD112")
 def check_places(bundle: Bundle) -> Iterator[Diagnostic]:
     """No amount carries more decimals than its unit allows."""
     for project in bundle.projects:

@@ -18,12 +18,14 @@ from ..load import Bundle
 from ..model import Indicator, LineRow, Project
 from ..money import SCALE, WAN, YUAN, number_text
 from ..text import Text, did_you_mean
+from .check import emits
 from .common import declared_framework, indicator_at, show
 
 _PARTS = {"qty": Text("数量", "quantity"), "price": Text("单价", "unit price"), "amount": Text("资金需求", "amount")}
 _NONE = Text("", "")
 
 
+@emits("PD301", "PD302", "PD303", "PD304", "PD310")
 def check_framework(bundle: Bundle) -> Iterator[Diagnostic]:
     """The framework exists; 一级/二级 names are its own; the required 一级 are present."""
     frame, problems = declared_framework(bundle)
@@ -79,6 +81,7 @@ def _suggest(name: str, choices: list[str]) -> Text:
     return did_you_mean(close[0]) if close else _NONE
 
 
+@emits("PD305", "PD306", "PD307")
 def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
     """Values have a number after an operator; quantitative 二级 hold figures; names are unique."""
     frame, _ = declared_framework(bundle)
@@ -99,6 +102,7 @@ def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
                 seen[path[-1]] = name_pos.line
 
 
+@emits("PD308", "PD309")
 def check_links(bundle: Bundle) -> Iterator[Diagnostic]:
     """Each `link:` names one line item, and the value holds for it."""
     for project in bundle.projects:
