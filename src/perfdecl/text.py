@@ -8,7 +8,7 @@ language, so a message can be built from parts that are themselves bilingual.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 ZH, EN = "zh", "en"
@@ -33,6 +33,12 @@ class Text:
     def __add__(self, other: Text) -> Text:
         """The two messages one after the other."""
         return Text(self.zh + other.zh, self.en + other.en)
+
+
+def listing(names: Iterable[str]) -> Text:
+    """Names one after the other, as each language lists them."""
+    names = list(names)
+    return Text("、".join(names), ", ".join(names))
 
 
 def did_you_mean(name: str) -> Text:

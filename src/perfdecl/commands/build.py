@@ -29,6 +29,7 @@ from ..parallel import run_each
 from ..pipeline import check
 from ..text import Text
 from .check import targets
+from .messages import ERROR, refuse, say
 
 if TYPE_CHECKING:
     from ..render.files import Staged
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 
-_ERROR = Text("错误：{what}", "error: {what}")
 _WROTE = Text("已生成 {path}", "wrote {path}")
 _SUMMARY = Text("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
                 "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)")
@@ -90,8 +90,7 @@ def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | No
     epoch, usage = _epoch()
     usage = usage or _usage(folders, output, template, fmt, pdf)
     if usage:
-        click.echo(_ERROR.fill(what=usage).say(lang), err=True)
-        return 2
+        return refuse(usage, lang)
     work = [Job(f, output, template, fmt, split, pdf, strict, epoch) for f in folders]
     outcomes = run_each(build_one, work, jobs) if work else []
     _clashes(work, outcomes)
@@ -290,15 +289,15 @@ def _report(problems: list[Diagnostic], outcomes: list[Outcome], declarations: i
         click.echo(output.human(diags, lines, lang))
     failures = [f for done in outcomes for f in done.failures]
     for failure in failures:
-        click.echo(_ERROR.fill(what=failure).say(lang), err=True)
+        say(ERROR.fill(what=failure), lang, err=True)
     for note in (n for done in outcomes for n in done.notes):
-        click.echo(note.say(lang))
+        say(note, lang)
     written = [p for done in outcomes for p in done.written]
     for path in written:
-        click.echo(_WROTE.fill(path=path).say(lang))
+        say(_WROTE.fill(path=path), lang)
     errors, warnings = output.counts(diags)
     errors += len(failures)
-    click.echo(_SUMMARY.fill(n=declarations, written=len(written), errors=errors, warnings=warnings).say(lang))
+    say(_SUMMARY.fill(n=declarations, written=len(written), errors=errors, warnings=warnings), lang)
     if has_usage_errors(diags) or any(done.usage for done in outcomes):
         return 2
     return 1 if errors or (strict and warnings) else 0
