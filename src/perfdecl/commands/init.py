@@ -133,8 +133,8 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     name = framework or str(meta.get("framework") or "shanghai-2023")
     frame = frameworks.get(name)
     if frame is None:
-        return refuse(Text(f"没有指标体系“{name}”，可用：{{known}}", f"no indicator framework '{name}'; known: {{known}}")
-                      .fill(known=listing(frameworks.names())))
+        return refuse(Text("没有指标体系“{name}”，可用：{known}", "no indicator framework '{name}'; known: {known}")
+                      .fill(name=name, known=listing(frameworks.names())))
     unit, department = _one_line(unit) or DEFAULT_UNIT, _one_line(department) or DEFAULT_DEPARTMENT
     files = _files(directory, unit, year or dt.date.today().year, department, name, template, frame.levels,
                    frame.quantitative, bool(meta.get("standard_column")))

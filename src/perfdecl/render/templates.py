@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..paths import OUTSIDE, display, inside, templates_dir
 from ..positions import Source
-from ..text import Text
+from ..text import Text, listing
 from . import RenderError
 
 if TYPE_CHECKING:
@@ -83,9 +83,9 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if folder is None:  # e.g. a symlink named like a built-in
         return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
     if not (folder / MAIN).is_file():
-        names = "、".join(builtin_names())
-        why = Text(f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹",
-                   f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")
+        why = Text("找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {main} 的文件夹",
+                   "no template '{name}': not a built-in ({names}) nor a folder here holding {main}")
+        why = why.fill(name=decl.template, names=listing(builtin_names()), main=MAIN)
         return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 

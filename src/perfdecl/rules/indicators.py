@@ -17,7 +17,7 @@ from ..frameworks import Framework
 from ..load import Bundle
 from ..model import Indicator, LineRow, Project
 from ..money import SCALE, WAN, YUAN, number_text
-from ..text import Text, did_you_mean
+from ..text import Text, did_you_mean, listing
 from .check import emits
 from .common import declared_framework, indicator_at, show
 
@@ -45,7 +45,7 @@ def _levels(project: Project, frame: Framework) -> Iterator[Diagnostic]:
             if home and suggest == _NONE:
                 suggest = Text(f"；它是“{home}”下的二级指标", f"; it is a second level under '{home}'")
             yield diag("PD302", key_at("indicators", first), name=first, framework=frame.name,
-                       allowed="、".join(frame.levels), suggest=suggest)
+                       allowed=listing(frame.levels), suggest=suggest)
             continue
         allowed = frame.levels[first]
         for second in seconds:
@@ -72,8 +72,8 @@ def _second_advice(frame: Framework, first: str, second: str) -> dict[str, Text]
     suggest = _suggest(second, list(allowed))
     if home and suggest == _NONE:
         suggest = Text(f"，它属于“{home}”", f"; it belongs under '{home}'")
-    return {"suggest": suggest, "advice": Text(f"“{first}”下可用：{'、'.join(allowed)}",
-                                               f"under '{first}': {', '.join(allowed)}")}
+    return {"suggest": suggest, "advice": Text("“{first}”下可用：{allowed}", "under '{first}': {allowed}")
+            .fill(first=first, allowed=listing(allowed))}
 
 
 def _suggest(name: str, choices: list[str]) -> Text:
