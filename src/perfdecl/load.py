@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,9 +21,9 @@ from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .model import SECTIONS, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside, is_path
+from .positions import YamlPath
 from .schema_errors import translated
 from .text import Text
-from .positions import YamlPath
 from .yamlload import Source, clean_text, load as load_yaml
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValida
 
 from .codes import RULES
 from .diagnostics import Invalid
-from .positions import Source
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
+from .positions import Source
 from .values import Value, parse_value
 
 Unit = Literal["元", "万元"]

@@ -15,9 +15,9 @@ import click
 from .. import output
 from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
 from ..load import find_folder
+from ..parallel import run_each
 from ..paths import display
 from ..text import Text
-from ..parallel import run_each
 
 FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
 from pydantic import BaseModel
 
 from ..model import Declaration, Project
