@@ -24,7 +24,8 @@ from perfdecl.cli import cli
 from perfdecl.codes import RULES, Example
 from perfdecl.load import Bundle, load
 from perfdecl.rules import CHECKS
-from perfdecl.yamlload import Source, parse
+from perfdecl.positions import Source
+from perfdecl.yamlload import parse
 
 EXAMPLES = [(code, verdict, n, example) for code, rule in RULES.items()
             for verdict, examples in (("passing", rule.passing), ("failing", rule.failing))

@@ -21,10 +21,10 @@ from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .model import SECTIONS, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside, is_path
-from .positions import YamlPath
+from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
-from .yamlload import Source, clean_text, load as load_yaml
+from .yamlload import clean_text, load as load_yaml
 
 if TYPE_CHECKING:
     from .textexpr import Failure
