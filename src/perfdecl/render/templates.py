@@ -13,12 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle, display
 from ..resources import data_dir
 from ..yamlload import Source
 from . import RenderError
+
+if TYPE_CHECKING:
+    from .trace import Tracer
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
@@ -125,16 +129,19 @@ def _meta(folder: Path) -> dict:
     return data or {}
 
 
-def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[str]:
+def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Tracer | None = None) -> Iterator[str]:
     """The template's markup for `context`, in pieces of about `batch` characters, as it is made.
 
-    Any failure of the template is a RenderError naming its file and line.
+    With a `tracer`, what each `{{ … }}` prints is marked with the data it was
+    read from (see trace.py). Any failure of the template is a RenderError
+    naming its file and line.
     """
     from jinja2 import TemplateSyntaxError
 
+    env = _environment(template.folders) if tracer is None else _traced(template.folders, tracer)
     try:
         pieces, size = [], 0
-        for piece in _environment(template.folders).get_template(MAIN).generate(context):
+        for piece in env.get_template(MAIN).generate(context):
             pieces.append(piece)
             size += len(piece)
             if size >= batch:
@@ -175,11 +182,39 @@ _FILES = (PurePath, Source)
 
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...]):
-    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
-    from jinja2.loaders import split_template_path
-    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
+    return _new(_sandbox(), folders)
+
+
+def _traced(folders: tuple[Path, ...], tracer: Tracer):
+    """A sandbox like `_environment`'s that tells `tracer` what the template reads and prints."""
+    class Traced(_sandbox()):  # type: ignore[misc]
+        def getattr(self, obj: object, attribute: str) -> object:
+            value = super().getattr(obj, attribute)
+            tracer.read(obj, attribute, value)
+            return value
+
+        def getitem(self, obj: object, argument: object) -> object:
+            value = super().getitem(obj, argument)
+            tracer.read(obj, argument, value)
+            return value
+
+    return _new(Traced, folders, finalize=tracer.finalize)
+
+
+def _new(sandbox: type, folders: tuple[Path, ...], **options: object):
+    from jinja2 import StrictUndefined
 
     from .filters import FILTERS
+
+    env = sandbox(loader=_loader()(folders), autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                  lstrip_blocks=True, **options)
+    env.filters.update(FILTERS)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _sandbox() -> type:
+    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     class Sandbox(SandboxedEnvironment):
         """A template reads the declaration; it can neither reach Python internals nor change the data.
@@ -200,19 +235,28 @@ def _environment(folders: tuple[Path, ...]):
                     attr in _MUTATORS and modifies_known_mutable(obj, attr))
             return safe
 
+    return Sandbox
+
+
+@lru_cache(maxsize=1)
+def _loader() -> type:
+    from jinja2 import BaseLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
+        def __init__(self, folders: tuple[Path, ...]) -> None:
+            self.folders = folders
+
         def get_source(self, environment, name: str):
-            path = find(folders, "/".join(split_template_path(name)))
+            path = find(self.folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)
             mtime = path.stat().st_mtime
             return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
 
-    env = Sandbox(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(FILTERS)
-    return env
+    return Loader
 
 
 def _mtime(path: Path) -> float | None:
