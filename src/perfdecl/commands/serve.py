@@ -30,6 +30,7 @@ from .check import targets
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream (to notice a closed page)
+READY = 0.5  # seconds: how soon the watcher says it is watching (then how often it looks up)
 RETRY = 2.0  # seconds before watching again when a watched folder is gone
 MAX_SOURCE = 2 * 1024 * 1024  # bytes of a source file the source view shows
 SOURCE_SUFFIXES = (".yaml", ".yml")
@@ -177,13 +178,14 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
         click.echo(say(lang, "exposed", host), err=True)
     for page in site.pages.values():
         site.rebuild(page)
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     threads = [threading.Thread(target=server.serve_forever, name="serve", daemon=True),
-               threading.Thread(target=_watch, args=(site, stop), name="watch", daemon=True)]
+               threading.Thread(target=_watch, args=(site, stop, ready), name="watch", daemon=True)]
     try:
         for thread in threads:
             thread.start()
+        ready.wait(RETRY * 5)  # an edit made once the address is shown is seen
         name, bound = server.server_address[:2]
         where = f"http://{f'[{name}]' if ':' in str(name) else name}:{bound}/"
         click.echo(say(lang, "serving", ", ".join(display(f) for f in folders), where))
@@ -201,14 +203,18 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
     return 0
 
 
-def _watch(site: Site, stop: threading.Event) -> None:
-    """Rebuild the pages a change concerns, until `stop`; watch anew when what they are made of changes."""
+def _watch(site: Site, stop: threading.Event, ready: threading.Event) -> None:
+    """Rebuild the pages a change concerns, until `stop`; watch anew when what they are made of changes.
+    `ready` is set once the files are watched (watchfiles reports an empty set of changes every
+    READY seconds, the first time as soon as it watches)."""
     from watchfiles import watch
 
     while not stop.is_set():
         roots = site.roots()
         try:
-            for changes in watch(*roots, stop_event=stop, debounce=150, step=30, raise_interrupt=False):
+            for changes in watch(*roots, stop_event=stop, debounce=150, step=30, raise_interrupt=False,
+                                 rust_timeout=int(READY * 1000), yield_on_timeout=True):
+                ready.set()
                 for page in site.affected({Path(p).resolve() for _, p in changes}):
                     site.rebuild(page)
                 if site.roots() != roots:
