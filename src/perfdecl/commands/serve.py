@@ -23,9 +23,9 @@ import click
 
 from .. import output, serve_page
 from ..diagnostics import Diagnostic
-from ..load import Bundle, display
+from ..load import Bundle
+from ..paths import display, frameworks_dir
 from ..pipeline import check
-from ..resources import frameworks_dir
 from .check import targets
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

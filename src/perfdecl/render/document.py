@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import BinaryIO
 
-from ..diagnostics import Position
+from ..positions import Position
 from ..load import Bundle
 from . import RenderError
 from .templates import CSS, REFERENCE, Template, stream

@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel
 
-from ..diagnostics import Position
 from ..load import Bundle
-from ..yamlload import Source
+from ..positions import Position, Source, YamlPath
 
 FIRST = 0xF0000  # markers: Supplementary Private Use Area-A, one character per spot
 MAX_SPOTS = 0xFFFE  # spots beyond this many are not marked (a page that large is not read cell by cell)
@@ -32,8 +31,7 @@ MAX_PENDING = 64  # reads remembered until the next `{{ … }}` (a loop that onl
 MAX_SPREAD = 50  # elements one finding may mark through the values below the one it points at
 MARKER = re.compile("[\U000f0000-\U000ffffd]")
 
-Path_ = tuple  # a YAML path: keys and list indexes from the top of a file
-Spot = tuple[str, Path_]  # (file as displayed, YAML path)
+Spot = tuple[str, YamlPath]  # (file as displayed, YAML path)
 
 
 def spots_in(text: str) -> set[int]:
@@ -49,19 +47,19 @@ class Tracer:
     """Spots of one render: which data the template read, and what each `{{ … }}` printed it into."""
 
     def __init__(self, bundle: Bundle) -> None:
-        self.owners: dict[int, tuple[Source, Path_]] = {}  # id() of each model, list, dict, tuple → its path
+        self.owners: dict[int, tuple[Source, YamlPath]] = {}  # id() of each model, list, dict, tuple → its path
         self.spots: list[Spot] = []
         self.numbers: dict[Spot, int] = {}
         # spots read since the last `{{ … }}`: (spot, the value read, whether the source has the value itself)
         self.pending: deque[tuple[int, object, bool]] = deque(maxlen=MAX_PENDING)
         self.lines: dict[str, int] = {}  # a line of a text read → the text's spot
-        self._tables: dict[str, tuple[list[tuple[int, int]], list[Path_]]] = {}
+        self._tables: dict[str, tuple[list[tuple[int, int]], list[YamlPath]]] = {}
         self._sources = bundle.sources
         self._walk(bundle.declaration, bundle.declaration.source, ())
         for project in bundle.projects:
             self._walk(project, project.source, ())
 
-    def _walk(self, obj: object, source: Source, path: Path_) -> None:
+    def _walk(self, obj: object, source: Source, path: YamlPath) -> None:
         """Remember the path of every container in a model (iteratively: data may nest deep)."""
         stack = [(obj, path)]
         while stack:
@@ -99,7 +97,7 @@ class Tracer:
                 if line.strip() and len(self.lines) < MAX_LINES:
                     self.lines.setdefault(line, number)
 
-    def _spot(self, source: Source, path: Path_) -> int | None:
+    def _spot(self, source: Source, path: YamlPath) -> int | None:
         """The spot of the nearest path at or above `path` that has a position in `source`."""
         while path and path not in source.values:
             path = path[:-1]
@@ -147,7 +145,7 @@ class Tracer:
                 return [around]
         return []
 
-    def _table(self, source: Source) -> tuple[list[tuple[int, int]], list[Path_]]:
+    def _table(self, source: Source) -> tuple[list[tuple[int, int]], list[YamlPath]]:
         """Every position of a value or key in `source`, in order, with its path (a value wins over
         the first key of the mapping it is, which starts at the same place)."""
         table = self._tables.get(source.display)
