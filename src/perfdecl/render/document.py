@@ -13,7 +13,7 @@ from typing import BinaryIO
 from ..positions import Position
 from ..load import Bundle
 from . import RenderError
-from .templates import CSS, REFERENCE, Template, stream
+from .templates import CSS, REFERENCE, Template, fonts, stream
 
 
 def context(bundle: Bundle, template: Template, part: int | None) -> dict:
@@ -67,10 +67,10 @@ def _reference(template: Template):
 
 def _html(doc, template: Template, reference, mark: Callable[[set[int]], dict[str, str]] | None = None,
           head: str = "", tail: str = "") -> Iterator[bytes]:
-    from .page import to_html
+    from .page import font_variables, to_html
 
     css_path = template.find(CSS)
-    css = css_path.read_text(encoding="utf-8") if css_path else ""
+    css = font_variables(fonts(template)) + (css_path.read_text(encoding="utf-8") if css_path else "")
     return to_html(doc, css, reference.text_width if reference else None, mark, head, tail)
 
 

@@ -7,7 +7,7 @@ Tables keep the same rowspan/colspan and column widths in millimetres.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from html import escape
 
 from lxml import etree
@@ -19,6 +19,22 @@ Mark = Callable[[set[int]], dict[str, str]]  # spots an element was made from �
 
 _CSS_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "justify", "distribute": "justify"}
 _CSS_VALIGN = {"top": "top", "center": "middle", "bottom": "bottom"}
+
+
+GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})
+
+
+def font_variables(table: Mapping[str, Sequence[str]]) -> str:
+    """CSS custom properties for a template's font table: `--仿宋_GB2312` is the font followed by the faces
+    to use where it is missing, so that html.css says `font-family: var(--仿宋_GB2312)`."""
+    if not table:
+        return ""
+    stacks = "".join(f"  --{font}: {', '.join(_family(f) for f in (font, *faces))};\n" for font, faces in table.items())
+    return f":root {{\n{stacks}}}\n"
+
+
+def _family(name: str) -> str:
+    return name if name in GENERIC else f'"{name}"'  # the table's names hold no quote (templates.fonts)
 
 
 def css_class(style: str) -> str:

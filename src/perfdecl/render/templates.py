@@ -25,7 +25,10 @@ from . import RenderError
 if TYPE_CHECKING:
     from .trace import Tracer
 
-MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
+MAIN, META, REFERENCE, CSS, FONTS = "document.xml.j2", "template.yaml", "reference.docx", "html.css", "fonts.yaml"
+MAX_FONTS = 200  # fonts named in a font table, and faces listed for each
+# A font's name as fonts.yaml may give it: it is written into CSS and LibreOffice's settings.
+_FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}")
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 
 
@@ -40,7 +43,7 @@ class Template:
     def files(self) -> list[Path]:
         """The files the template is made of (never to be overwritten by an output)."""
         return [*(p for f in self.folders for p in f.rglob("*.j2")),
-                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS)) if p.is_file())]
+                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS, FONTS)) if p.is_file())]
 
 
 def find(folders: tuple[Path, ...], name: str) -> Path | None:
@@ -113,13 +116,16 @@ def load(folder: Path) -> Template:
 
 
 def _meta(folder: Path) -> dict:
-    import yaml
-
     if not folder.is_dir():
         raise RenderError(f"模板文件夹不存在：{display(folder)}", f"no such template folder: {display(folder)}")
     path = find((folder,), META)
-    if path is None:
-        return {}
+    return {} if path is None else _mapping(path)
+
+
+def _mapping(path: Path) -> dict:
+    """A small YAML file of the template that must hold a mapping."""
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
@@ -127,6 +133,26 @@ def _meta(folder: Path) -> dict:
     if data is not None and not isinstance(data, dict):
         raise RenderError(f"{display(path)} 应为“键: 值”的映射", f"{display(path)} must be a mapping")
     return data or {}
+
+
+def fonts(template: Template) -> dict[str, tuple[str, ...]]:
+    """The template's font table (fonts.yaml): each font its styles name → the faces to use where
+    it is not installed, best first (a CSS generic family such as `serif` last)."""
+    path = template.find(FONTS)
+    if path is None:
+        return {}
+    data = _mapping(path)
+    table: dict[str, tuple[str, ...]] = {}
+    for font, faces in list(data.items())[:MAX_FONTS]:
+        faces = faces if isinstance(faces, list) else [faces]
+        names = [str(font), *map(str, faces[:MAX_FONTS])]
+        bad = next((n for n in names if not _FONT_NAME.fullmatch(n)), None)
+        if bad is not None or not isinstance(font, str):
+            raise RenderError(f"{display(path)}：字体名“{bad or font}”无效（不超过 100 个字符，不含引号、冒号、逗号等符号）",
+                              f"{display(path)}: bad font name '{bad or font}' (up to 100 characters, no quotes, "
+                              "colons, commas and the like)")
+        table[font] = tuple(names[1:])
+    return table
 
 
 def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Tracer | None = None) -> Iterator[str]:
