@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import http.client
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +12,7 @@ import pytest
 from lxml import html as lxml_html
 
 from helpers import declaration, findings
+from helpers import serve as start
 
 WAIT = 20.0  # seconds before a test gives up on a reply (a bound on failure, not a speed measurement)
 
@@ -37,16 +36,8 @@ class Server:
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
     folder = declaration(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "perfdecl", "serve", str(folder), "--port", "0"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert process.stdout is not None
-    port = None
-    for line in process.stdout:  # the initial build is reported first, then the address
-        if "http://127.0.0.1:" in line:
-            port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
-            break
-    assert port, process.stderr.read() if process.stderr else ""
+    process, address = start(folder, tmp_path)
+    port = int(address.rstrip("/").rsplit(":", 1)[1])
     try:
         yield Server(process, port), folder
     finally:

@@ -9,18 +9,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from helpers import copy_example, edit
+from helpers import copy_example, edit, serve
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+/")
 WAIT_MS = 10_000  # a bound on failure, not a speed measurement (see the report of `serve` in README)
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: "
@@ -31,12 +28,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH: a
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     folder = copy_example(tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "perfdecl", "serve", str(folder), "--port", "0"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert process.stdout is not None
-    address = next((m.group() for m in map(ADDRESS.search, process.stdout) if m), None)
-    assert address
+    process, address = serve(folder, tmp_path)
     try:
         yield address, folder
     finally:

@@ -14,17 +14,16 @@ from urllib.parse import quote
 
 from .diagnostics import ERROR, Diagnostic
 from .output import counts, window
+from .text import Text
 
 SCRIPT_PATH = "/_perfdecl/live.js"
 EVENTS_PATH = "/_perfdecl/events"
 
-TEXTS: dict[str, tuple[str, str]] = {  # key: (zh, en)
-    "summary": ("检查结果：{} 个错误，{} 个警告", "findings: {} error(s), {} warning(s)"),
-    "clean": ("检查结果：没有发现问题", "findings: none"),
-    "failed": ("无法显示申报表", "the declaration cannot be shown"),
-    "fix": ("修改并保存文件后，本页会自动更新。", "This page updates when the files are fixed and saved."),
-    "index": ("perfdecl 预览", "perfdecl preview"),
-}
+SUMMARY = Text("检查结果：{errors} 个错误，{warnings} 个警告", "findings: {errors} error(s), {warnings} warning(s)")
+CLEAN = Text("检查结果：没有发现问题", "findings: none")
+FAILED = Text("无法显示申报表", "the declaration cannot be shown")
+FIX = Text("修改并保存文件后，本页会自动更新。", "This page updates when the files are fixed and saved.")
+INDEX = Text("perfdecl 预览", "perfdecl preview")
 
 STYLE = """<style>
 [data-finding] { outline: 2px solid #d97706; outline-offset: -2px; background: #fef3c7; cursor: help; }
@@ -73,11 +72,6 @@ SCRIPT = """\
 """ % EVENTS_PATH
 
 
-def say(lang: str, key: str, *args: object) -> str:
-    zh, en = TEXTS[key]
-    return (en if lang == "en" else zh).format(*args)
-
-
 def head(slug: str, version: int) -> str:
     """What a page adds to its `<head>`: the marks' style, its name and version, the script."""
     return (f'<meta name="perfdecl-page" content="{escape(slug)}" data-version="{version}">\n{STYLE}'
@@ -100,7 +94,7 @@ def panel(diags: Sequence[Diagnostic], links: Mapping[str, tuple[str, Path]], li
     """The list of all findings. `links`: a file as displayed → (its address on this server, its real path),
     for `file:line:col` links to the source view and to the editor."""
     errors, warnings = counts(diags)
-    title = say(lang, "summary", errors, warnings) if diags else say(lang, "clean")
+    title = (SUMMARY.fill({"errors": errors, "warnings": warnings}) if diags else CLEAN).say(lang)
     out = [f'<aside id="perfdecl-findings">\n<h2>{escape(title)}</h2>\n<ol>\n']
     for n, d in enumerate(diags):
         where = f"{d.pos.path}:{d.pos.line}:{d.pos.col}"
@@ -132,8 +126,8 @@ def failed(slug: str, version: int, why: Sequence[str], findings: str, lang: str
     """The page of a declaration that cannot be shown: why, and its findings; it reloads when fixed."""
     reasons = "".join(f"<p>{escape(w)}</p>\n" for w in why)
     return _document(escape(slug), head(slug, version),
-                     f"<main>\n<h1>{escape(say(lang, 'failed'))}</h1>\n{reasons}"
-                     f"<p>{escape(say(lang, 'fix'))}</p>\n</main>\n{findings}")
+                     f"<main>\n<h1>{escape(FAILED.say(lang))}</h1>\n{reasons}"
+                     f"<p>{escape(FIX.say(lang))}</p>\n</main>\n{findings}")
 
 
 def source(name: str, text: str) -> bytes:
@@ -146,7 +140,7 @@ def source(name: str, text: str) -> bytes:
 def index(pages: Sequence[tuple[str, str]], lang: str) -> bytes:
     """The list of the declarations served: (address, name)."""
     items = "".join(f'<li><a href="{escape(address)}">{escape(name)}</a></li>\n' for address, name in pages)
-    return _document(escape(say(lang, "index")), STYLE, f"<main>\n<ul>\n{items}</ul>\n</main>\n")
+    return _document(escape(INDEX.say(lang)), STYLE, f"<main>\n<ul>\n{items}</ul>\n</main>\n")
 
 
 def _document(title: str, head: str, body: str) -> bytes:

@@ -26,6 +26,7 @@ from ..diagnostics import Diagnostic
 from ..load import Bundle
 from ..paths import display, frameworks_dir
 from ..pipeline import check
+from ..text import Text
 from .check import targets
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -37,21 +38,16 @@ SOURCE_SUFFIXES = (".yaml", ".yml")
 SECURITY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; " \
            "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
-    "serving": ("正在预览 {}：{}（按 Ctrl-C 停止）", "previewing {} at {} (Ctrl-C to stop)"),
-    "port": ("无法在 {}:{} 上启动服务：{}；请用 --port 指定其他端口", "cannot serve on {}:{}: {}; choose another --port"),
-    "exposed": ("注意：--host {} 让本机以外的人也能看到这些申报材料", "note: --host {} shows these declarations beyond this machine"),
-    "rebuilt": ("已更新 {}：{} 个错误，{} 个警告", "updated {}: {} error(s), {} warning(s)"),
-    "stopped": ("已停止", "stopped"),
-    "watch": ("无法监视文件的变化：{}", "cannot watch the files for changes: {}"),
-    "template": ("模板出错：{}", "template error: {}"),
-    "internal": ("perfdecl 内部错误，请报告：{}", "internal error in perfdecl, please report it: {}"),
-}
-
-
-def say(lang: str, key: str, *args: object) -> str:
-    zh, en = MESSAGES[key]
-    return (en if lang == "en" else zh).format(*args)
+SERVING = Text("正在预览 {folders}：{address}（按 Ctrl-C 停止）", "previewing {folders} at {address} (Ctrl-C to stop)")
+PORT = Text("无法在 {host}:{port} 上启动服务：{why}；请用 --port 指定其他端口",
+            "cannot serve on {host}:{port}: {why}; choose another --port")
+EXPOSED = Text("注意：--host {host} 让本机以外的人也能看到这些申报材料",
+               "note: --host {host} shows these declarations beyond this machine")
+REBUILT = Text("已更新 {folder}：{errors} 个错误，{warnings} 个警告", "updated {folder}: {errors} error(s), {warnings} warning(s)")
+STOPPED = Text("已停止", "stopped")
+WATCH = Text("无法监视文件的变化：{why}", "cannot watch the files for changes: {why}")
+TEMPLATE = Text("模板出错：{why}", "template error: {why}")
+INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in perfdecl, please report it: {why}")
 
 
 @dataclass
@@ -86,7 +82,9 @@ class Site:
             page.html, page.sources, page.extra = html, sources, extra
             page.version += 1
             self.changed.notify_all()
-        click.echo(say(self.lang, "rebuilt", display(page.folder), *output.counts(diags)))
+        errors, warnings = output.counts(diags)
+        report = REBUILT.fill({"folder": display(page.folder), "errors": errors, "warnings": warnings})
+        click.echo(report.say(self.lang))
 
     def roots(self) -> set[Path]:
         """Every folder or file whose change concerns some page."""
@@ -126,10 +124,10 @@ def build(page: Page, lang: str) -> tuple[bytes, dict[str, Path], tuple[Path, ..
         html = document.preview(bundle, template, [d.pos for d in diags], serve_page.attributes(diags, lang),
                                 serve_page.head(page.slug, version), findings)
     except RenderError as e:
-        why = say(lang, "template", e.message(lang))
+        why = TEMPLATE.fill({"why": e.message(lang)}).say(lang)
         return serve_page.failed(page.slug, version, [why], findings, lang), sources, extra, diags
     except Exception as e:  # a bug in perfdecl: shown on the page, the server goes on
-        why = say(lang, "internal", f"{type(e).__name__}: {e}")
+        why = INTERNAL.fill({"why": f"{type(e).__name__}: {e}"}).say(lang)
         return serve_page.failed(page.slug, version, [why], findings, lang), sources, extra, diags
     return html, sources, extra, diags
 
@@ -171,11 +169,11 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
     try:
         server = ThreadingHTTPServer((host, port), _handler(site, host))
     except OSError as e:
-        click.echo(say(lang, "port", host, port, e.strerror or e), err=True)
+        click.echo(PORT.fill({"host": host, "port": port, "why": e.strerror or e}).say(lang), err=True)
         return 2
     server.daemon_threads = True
     if host not in LOOPBACK:
-        click.echo(say(lang, "exposed", host), err=True)
+        click.echo(EXPOSED.fill({"host": host}).say(lang), err=True)
     for page in site.pages.values():
         site.rebuild(page)
     stop, ready = threading.Event(), threading.Event()
@@ -187,8 +185,9 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
             thread.start()
         ready.wait(RETRY * 5)  # an edit made once the address is shown is seen
         name, bound = server.server_address[:2]
-        where = f"http://{f'[{name}]' if ':' in str(name) else name}:{bound}/"
-        click.echo(say(lang, "serving", ", ".join(display(f) for f in folders), where))
+        host_name = str(name)
+        where = f"http://{f'[{host_name}]' if ':' in host_name else host_name}:{bound}/"
+        click.echo(SERVING.fill({"folders": ", ".join(display(f) for f in folders), "address": where}).say(lang))
         stop.wait()
     finally:
         stop.set()
@@ -199,7 +198,7 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
             thread.join(timeout=5)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    click.echo(say(lang, "stopped"))
+    click.echo(STOPPED.say(lang))
     return 0
 
 
@@ -220,7 +219,7 @@ def _watch(site: Site, stop: threading.Event, ready: threading.Event) -> None:
                 if site.roots() != roots:
                     break
         except (OSError, RuntimeError) as e:  # a watched folder vanished: look again in a moment
-            click.echo(say(site.lang, "watch", e), err=True)
+            click.echo(WATCH.fill({"why": e}).say(site.lang), err=True)
             stop.wait(RETRY)
 
 

@@ -86,7 +86,7 @@ class _Page:
         attrs = self.mark(spots) if spots else {}
         return "".join(f' {escape(name)}="{escape(value)}"' for name, value in attrs.items())
 
-    def block(self, el, style: str | None, align: str | None, breaks: bool = False) -> None:
+    def block(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False) -> None:
         if el.tag == "p":
             self.paragraph(el, style, align, breaks)
         elif el.tag == "table":
@@ -94,7 +94,7 @@ class _Page:
         elif el.tag != "pagebreak":
             raise bad(el, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
 
-    def paragraph(self, el, style: str | None, align: str | None, breaks: bool = False, marked: bool = True) -> None:
+    def paragraph(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False, marked: bool = True) -> None:
         style = el.get("style", style) or "Normal"
         align = choice(el, "align", ALIGN, align)
         css = []
@@ -107,7 +107,7 @@ class _Page:
         self.inline(el)
         self.out.append("</p>\n")
 
-    def inline(self, el) -> None:
+    def inline(self, el: etree._Element) -> None:
         if el.text:
             self.text(el.text)
         for child in el:
@@ -127,7 +127,7 @@ class _Page:
             text = unmarked(text)
         self.out.append(escape(text, quote=False).replace("\n", "<br>"))
 
-    def table(self, el, breaks: bool) -> None:
+    def table(self, el: etree._Element, breaks: bool) -> None:
         layout = grid(el, self.text_width)
         style = css_class(el.get("style") or "table")
         css = f"width:{sum(layout.widths):.1f}mm" + (";break-before:page" if breaks else "")
