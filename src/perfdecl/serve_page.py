@@ -94,7 +94,7 @@ def panel(diags: Sequence[Diagnostic], links: Mapping[str, tuple[str, Path]], li
     """The list of all findings. `links`: a file as displayed → (its address on this server, its real path),
     for `file:line:col` links to the source view and to the editor."""
     errors, warnings = counts(diags)
-    title = (SUMMARY.fill({"errors": errors, "warnings": warnings}) if diags else CLEAN).say(lang)
+    title = (SUMMARY.fill(errors=errors, warnings=warnings) if diags else CLEAN).say(lang)
     out = [f'<aside id="perfdecl-findings">\n<h2>{escape(title)}</h2>\n<ol>\n']
     for n, d in enumerate(diags):
         where = f"{d.pos.path}:{d.pos.line}:{d.pos.col}"

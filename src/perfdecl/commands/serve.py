@@ -83,7 +83,7 @@ class Site:
             page.version += 1
             self.changed.notify_all()
         errors, warnings = output.counts(diags)
-        report = REBUILT.fill({"folder": display(page.folder), "errors": errors, "warnings": warnings})
+        report = REBUILT.fill(folder=display(page.folder), errors=errors, warnings=warnings)
         click.echo(report.say(self.lang))
 
     def roots(self) -> set[Path]:
@@ -124,10 +124,10 @@ def build(page: Page, lang: str) -> tuple[bytes, dict[str, Path], tuple[Path, ..
         html = document.preview(bundle, template, [d.pos for d in diags], serve_page.attributes(diags, lang),
                                 serve_page.head(page.slug, version), findings)
     except RenderError as e:
-        why = TEMPLATE.fill({"why": e.message(lang)}).say(lang)
+        why = TEMPLATE.fill(why=e.message(lang)).say(lang)
         return serve_page.failed(page.slug, version, [why], findings, lang), sources, extra, diags
     except Exception as e:  # a bug in perfdecl: shown on the page, the server goes on
-        why = INTERNAL.fill({"why": f"{type(e).__name__}: {e}"}).say(lang)
+        why = INTERNAL.fill(why=f"{type(e).__name__}: {e}").say(lang)
         return serve_page.failed(page.slug, version, [why], findings, lang), sources, extra, diags
     return html, sources, extra, diags
 
@@ -169,11 +169,11 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
     try:
         server = ThreadingHTTPServer((host, port), _handler(site, host))
     except OSError as e:
-        click.echo(PORT.fill({"host": host, "port": port, "why": e.strerror or e}).say(lang), err=True)
+        click.echo(PORT.fill(host=host, port=port, why=e.strerror or e).say(lang), err=True)
         return 2
     server.daemon_threads = True
     if host not in LOOPBACK:
-        click.echo(EXPOSED.fill({"host": host}).say(lang), err=True)
+        click.echo(EXPOSED.fill(host=host).say(lang), err=True)
     for page in site.pages.values():
         site.rebuild(page)
     stop, ready = threading.Event(), threading.Event()
@@ -187,7 +187,7 @@ def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang
         name, bound = server.server_address[:2]
         host_name = str(name)
         where = f"http://{f'[{host_name}]' if ':' in host_name else host_name}:{bound}/"
-        click.echo(SERVING.fill({"folders": ", ".join(display(f) for f in folders), "address": where}).say(lang))
+        click.echo(SERVING.fill(folders=", ".join(display(f) for f in folders), address=where).say(lang))
         stop.wait()
     finally:
         stop.set()
@@ -219,7 +219,7 @@ def _watch(site: Site, stop: threading.Event, ready: threading.Event) -> None:
                 if site.roots() != roots:
                     break
         except (OSError, RuntimeError) as e:  # a watched folder vanished: look again in a moment
-            click.echo(WATCH.fill({"why": e}).say(site.lang), err=True)
+            click.echo(WATCH.fill(why=e).say(site.lang), err=True)
             stop.wait(RETRY)
 
 

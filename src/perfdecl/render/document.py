@@ -8,12 +8,16 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..positions import Position
 from ..load import Bundle
 from . import RenderError
 from .templates import CSS, REFERENCE, Template, fonts, stream
+
+if TYPE_CHECKING:
+    from .markup import Markup
+    from .word import Reference
 
 
 def context(bundle: Bundle, template: Template, part: int | None) -> dict:
@@ -58,15 +62,15 @@ def preview(bundle: Bundle, template: Template, findings: Sequence[Position],
     return b"".join(_html(markup.Markup(doc.attrs, iter(blocks)), template, reference, mark, head, tail))
 
 
-def _reference(template: Template):
+def _reference(template: Template) -> Reference | None:
     from . import word
 
     path = template.find(REFERENCE)
     return word.open_reference(path) if path else None
 
 
-def _html(doc, template: Template, reference, mark: Callable[[set[int]], dict[str, str]] | None = None,
-          head: str = "", tail: str = "") -> Iterator[bytes]:
+def _html(doc: Markup, template: Template, reference: Reference | None,
+          mark: Callable[[set[int]], dict[str, str]] | None = None, head: str = "", tail: str = "") -> Iterator[bytes]:
     from .page import font_variables, to_html
 
     css_path = template.find(CSS)
@@ -75,7 +79,7 @@ def _html(doc, template: Template, reference, mark: Callable[[set[int]], dict[st
 
 
 @contextmanager
-def _quiet_gc():
+def _quiet_gc() -> Iterator[None]:
     """No cyclic garbage collection while rendering.
 
     Rendering makes millions of short-lived objects and almost no cycles; with

@@ -94,7 +94,8 @@ class _Page:
         elif el.tag != "pagebreak":
             raise bad(el, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
 
-    def paragraph(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False, marked: bool = True) -> None:
+    def paragraph(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False,
+                  marked: bool = True) -> None:
         style = el.get("style", style) or "Normal"
         align = choice(el, "align", ALIGN, align)
         css = []

@@ -3,13 +3,14 @@
 A template folder holds `template.yaml` (name, description, framework and an
 optional `base:`, a built-in template whose files this one falls back to),
 `document.xml.j2` (the entry point, which may include or import the other
-`.j2` files), `reference.docx` (styles and page set-up) and `html.css`.
+`.j2` files), `reference.docx` (styles and page set-up), `html.css` and
+`fonts.yaml` (the faces that replace missing fonts, for PDFs and HTML).
 """
 from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
@@ -19,10 +20,13 @@ from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..paths import OUTSIDE, display, inside, templates_dir
 from ..positions import Source
-from ..text import Text
+from ..text import Text, listing
 from . import RenderError
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.sandbox import SandboxedEnvironment
+
     from .trace import Tracer
 
 MAIN, META, REFERENCE, CSS, FONTS = "document.xml.j2", "template.yaml", "reference.docx", "html.css", "fonts.yaml"
@@ -85,9 +89,9 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if folder is None:  # e.g. a symlink named like a built-in
         return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
     if not (folder / MAIN).is_file():
-        names = "、".join(builtin_names())
-        why = Text(f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹",
-                   f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")
+        why = Text("找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {main} 的文件夹",
+                   "no template '{name}': not a built-in ({names}) nor a folder here holding {main}")
+        why = why.fill(name=decl.template, names=listing(builtin_names()), main=MAIN)
         return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 
@@ -164,7 +168,7 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
     """
     from jinja2 import TemplateSyntaxError
 
-    env = _environment(template.folders) if tracer is None else _traced(template.folders, tracer)
+    env = _environment(template.folders) if tracer is None else _environment.__wrapped__(template.folders, tracer)
     try:
         pieces, size = [], 0
         for piece in env.get_template(MAIN).generate(context):
@@ -206,40 +210,14 @@ _FILES = (PurePath, Source)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]):
-    return _new(_sandbox(), folders)
-
-
-def _traced(folders: tuple[Path, ...], tracer: Tracer):
-    """A sandbox like `_environment`'s that tells `tracer` what the template reads and prints."""
-    class Traced(_sandbox()):  # type: ignore[misc]
-        def getattr(self, obj: object, attribute: str) -> object:
-            value = super().getattr(obj, attribute)
-            tracer.read(obj, attribute, value)
-            return value
-
-        def getitem(self, obj: object, argument: object) -> object:
-            value = super().getitem(obj, argument)
-            tracer.read(obj, argument, value)
-            return value
-
-    return _new(Traced, folders, finalize=tracer.finalize)
-
-
-def _new(sandbox: type, folders: tuple[Path, ...], **options: object):
-    from jinja2 import StrictUndefined
+def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> SandboxedEnvironment:
+    """The sandbox that runs a template; with a `tracer` (not cached: one per render), one that also
+    tells it what the template reads and prints (see trace.py)."""
+    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+    from jinja2.loaders import split_template_path
+    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     from .filters import FILTERS
-
-    env = sandbox(loader=_loader()(folders), autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                  lstrip_blocks=True, **options)
-    env.filters.update(FILTERS)
-    return env
-
-
-@lru_cache(maxsize=1)
-def _sandbox() -> type:
-    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     class Sandbox(SandboxedEnvironment):
         """A template reads the declaration; it can neither reach Python internals nor change the data.
@@ -260,28 +238,31 @@ def _sandbox() -> type:
                     attr in _MUTATORS and modifies_known_mutable(obj, attr))
             return safe
 
-    return Sandbox
+    class Traced(Sandbox):
+        def getattr(self, obj: object, attribute: str) -> object:
+            value = super().getattr(obj, attribute)
+            tracer.read(obj, attribute, value)  # type: ignore[union-attr]
+            return value
 
-
-@lru_cache(maxsize=1)
-def _loader() -> type:
-    from jinja2 import BaseLoader, TemplateNotFound
-    from jinja2.loaders import split_template_path
+        def getitem(self, obj: object, argument: object) -> object:
+            value = super().getitem(obj, argument)
+            tracer.read(obj, argument, value)  # type: ignore[union-attr]
+            return value
 
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
-        def __init__(self, folders: tuple[Path, ...]) -> None:
-            self.folders = folders
-
-        def get_source(self, environment, name: str):
-            path = find(self.folders, "/".join(split_template_path(name)))
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
+            path = find(folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)
             mtime = path.stat().st_mtime
             return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
 
-    return Loader
+    options = dict(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Sandbox(**options) if tracer is None else Traced(**options, finalize=tracer.finalize)
+    env.filters.update(FILTERS)
+    return env
 
 
 def _mtime(path: Path) -> float | None:

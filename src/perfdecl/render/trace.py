@@ -53,6 +53,7 @@ class Tracer:
         # spots read since the last `{{ … }}`: (spot, the value read, whether the source has the value itself)
         self.pending: deque[tuple[int, object, bool]] = deque(maxlen=MAX_PENDING)
         self.lines: dict[str, int] = {}  # a line of a text read → the text's spot
+        self._split: set[int] = set()  # the spots of the texts in `lines`
         self._tables: dict[str, tuple[list[tuple[int, int]], list[YamlPath]]] = {}
         self._sources = bundle.sources
         self._walk(bundle.declaration, bundle.declaration.source, ())
@@ -92,7 +93,8 @@ class Tracer:
         if number is None:
             return
         self.pending.append((number, value, path in source.values))
-        if isinstance(value, str) and "\n" in value:  # a filter may print it line by line
+        if isinstance(value, str) and "\n" in value and number not in self._split:  # a filter may print it by line
+            self._split.add(number)
             for line in value.splitlines():
                 if line.strip() and len(self.lines) < MAX_LINES:
                     self.lines.setdefault(line, number)
