@@ -65,3 +65,12 @@ def test_a_traced_value_in_an_attribute_stays_valid(tmp_path: Path) -> None:
     page, _ = preview(folder)
     (p,) = page.iter("p")
     assert "text-align:right" in p.get("style") and p.text_content() == "设备维护"
+
+
+def test_a_finding_on_a_value_not_printed_marks_the_first_thing_printed_around_it(tmp_path: Path) -> None:
+    """The sub-item's `end:` is not shown when its `period:` text is: its heading is marked instead."""
+    folder = declaration(tmp_path, [("    end: 2023-12\n", "    end: 2024-07\n    period: 实施周期为一年。\n")])
+    page, diags = preview(folder)
+    expected = at(folder / "p.yaml", "2024-07", "PD204")
+    assert [(Path(d.pos.path).name, d.pos.line, d.pos.col, d.code) for d in diags if d.code == "PD204"] == [expected]
+    assert marked(page, diags, "PD204") == ["p:（一）、设备维护费"]

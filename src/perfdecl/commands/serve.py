@@ -28,6 +28,7 @@ from ..paths import display, frameworks_dir
 from ..pipeline import check
 from ..text import Text
 from .check import targets
+from .messages import INTERNAL
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream (to notice a closed page)
@@ -47,7 +48,6 @@ REBUILT = Text("已更新 {folder}：{errors} 个错误，{warnings} 个警告",
 STOPPED = Text("已停止", "stopped")
 WATCH = Text("无法监视文件的变化：{why}", "cannot watch the files for changes: {why}")
 TEMPLATE = Text("模板出错：{why}", "template error: {why}")
-INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in perfdecl, please report it: {why}")
 
 
 @dataclass
@@ -224,15 +224,17 @@ def _watch(site: Site, stop: threading.Event, ready: threading.Event) -> None:
 
 
 def _handler(site: Site, host: str) -> type[BaseHTTPRequestHandler]:
-    hosts = {host, *LOOPBACK}
+    # On loopback, a request must name a loopback host: a web page elsewhere could otherwise read the
+    # preview by pointing its own name at 127.0.0.1 (DNS rebinding). With --host, anyone may ask.
+    hosts = set(LOOPBACK) if host in LOOPBACK else None
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "perfdecl"
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             url = urlsplit(self.path)
-            if url.hostname is None and self.headers.get("Host", "").rsplit(":", 1)[0].strip("[]") not in hosts:
-                return self.send(HTTPStatus.FORBIDDEN)  # another site's page reaching us by DNS rebinding
+            if hosts is not None and self.headers.get("Host", "").rsplit(":", 1)[0].strip("[]") not in hosts:
+                return self.send(HTTPStatus.FORBIDDEN)
             path = unquote(url.path)
             if path == serve_page.SCRIPT_PATH:
                 return self.send(HTTPStatus.OK, serve_page.SCRIPT.encode(), "text/javascript; charset=utf-8")

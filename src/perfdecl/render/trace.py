@@ -54,6 +54,8 @@ class Tracer:
         self.pending: deque[tuple[int, object, bool]] = deque(maxlen=MAX_PENDING)
         self.lines: dict[str, int] = {}  # a line of a text read → the text's spot
         self._split: set[int] = set()  # the spots of the texts in `lines`
+        self.printed: set[int] = set()  # the spots some `{{ … }}` marked
+        self._inside: dict[Spot, list[int]] | None = None  # see `_within`, once the render is done
         self._tables: dict[str, tuple[list[tuple[int, int]], list[YamlPath]]] = {}
         self._sources = bundle.sources
         self._walk(bundle.declaration, bundle.declaration.source, ())
@@ -121,12 +123,14 @@ class Tracer:
         numbers = [n for n, read, _ in pending if read is value] or [n for n, _, given in pending if given]
         if not numbers and isinstance(value, str) and value in self.lines:
             numbers = [self.lines[value]]
+        self.printed.update(numbers)
         text = unmarked(str(value))  # data cannot forge a marker
         return "".join(chr(FIRST + n) for n in dict.fromkeys(numbers)) + text
 
     def spots_at(self, pos: Position) -> list[int]:
-        """The spots a finding at `pos` belongs to: the value (or key) at or before it in its file,
-        else what was printed from inside that value, else from the nearest value around it."""
+        """The spots a finding at `pos` belongs to: the value (or key) at or before it in its file, else
+        everything printed from inside that value; else, for a value not printed (a date that only a
+        text mentions), the first thing printed from inside the nearest value around it (a heading)."""
         source = self._sources.get(pos.path)
         if source is None:
             return []
@@ -134,18 +138,24 @@ class Tracer:
         i = bisect_right(starts, (pos.line, pos.col)) - 1
         if i < 0:
             return []
+        within = self._within()
         path = paths[i]
-        exact = self.numbers.get((pos.path, path))
-        if exact is not None:
-            return [exact]
-        inside = [n for n, (file, p) in enumerate(self.spots) if file == pos.path and p[:len(path)] == path]
-        if inside:
-            return inside[:MAX_SPREAD]
-        for depth in range(len(path) - 1, 0, -1):
-            around = self.numbers.get((pos.path, path[:depth]))
-            if around is not None:
-                return [around]
+        for depth in range(len(path), 0, -1):
+            found = within.get((pos.path, path[:depth]))
+            if found:
+                return found[:MAX_SPREAD] if depth == len(path) else found[:1]
         return []
+
+    def _within(self) -> dict[Spot, list[int]]:
+        """(file, path) → the spots at or below that path that were printed, in the order they were read."""
+        if self._inside is None:
+            self._inside = {}
+            for number, (file, path) in enumerate(self.spots):
+                if number not in self.printed:
+                    continue
+                for depth in range(1, len(path) + 1):
+                    self._inside.setdefault((file, path[:depth]), []).append(number)
+        return self._inside
 
     def _table(self, source: Source) -> tuple[list[tuple[int, int]], list[YamlPath]]:
         """Every position of a value or key in `source`, in order, with its path (a value wins over
