@@ -20,6 +20,8 @@ def test_the_first_installed_face_replaces_a_missing_font() -> None:
              "黑体": ("Noto Sans CJK SC", "sans-serif"), "楷体_GB2312": ("FandolKai", "serif")}
     installed = {"AR PL UKai CN", "Noto Serif CJK SC", "黑体", "serif"}
     assert pdf.replacements(table, installed) == {"仿宋_GB2312": "AR PL UKai CN"}
+    bold = {"方正小标宋简体": ("FZXiaoBiaoSong-B05S", "Noto Serif CJK SC:bold", "FandolSong:bold")}
+    assert pdf.replacements(bold, installed) == {"方正小标宋简体": "Noto Serif CJK SC:bold"}
 
 
 def test_the_profile_carries_the_replacement_table() -> None:
@@ -89,3 +91,25 @@ def test_fangsong_text_is_set_in_a_serif_chinese_face_never_sans_nor_jp(tmp_path
     assert not [n for n in names if "jp" in n.lower() or "sans" in n.lower() or "hei" in n.lower()], names
     expected = {"AR PL UKai CN": "UKaiCN", "FandolFang R": "FandolFang", "FandolFang": "FandolFang"}
     assert {n.split("-")[0] for n in cjk} == {expected.get(faces[0], faces[0].replace(" ", ""))}, (faces, names)
+
+
+@needs_pdf
+def test_the_title_font_is_replaced_by_a_bold_serif_face(tmp_path: Path) -> None:
+    """方正小标宋简体 is heavy: its free replacement is taken in its bold style (through fontconfig)."""
+    faces = [f for f in templates.fonts(SHANGHAI)["方正小标宋简体"] if f.endswith(":bold")]
+    assert faces
+    found = [f for f in faces if f.removesuffix(":bold") in pdf.installed()]
+    if not found:
+        pytest.skip(f"none of {faces} is installed: apt-get install fonts-noto-cjk")
+    folder = declaration(tmp_path, decl_edits=[("projects:", "template: t\nprojects:")])
+    (folder / "t").mkdir()
+    (folder / "t" / "template.yaml").write_text("base: shanghai-2023\n", encoding="utf-8")
+    (folder / "t" / "document.xml.j2").write_text(  # only the title, whose style names 方正小标宋简体
+        '<doc><p style="Title">{{ declaration.unit }}</p></doc>\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "perfdecl", "build", str(folder), "-o", "out/d.docx", "--pdf"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = pdf_fonts(tmp_path / "out" / "d.pdf")
+    family = found[0].removesuffix(":bold").replace(" ", "")[:9]  # NotoSerif… / FandolSon…
+    assert [n for n in names if n.startswith(family)], names
+    assert all("Bold" in n for n in names if n.startswith(family)), names

@@ -34,6 +34,7 @@ def font_variables(table: Mapping[str, Sequence[str]]) -> str:
 
 
 def _family(name: str) -> str:
+    name = name.removesuffix(":bold")  # the weight is the style's: CSS cannot say "bold only if replaced"
     return name if name in GENERIC else f'"{name}"'  # the table's names hold no quote (templates.fonts)
 
 

@@ -5,8 +5,10 @@ builds never share (and lock) one user installation. The profile carries a
 font replacement table (Tools ▸ Options ▸ Fonts): each font the template's
 styles name that is not installed is replaced by the first installed face of
 the template's font table (fonts.yaml), so that 仿宋 text is set in a serif
-Chinese face rather than in whatever CJK face fontconfig falls back to.
-Fonts TeX Live installs (the Fandol faces) are made visible to LibreOffice too.
+Chinese face rather than in whatever CJK face fontconfig falls back to. A face
+wanted in its bold style (`Noto Serif CJK SC:bold`, for 方正小标宋简体) is asked
+of fontconfig instead, which that table cannot do. Fonts TeX Live installs
+(the Fandol faces) are made visible to LibreOffice too.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .files import write_atomic
 
 TIMEOUT = 600  # seconds for one conversion run
 LIST_TIMEOUT = 60  # seconds for fc-list
+BOLD = ":bold"  # a face's suffix in a font table: its bold style, which only fontconfig can ask for
 GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})  # CSS only
 # Where TeX Live keeps the Fandol faces (Debian's texlive-lang-chinese; TeX Live's own installer);
 # fontconfig does not look there unless told to.
@@ -58,10 +61,12 @@ def convert(documents: list[Path], fonts: Mapping[str, Sequence[str]] | None = N
         raise RenderError(INSTALL_ZH, INSTALL_EN)
     with tempfile.TemporaryDirectory(prefix="perfdecl-pdf-") as temp:
         out, profile = Path(temp, "out"), Path(temp, "profile")
-        env = _fontconfig(Path(temp))
+        pairs = replacements(fonts or {}, installed(_fontconfig(Path(temp), {})))
+        bold = {font: face.removesuffix(BOLD) for font, face in pairs.items() if face.endswith(BOLD)}
+        env = _fontconfig(Path(temp), bold)
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(
-            settings(replacements(fonts or {}, installed(env))), encoding="utf-8")
+            settings({font: face for font, face in pairs.items() if font not in bold}), encoding="utf-8")
         command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(out), *(str(p.resolve()) for p in documents)]
         try:
@@ -86,7 +91,7 @@ def replacements(table: Mapping[str, Sequence[str]], families: set[str]) -> dict
     for font, faces in table.items():
         if font in families:
             continue
-        face = next((f for f in faces if f in families and f not in GENERIC), None)
+        face = next((f for f in faces if f.removesuffix(BOLD) in families and f not in GENERIC), None)
         if face is not None:
             found[font] = face
     return found
@@ -121,15 +126,20 @@ def settings(pairs: Mapping[str, str]) -> str:
             "</oor:items>\n")
 
 
-def _fontconfig(temp: Path) -> dict[str, str] | None:
-    """An environment whose fontconfig also sees the TeX Live fonts, where those are installed (else None:
-    the system's configuration as it is)."""
+def _fontconfig(temp: Path, bold: Mapping[str, str]) -> dict[str, str] | None:
+    """An environment whose fontconfig also sees the TeX Live fonts, where those are installed, and
+    sets each font of `bold` in the bold style of its face (else None: the system's configuration)."""
     extra = [d for d in TEX_FONTS if Path(d).is_dir()]
     system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
-    if not extra or not Path(system).is_file():
+    if not (extra or bold) or not Path(system).is_file():
         return None
     config = temp / "fonts.conf"
     dirs = "".join(f"<dir>{escape(d)}</dir>" for d in extra)
+    rules = "".join(
+        f'<match target="pattern"><test name="family"><string>{escape(font)}</string></test>'
+        f'<edit name="family" mode="assign" binding="strong"><string>{escape(face)}</string></edit>'
+        f'<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit></match>'
+        for font, face in bold.items())
     config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-                      f"<fontconfig><include>{escape(system)}</include>{dirs}</fontconfig>\n", encoding="utf-8")
+                      f"<fontconfig><include>{escape(system)}</include>{dirs}{rules}</fontconfig>\n", encoding="utf-8")
     return {**os.environ, "FONTCONFIG_FILE": str(config)}

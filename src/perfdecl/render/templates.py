@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 MAIN, META, REFERENCE, CSS, FONTS = "document.xml.j2", "template.yaml", "reference.docx", "html.css", "fonts.yaml"
 MAX_FONTS = 200  # fonts named in a font table, and faces listed for each
 # A font's name as fonts.yaml may give it: it is written into CSS and LibreOffice's settings.
-_FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}")
+_FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}(?::bold)?")
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 
 
@@ -141,7 +141,8 @@ def _mapping(path: Path) -> dict:
 
 def fonts(template: Template) -> dict[str, tuple[str, ...]]:
     """The template's font table (fonts.yaml): each font its styles name → the faces to use where
-    it is not installed, best first (a CSS generic family such as `serif` last)."""
+    it is not installed, best first (a CSS generic family such as `serif` last); `Face:bold` is the
+    face's bold style."""
     path = template.find(FONTS)
     if path is None:
         return {}
