@@ -6,7 +6,11 @@ never taken from perfdecl's output.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from perfdecl.pipeline import check
@@ -125,3 +129,17 @@ def assert_findings(folder: Path, *expected: Finding, baseline: set[Finding] = f
     """The folder's findings, less `baseline`, are exactly `expected`."""
     found = findings(folder) - set(baseline)
     assert found == set(expected), f"unexpected: {sorted(found - set(expected))}, missing: {sorted(set(expected) - found)}"
+
+
+def serve(folder: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
+    """`perfdecl serve folder --port 0` running in `cwd`, and the address it says it serves at
+    (it says so once its first build is done and it watches the files)."""
+    process = subprocess.Popen([sys.executable, "-m", "perfdecl", "serve", str(folder), "--port", "0"],
+                               cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    address = next((m.group() for m in map(re.compile(r"http://127\.0\.0\.1:\d+/").search, process.stdout) if m), None)
+    if address is None:
+        process.kill()
+        raise AssertionError(f"perfdecl serve did not start: {process.communicate()[1]}")
+    return process, address

@@ -61,6 +61,18 @@ def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, f
                          strict=strict, lang=lang, jobs=jobs))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口 / port")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
+@LANG
+def serve(paths: tuple[Path, ...], port: int, host: str, lang: str) -> None:
+    """在浏览器中实时预览申报表，检查结果标在表中。"""
+    from .commands import serve as command
+
+    sys.exit(command.run(paths, host=host, port=port, lang=lang))
+
+
 @cli.command("rules")
 @LANG
 def rules_(lang: str) -> None:

@@ -213,9 +213,10 @@ def _commit(job: Job, done: Outcome) -> None:
     files.commit(staged)
     done.written += [display(s.path) for s in staged]
     if job.pdf:
-        from ..render import pdf
+        from ..render import pdf, templates
 
-        done.written += [display(p) for p in pdf.convert([s.path for s in staged])]
+        fonts = templates.fonts(done.template) if done.template else {}
+        done.written += [display(p) for p in pdf.convert([s.path for s in staged], fonts)]
 
 
 def _discard(*outcomes: Outcome) -> None:

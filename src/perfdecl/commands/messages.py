@@ -10,6 +10,7 @@ import click
 from ..text import Text
 
 ERROR = Text("错误：{what}", "error: {what}")
+INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in perfdecl, please report it: {why}")
 NO_TEMPLATE = Text("没有内置模板“{name}”，可用：{known}", "no built-in template '{name}'; known: {known}")
 
 

@@ -6,13 +6,18 @@ is written, and each block goes straight into the .docx (or .html) file.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
+from ..positions import Position
 from ..load import Bundle
 from . import RenderError
-from .templates import CSS, REFERENCE, Template, stream
+from .templates import CSS, REFERENCE, Template, fonts, stream
+
+if TYPE_CHECKING:
+    from .markup import Markup
+    from .word import Reference
 
 
 def context(bundle: Bundle, template: Template, part: int | None) -> dict:
@@ -31,21 +36,46 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
     """Write the .docx (fmt "docx") or .html of the declaration, or of project `part` (1-based), to `out`."""
     from . import markup, word
 
-    reference_path = template.find(REFERENCE)
-    reference = word.open_reference(reference_path) if reference_path else None
+    reference = _reference(template)
     if fmt != "html" and reference is None:
         raise RenderError(f"模板中没有 {REFERENCE}", f"the template has no {REFERENCE}")
     with _quiet_gc():
         doc = markup.read(stream(template, context(bundle, template, part)))
         if fmt == "html":
-            from .page import to_html
-
-            css_path = template.find(CSS)
-            css = css_path.read_text(encoding="utf-8") if css_path else ""
-            for chunk in to_html(doc, css, reference.text_width if reference else None):
+            for chunk in _html(doc, template, reference):
                 out.write(chunk)
         else:
             word.to_docx(doc, reference, epoch, out)  # type: ignore[arg-type]
+
+
+def preview(bundle: Bundle, template: Template, findings: Sequence[Position],
+            attributes: Callable[[list[int]], dict[str, str]], head: str = "", tail: str = "") -> bytes:
+    """The HTML page of the declaration, each cell or paragraph made from the value a finding points at
+    marked with `attributes(the findings' indexes)`; `head` and `tail` are added to the page (see `page`)."""
+    from . import markup, trace
+
+    reference = _reference(template)
+    tracer = trace.Tracer(bundle)
+    doc = markup.read(stream(template, context(bundle, template, None), tracer=tracer))
+    blocks = list(doc.blocks)  # to the end: only then is every spot a finding may belong to known
+    mark = trace.marker(trace.owners(tracer, findings), attributes)
+    return b"".join(_html(markup.Markup(doc.attrs, iter(blocks)), template, reference, mark, head, tail))
+
+
+def _reference(template: Template) -> Reference | None:
+    from . import word
+
+    path = template.find(REFERENCE)
+    return word.open_reference(path) if path else None
+
+
+def _html(doc: Markup, template: Template, reference: Reference | None,
+          mark: Callable[[set[int]], dict[str, str]] | None = None, head: str = "", tail: str = "") -> Iterator[bytes]:
+    from .page import font_variables, to_html
+
+    css_path = template.find(CSS)
+    css = font_variables(fonts(template)) + (css_path.read_text(encoding="utf-8") if css_path else "")
+    return to_html(doc, css, reference.text_width if reference else None, mark, head, tail)
 
 
 @contextmanager

@@ -7,40 +7,85 @@ Tables keep the same rowspan/colspan and column widths in millimetres.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from html import escape
 
 from lxml import etree
 
 from .markup import ALIGN, VALIGN, Markup, bad, choice, flag, grid, has_blocks
+from .trace import MARKER, spots_in, unmarked
+
+Mark = Callable[[set[int]], dict[str, str]]  # spots an element was made from → attributes to add
 
 _CSS_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "justify", "distribute": "justify"}
 _CSS_VALIGN = {"top": "top", "center": "middle", "bottom": "bottom"}
+
+
+GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})
+
+
+def font_variables(table: Mapping[str, Sequence[str]]) -> str:
+    """CSS custom properties for a template's font table: `--仿宋_GB2312` is the font followed by the faces
+    to use where it is missing, so that html.css says `font-family: var(--仿宋_GB2312)`."""
+    if not table:
+        return ""
+    stacks = "".join(f"  --{font}: {', '.join(_family(f) for f in (font, *faces))};\n" for font, faces in table.items())
+    return f":root {{\n{stacks}}}\n"
+
+
+def _family(name: str) -> str:
+    name = name.removesuffix(":bold")  # the weight is the style's: CSS cannot say "bold only if replaced"
+    return name if name in GENERIC else f'"{name}"'  # the table's names hold no quote (templates.fonts)
 
 
 def css_class(style: str) -> str:
     return re.sub(r"\s+", "-", style.strip().lower())
 
 
-def to_html(markup: Markup, css: str, text_width: float | None) -> Iterator[bytes]:
-    """The HTML page of `markup`, in chunks of UTF-8, one top-level block at a time."""
-    title = escape(markup.attrs.get("title", ""))
+def to_html(markup: Markup, css: str, text_width: float | None, mark: Mark | None = None, head: str = "",
+            tail: str = "") -> Iterator[bytes]:
+    """The HTML page of `markup`, in chunks of UTF-8, one top-level block at a time.
+
+    With `mark` (a traced render, see trace.py), each `<td>` or `<p>` whose text
+    carries spot markers gets the attributes `mark(its spots)` and the markers are
+    removed. `head` (before `</head>`) and `tail` (after `</main>`) are HTML of the caller's.
+    """
+    clean = unmarked if mark else str
+    title = escape(clean(markup.attrs.get("title", "")))
     yield (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
            f'<meta name="generator" content="perfdecl">\n<title>{title}</title>\n'
-           f"<style>\n{css}\n</style>\n</head>\n<body>\n<main>\n").encode("utf-8")
-    page = _Page([], text_width)
+           f"<style>\n{css}\n</style>\n{head}</head>\n<body>\n<main>\n").encode("utf-8")
+    page = _Page([], text_width, mark)
     breaks = False
     for block in markup.blocks:
+        if mark:
+            _unmark_attributes(block)
         page.block(block, None, None, breaks)
         breaks = block.tag == "pagebreak"
         yield "".join(page.out).encode("utf-8")
         page.out.clear()
-    yield b"</main>\n</body>\n</html>\n"
+    yield f"</main>\n{tail}</body>\n</html>\n".encode("utf-8")
+
+
+def _unmark_attributes(block: etree._Element) -> None:
+    """Markers printed into an attribute (a traced `{{ … }}` in `rowspan="…"`) would make it invalid."""
+    for el in block.iter():
+        for name, value in el.attrib.items():
+            if MARKER.search(value):
+                el.set(name, unmarked(value))
 
 
 class _Page:
-    def __init__(self, out: list[str], text_width: float | None) -> None:
-        self.out, self.text_width = out, text_width
+    def __init__(self, out: list[str], text_width: float | None, mark: Mark | None = None) -> None:
+        self.out, self.text_width, self.mark = out, text_width, mark
+
+    def marks(self, el: etree._Element) -> str:
+        """The attributes marking an element by the spots its text was made from."""
+        if self.mark is None:
+            return ""
+        spots = spots_in("".join(el.itertext()))
+        attrs = self.mark(spots) if spots else {}
+        return "".join(f' {escape(name)}="{escape(value)}"' for name, value in attrs.items())
 
     def block(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False) -> None:
         if el.tag == "p":
@@ -50,7 +95,8 @@ class _Page:
         elif el.tag != "pagebreak":
             raise bad(el, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
 
-    def paragraph(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False) -> None:
+    def paragraph(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False,
+                  marked: bool = True) -> None:
         style = el.get("style", style) or "Normal"
         align = choice(el, "align", ALIGN, align)
         css = []
@@ -58,7 +104,7 @@ class _Page:
             css.append(f"text-align:{_CSS_ALIGN[align]}")
         if breaks or el.get("page-break") == "before":
             css.append("break-before:page")
-        attrs = f' style="{";".join(css)}"' if css else ""
+        attrs = (f' style="{";".join(css)}"' if css else "") + (self.marks(el) if marked else "")
         self.out.append(f'<p class="{escape(css_class(style))}"{attrs}>')
         self.inline(el)
         self.out.append("</p>\n")
@@ -79,6 +125,8 @@ class _Page:
                 self.text(child.tail)
 
     def text(self, text: str) -> None:
+        if self.mark:
+            text = unmarked(text)
         self.out.append(escape(text, quote=False).replace("\n", "<br>"))
 
     def table(self, el: etree._Element, breaks: bool) -> None:
@@ -105,14 +153,16 @@ class _Page:
                 cell_valign = choice(td, "valign", VALIGN, valign)
                 css = ";".join(filter(None, (cell_align and f"text-align:{_CSS_ALIGN[cell_align]}",
                                              cell_valign and f"vertical-align:{_CSS_VALIGN[cell_valign]}")))
-                self.out.append(f"<td{span}" + (f' style="{css}"' if css else "") + ">")
-                if has_blocks(td):
+                blocks = has_blocks(td)
+                marks = "" if blocks else self.marks(td)  # else its paragraphs are marked
+                self.out.append(f"<td{span}" + (f' style="{css}"' if css else "") + marks + ">")
+                if blocks:
                     breaks = False
                     for child in td:
                         self.block(child, td.get("style", cell_style), cell_align, breaks)
                         breaks = child.tag == "pagebreak"
                 else:
-                    self.paragraph(td, td.get("style", cell_style), cell_align)
+                    self.paragraph(td, td.get("style", cell_style), cell_align, marked=False)
                 self.out.append("</td>")
             self.out.append("</tr>\n")
         self.out.append("</table>\n")

@@ -1,19 +1,36 @@
 """PDF through LibreOffice: `soffice --headless --convert-to pdf`.
 
 Each run uses a fresh LibreOffice profile in a temporary folder, so parallel
-builds never share (and lock) one user installation.
+builds never share (and lock) one user installation. The profile carries a
+font replacement table (Tools ▸ Options ▸ Fonts): each font the template's
+styles name that is not installed is replaced by the first installed face of
+the template's font table (fonts.yaml), so that 仿宋 text is set in a serif
+Chinese face rather than in whatever CJK face fontconfig falls back to. A face
+wanted in its bold style (`Noto Serif CJK SC:bold`, for 方正小标宋简体) is asked
+of fontconfig instead, which that table cannot do. Fonts TeX Live installs
+(the Fandol faces) are made visible to LibreOffice too.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from . import RenderError
 from .files import write_atomic
 
 TIMEOUT = 600  # seconds for one conversion run
+LIST_TIMEOUT = 60  # seconds for fc-list
+BOLD = ":bold"  # a face's suffix in a font table: its bold style, which only fontconfig can ask for
+GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})  # CSS only
+# Where TeX Live keeps the Fandol faces (Debian's texlive-lang-chinese; TeX Live's own installer);
+# fontconfig does not look there unless told to.
+TEX_FONTS = ("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",
+             "/usr/local/texlive/texmf-local/fonts/opentype/public/fandol")
 INSTALL_ZH = ("找不到 LibreOffice（soffice），无法生成 PDF。请先安装：Debian/Ubuntu 用 "
               "`sudo apt-get install libreoffice-writer`，其他系统从 https://www.libreoffice.org/download/ 下载，"
               "并确保 soffice 在 PATH 中")
@@ -36,17 +53,24 @@ def target(document: Path) -> Path:
     return document.with_suffix(".pdf")
 
 
-def convert(documents: list[Path]) -> list[Path]:
-    """Write `<name>.pdf` beside each .docx in `documents`; the PDFs' paths."""
+def convert(documents: list[Path], fonts: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+    """Write `<name>.pdf` beside each .docx in `documents`, replacing the fonts of `fonts` (a template's
+    font table) that are not installed; the PDFs' paths."""
     exe = _soffice()
     if exe is None:
         raise RenderError(INSTALL_ZH, INSTALL_EN)
     with tempfile.TemporaryDirectory(prefix="perfdecl-pdf-") as temp:
-        out = Path(temp, "out")
-        command = [exe, f"-env:UserInstallation={Path(temp, 'profile').as_uri()}", "--headless", "--norestore",
+        out, profile = Path(temp, "out"), Path(temp, "profile")
+        pairs = replacements(fonts or {}, installed(_fontconfig(Path(temp), {})))
+        bold = {font: face.removesuffix(BOLD) for font, face in pairs.items() if face.endswith(BOLD)}
+        env = _fontconfig(Path(temp), bold)
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(
+            settings({font: face for font, face in pairs.items() if font not in bold}), encoding="utf-8")
+        command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(out), *(str(p.resolve()) for p in documents)]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as e:
             raise RenderError(f"LibreOffice 转换 PDF 失败：{e}", f"LibreOffice failed to convert to PDF: {e}") from None
         made = []
@@ -59,3 +83,63 @@ def convert(documents: list[Path]) -> list[Path]:
             made.append(target(document))
             write_atomic(made[-1], pdf.read_bytes())
     return made
+
+
+def replacements(table: Mapping[str, Sequence[str]], families: set[str]) -> dict[str, str]:
+    """For each font of `table` that is not installed, the first of its faces that is (if any)."""
+    found = {}
+    for font, faces in table.items():
+        if font in families:
+            continue
+        face = next((f for f in faces if f.removesuffix(BOLD) in families and f not in GENERIC), None)
+        if face is not None:
+            found[font] = face
+    return found
+
+
+def installed(env: Mapping[str, str] | None = None) -> set[str]:
+    """The font families fontconfig knows (empty if it cannot say: LibreOffice then keeps its own choice)."""
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=LIST_TIMEOUT,
+                                check=False, env=env)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {name.strip() for line in listed.stdout.splitlines() for name in line.split(",") if name.strip()}
+
+
+def settings(pairs: Mapping[str, str]) -> str:
+    """LibreOffice user settings (registrymodifications.xcu) with the font replacement table `pairs`, applied
+    always, on screen and in print."""
+    nodes = "".join(
+        f'<node oor:name="_{n}" oor:op="replace">'
+        f'<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+        f'<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+        f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{escape(font)}</value></prop>'
+        f'<prop oor:name="SubstituteFont" oor:op="fuse"><value>{escape(face)}</value></prop></node>'
+        for n, (font, face) in enumerate(pairs.items()))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            '<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+            f'<prop oor:name="Replacement" oor:op="fuse"><value>{"true" if pairs else "false"}</value></prop></item>\n'
+            f'<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">{nodes}</item>\n'
+            "</oor:items>\n")
+
+
+def _fontconfig(temp: Path, bold: Mapping[str, str]) -> dict[str, str] | None:
+    """An environment whose fontconfig also sees the TeX Live fonts, where those are installed, and
+    sets each font of `bold` in the bold style of its face (else None: the system's configuration)."""
+    extra = [d for d in TEX_FONTS if Path(d).is_dir()]
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    if not (extra or bold) or not Path(system).is_file():
+        return None
+    config = temp / "fonts.conf"
+    dirs = "".join(f"<dir>{escape(d)}</dir>" for d in extra)
+    rules = "".join(
+        f'<match target="pattern"><test name="family"><string>{escape(font)}</string></test>'
+        f'<edit name="family" mode="assign" binding="strong"><string>{escape(face)}</string></edit>'
+        f'<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit></match>'
+        for font, face in bold.items())
+    config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+                      f"<fontconfig><include>{escape(system)}</include>{dirs}{rules}</fontconfig>\n", encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}

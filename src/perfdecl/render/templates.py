@@ -3,7 +3,8 @@
 A template folder holds `template.yaml` (name, description, framework and an
 optional `base:`, a built-in template whose files this one falls back to),
 `document.xml.j2` (the entry point, which may include or import the other
-`.j2` files), `reference.docx` (styles and page set-up) and `html.css`.
+`.j2` files), `reference.docx` (styles and page set-up), `html.css` and
+`fonts.yaml` (the faces that replace missing fonts, for PDFs and HTML).
 """
 from __future__ import annotations
 
@@ -26,7 +27,12 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from jinja2.sandbox import SandboxedEnvironment
 
-MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
+    from .trace import Tracer
+
+MAIN, META, REFERENCE, CSS, FONTS = "document.xml.j2", "template.yaml", "reference.docx", "html.css", "fonts.yaml"
+MAX_FONTS = 200  # fonts named in a font table, and faces listed for each
+# A font's name as fonts.yaml may give it: it is written into CSS and LibreOffice's settings.
+_FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}(?::bold)?")
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 
 
@@ -41,7 +47,7 @@ class Template:
     def files(self) -> list[Path]:
         """The files the template is made of (never to be overwritten by an output)."""
         return [*(p for f in self.folders for p in f.rglob("*.j2")),
-                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS)) if p.is_file())]
+                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS, FONTS)) if p.is_file())]
 
 
 def find(folders: tuple[Path, ...], name: str) -> Path | None:
@@ -114,13 +120,16 @@ def load(folder: Path) -> Template:
 
 
 def _meta(folder: Path) -> dict:
-    import yaml
-
     if not folder.is_dir():
         raise RenderError(f"模板文件夹不存在：{display(folder)}", f"no such template folder: {display(folder)}")
     path = find((folder,), META)
-    if path is None:
-        return {}
+    return {} if path is None else _mapping(path)
+
+
+def _mapping(path: Path) -> dict:
+    """A small YAML file of the template that must hold a mapping."""
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
@@ -130,16 +139,40 @@ def _meta(folder: Path) -> dict:
     return data or {}
 
 
-def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[str]:
+def fonts(template: Template) -> dict[str, tuple[str, ...]]:
+    """The template's font table (fonts.yaml): each font its styles name → the faces to use where
+    it is not installed, best first (a CSS generic family such as `serif` last); `Face:bold` is the
+    face's bold style."""
+    path = template.find(FONTS)
+    if path is None:
+        return {}
+    data = _mapping(path)
+    table: dict[str, tuple[str, ...]] = {}
+    for font, faces in list(data.items())[:MAX_FONTS]:
+        faces = faces if isinstance(faces, list) else [faces]
+        names = [str(font), *map(str, faces[:MAX_FONTS])]
+        bad = next((n for n in names if not _FONT_NAME.fullmatch(n)), None)
+        if bad is not None or not isinstance(font, str):
+            raise RenderError(f"{display(path)}：字体名“{bad or font}”无效（不超过 100 个字符，不含引号、冒号、逗号等符号）",
+                              f"{display(path)}: bad font name '{bad or font}' (up to 100 characters, no quotes, "
+                              "colons, commas and the like)")
+        table[font] = tuple(names[1:])
+    return table
+
+
+def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Tracer | None = None) -> Iterator[str]:
     """The template's markup for `context`, in pieces of about `batch` characters, as it is made.
 
-    Any failure of the template is a RenderError naming its file and line.
+    With a `tracer`, what each `{{ … }}` prints is marked with the data it was
+    read from (see trace.py). Any failure of the template is a RenderError
+    naming its file and line.
     """
     from jinja2 import TemplateSyntaxError
 
+    env = _environment(template.folders) if tracer is None else _environment.__wrapped__(template.folders, tracer)
     try:
         pieces, size = [], 0
-        for piece in _environment(template.folders).get_template(MAIN).generate(context):
+        for piece in env.get_template(MAIN).generate(context):
             pieces.append(piece)
             size += len(piece)
             if size >= batch:
@@ -178,7 +211,9 @@ _FILES = (PurePath, Source)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
+def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> SandboxedEnvironment:
+    """The sandbox that runs a template; with a `tracer` (not cached: one per render), one that also
+    tells it what the template reads and prints (see trace.py)."""
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
@@ -204,6 +239,17 @@ def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
                     attr in _MUTATORS and modifies_known_mutable(obj, attr))
             return safe
 
+    class Traced(Sandbox):
+        def getattr(self, obj: object, attribute: str) -> object:
+            value = super().getattr(obj, attribute)
+            tracer.read(obj, attribute, value)  # type: ignore[union-attr]
+            return value
+
+        def getitem(self, obj: object, argument: object) -> object:
+            value = super().getitem(obj, argument)
+            tracer.read(obj, argument, value)  # type: ignore[union-attr]
+            return value
+
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
@@ -214,7 +260,8 @@ def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
             mtime = path.stat().st_mtime
             return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
 
-    env = Sandbox(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    options = dict(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Sandbox(**options) if tracer is None else Traced(**options, finalize=tracer.finalize)
     env.filters.update(FILTERS)
     return env
 
