@@ -83,11 +83,12 @@ def explain(code: str, lang: str) -> None:
 @cli.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入的文件夹 / folder to write")
 @click.option("--check", "verify", is_flag=True, help="只核对 schemas/ 是否最新 / verify only")
-def schema(output: Path | None, verify: bool) -> None:
+@click.option("--template", default=None, help="只为这个模板（内置名或模板文件夹）生成 / only this template's")
+def schema(output: Path | None, verify: bool, template: str | None) -> None:
     """生成 JSON Schema（编辑器补全与校验用）。"""
     from .commands import schema as command
 
-    sys.exit(command.run(output, verify))
+    sys.exit(command.run(output, verify, template))
 
 
 @cli.command()

@@ -7,6 +7,7 @@ problems (a duplicate key): those are errors, so nothing is built from it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from .frameworks import is_path
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
-from .model import SECTIONS, Declaration, Project
+from .form import Form, default_form, read_form, template_folder
+from .model import SECTIONS, Day, Declaration, Project
+from .resources import display
 from .schema_errors import translated
 from .yamlload import Source, clean_text, load as load_yaml
 
@@ -38,14 +40,7 @@ class Bundle:
     projects: list[Project]
     sources: dict[str, Source] = field(default_factory=dict)
     complete: bool = True  # False when some file had errors or some project did not validate
-
-
-def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder if inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    form: Form = field(default_factory=default_form)  # the form of the declaration's template
 
 
 def find_folder(path: Path) -> Path | None:
@@ -61,31 +56,58 @@ def find_folder(path: Path) -> Path | None:
     return None
 
 
-def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
+def load(folder: Path, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
     """Read and validate the declaration in `folder` and all its projects.
 
-    A declaration that does not validate gives no bundle, but the project
-    files it lists are still read, so that their problems are reported too.
+    The projects are validated against the form of the declaration's
+    template (`template`, a template folder, overrides it). A declaration
+    that does not validate gives no bundle, but the project files it lists
+    are still read, so that their problems are reported too.
     """
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
     if decl:
         diags += _check_paths(root, decl)
+    form, found = _form(root, decl, data, decl_source, template)
+    diags += found
+    if form is None:  # nothing can be validated without the form (PD016 says why)
+        return None, diags
     names = list(enumerate(decl.projects)) if decl else _listed(data)
-    projects, sources, found = _read_projects(root, names, decl_source)
+    projects, sources, found = _read_projects(root, names, decl_source, form)
     diags += found
     if decl is None:
         return None, diags
     for project in projects:
         project.department = project.department or decl.department
         project.unit = project.unit or decl.unit
-    bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags))
+    bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags),
+                    form)
     diags += _expand_texts(bundle)
     return bundle, diags
 
 
-def _read_projects(root: Path, names: list[tuple[int, str]],
-                   decl_source: Source) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
+def _form(root: Path, decl: Declaration | None, data: object, decl_source: Source,
+          override: Path | None) -> tuple[Form | None, list[Diagnostic]]:
+    """The form of the declaration's template (the default one where there is none), and its problems.
+
+    None when the template's form definition has errors.
+    """
+    if override is not None:
+        folder: Path | None = override
+    else:
+        name = decl.template if decl else data.get("template") if isinstance(data, dict) else None
+        if not isinstance(name, str):
+            return default_form(), []
+        folder, why = template_folder(root, name)
+        if folder is None:
+            return default_form(), [] if why is None or decl is None else [
+                diag("PD012", decl_source.at("template"), key="template", why=why[0], why_en=why[1])]
+    form, problems = read_form(folder)
+    return None if has_errors(problems) else form or default_form(), problems
+
+
+def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source,
+                   form: Form) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
     """The projects whose models validated, the sources of all files read, and their problems."""
     projects: list[Project] = []
     sources: dict[str, Source] = {}
@@ -97,7 +119,7 @@ def _read_projects(root: Path, names: list[tuple[int, str]],
         if problem:
             diags.append(diag("PD007", where, what=problem[0], what_en=problem[1]))
             continue
-        project, source, found, _ = _validated(Project, path)
+        project, source, found, _ = _validated(form.project_model(), path)
         sources[source.display] = source
         diags += found
         if project is not None:  # even with other problems in its file: those are errors, so nothing is built
@@ -145,11 +167,11 @@ def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tu
 
 
 def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
-    """`output` and a template folder must lie inside the declaration folder; output must not be a source."""
+    """`output` must lie inside the declaration folder and must not be a source (`template:`: see `_form`)."""
     found = []
-    for key, value in (("output", decl.output), ("template", decl.template)):
-        if not value or (key == "template" and not is_path(value)):
-            continue  # no output given, or a built-in template's name
+    for key, value in (("output", decl.output),):
+        if not value:
+            continue
         path = _resolved(root, value)
         if not isinstance(path, Path) or not path.is_relative_to(root):
             why = "应在申报文件夹内", "must lie inside the declaration folder"
@@ -171,6 +193,7 @@ def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
         what = "文件为空" if data is None else "文件内容应为“键: 值”的映射，而不是列表或单个值"
         what_en = "file is empty" if data is None else "file must be a mapping of keys to values"
         return None, source, [*diags, diag("PD006", source.at(), what=what, what_en=what_en)], data
+    _dates_as_written(data, source)
     try:
         obj = model.model_validate(data)
     except ValidationError as e:
@@ -185,6 +208,22 @@ def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
             return None, source, [*diags, *translated(errors, model, source, diags)], data
     obj._source = source
     return obj, source, diags, data
+
+
+def _dates_as_written(data: dict, source: Source) -> None:
+    """Give each date YAML read (`2026-1-1`) its source text, to be printed as written."""
+    for loc, text in source.scalars.items():
+        if not loc or "-" not in text:
+            continue  # a number or a boolean
+        parent: object = data
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]  # type: ignore[index]
+            value = parent[loc[-1]]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if type(value) is dt.date:
+            parent[loc[-1]] = Day.written(value, text.strip())  # type: ignore[index]
 
 
 def _as_written(data: dict, errors: list, source: Source) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr,
                       WithJsonSchema, field_validator, model_validator)
@@ -42,7 +42,7 @@ Quantity = Annotated[
 ]
 
 
-_DATE = re.compile(r"\s*(\d{4})\s*[-/年]\s*(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?\s*")
+_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # years a declaration, a project or a sub-item can be about
 
 
@@ -58,11 +58,30 @@ def _plausible(day: dt.date, raw: object) -> dt.date:
     return day
 
 
-def _date(raw: object) -> dt.date:
+class Day(dt.date):
+    """A date that remembers how it was written (`2026/1/1`), and prints so."""
+
+    __slots__ = ("text",)
+    text: str
+
+    @classmethod
+    def written(cls, day: dt.date, text: str) -> Day:
+        made = cls(day.year, day.month, day.day)
+        made.text = text
+        return made
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self) -> tuple:
+        return Day.written, (dt.date(self.year, self.month, self.day), self.text)
+
+
+def _date(raw: object) -> Day:
     # Not pydantic's date, which reads a number as seconds since 1970.
     _no_time(raw)
     if isinstance(raw, dt.date):
-        return _plausible(raw, raw)
+        return Day.written(_plausible(raw, raw), str(raw))
     m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
     if not m:
         raise Invalid(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01",
@@ -71,27 +90,29 @@ def _date(raw: object) -> dt.date:
         day = dt.date(*map(int, m.groups()))
     except ValueError:
         raise Invalid(f"日期“{raw}”不存在", f"no such date: '{raw}'") from None
-    return _plausible(day, raw)
+    return Day.written(_plausible(day, raw), str(raw).strip())
 
 
-Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.isoformat()),
-                 WithJsonSchema({"type": "string", "format": "date", "description": "日期，YYYY-MM-DD"})]
+Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(str),
+                 WithJsonSchema({"type": "string", "description": "日期，如 2023-01-01、2026/1/1、2026年1月1日"})]
 
 
-def _year_month(raw: object) -> dt.date:
+def _year_month(raw: object) -> Day:
     _no_time(raw)
     if isinstance(raw, dt.date):
-        return _plausible(raw.replace(day=1), raw)
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:-|/|年)\s*(\d{1,2})\s*月?\s*", str(raw))
+        text = raw.text if isinstance(raw, Day) else f"{raw.year}-{raw.month:02d}"
+        return Day.written(_plausible(raw.replace(day=1), raw), text)
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*", str(raw))
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise Invalid(f"“{raw}”不是年月，应写作 YYYY-MM，例如 2023-09",
                       f"'{raw}' is not a year and month: write YYYY-MM, e.g. 2023-09")
-    return _plausible(dt.date(int(m.group(1)), int(m.group(2)), 1), raw)
+    return Day.written(_plausible(dt.date(int(m.group(1)), int(m.group(2)), 1), raw), str(raw).strip())
 
 
 YearMonth = Annotated[
-    dt.date, PlainValidator(_year_month), PlainSerializer(lambda d: f"{d.year}-{d.month:02d}"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{1,2}$", "description": "年月，YYYY-MM"}),
+    dt.date, PlainValidator(_year_month), PlainSerializer(str),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?\s*$",
+                    "description": "年月，如 2023-09、2023.9、2023年9月"}),
 ]
 
 
@@ -115,21 +136,15 @@ class Model(BaseModel):
 
 
 class Funding(Model):
-    """项目资金: the form's two columns of figures."""
+    """项目资金: the money figures of a form (form.py adds one field per figure)."""
 
     unit: Unit = Field(YUAN, description="金额单位（表头“项目资金（元）”）")
-    total: Money = Field(description="项目资金总额 = 财政资金 + 其他资金")
-    fiscal: Money = Field(description="其中：财政资金")
-    other: Money = Field(Amount(Decimal(0), None, "0"), description="其他资金（项目资金总额一栏）")
-    annual: Money = Field(description="年度资金申请总额 = 当年财政拨款 + 上年结转资金 + 其他资金")
-    appropriation: Money = Field(description="其中：当年财政拨款")
-    carryover: Money = Field(Amount(Decimal(0), None, "0"), description="上年结转资金")
-    annual_other: Money = Field(Amount(Decimal(0), None, "0"), description="其他资金（年度资金申请总额一栏）")
 
     @model_validator(mode="after")
     def _units(self) -> Funding:
-        for name in ("total", "fiscal", "other", "annual", "appropriation", "carryover", "annual_other"):
-            setattr(self, name, getattr(self, name).in_unit(self.unit))
+        for name in type(self).model_fields:
+            if name != "unit":
+                setattr(self, name, getattr(self, name).in_unit(self.unit))
         return self
 
 
@@ -307,17 +322,18 @@ Indicators = dict[str, dict[str, dict[str, Indicator]]]
 
 
 class Project(Model):
-    """One project: 项目经费情况说明 and 财政项目支出绩效目标填报表."""
+    """One project: the fields every form has; form.py makes each form's model from it."""
+
+    form: ClassVar[Any] = None  # the form.Form this model was made from (form.py)
 
     name: str = Field(description="项目名称")
-    category: str = Field(description="项目类别，如 经常性项目")
     department: str | None = Field(None, description="主管部门；不写则用申报表的 department")
     unit: str | None = Field(None, description="实施单位；不写则用申报表的 unit")
     start: Date = Field(description="计划开始日期")
     end: Date = Field(description="计划完成日期")
     funding: Funding = Field(description="项目资金")
     goals: Goals = Field(description="项目绩效目标")
-    items: list[SubItem] = Field(min_length=1, description="项目经费情况说明的子项目（一）（二）…")
+    items: list[SubItem] = Field([], description="项目经费情况说明的子项目（一）（二）…")
     indicators: Indicators = Field(description="绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值")
     _source: object = PrivateAttr(None)
 

@@ -5,6 +5,7 @@ Installed from a wheel they sit in `perfdecl/_data/`; in a source checkout
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -18,3 +19,11 @@ def data_dir(name: str) -> Path:
 
 def frameworks_dir() -> Path:
     return _PACKAGE / "frameworks"
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder if inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)

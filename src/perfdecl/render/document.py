@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from ..load import Bundle
 from . import RenderError
-from .templates import CSS, REFERENCE, Template, stream
+from .templates import CSS, REFERENCE, Template, extras, stream
 
 
 def context(bundle: Bundle, template: Template, part: int | None) -> dict:
@@ -23,6 +23,7 @@ def context(bundle: Bundle, template: Template, part: int | None) -> dict:
         "numbered": numbered if part is None else [numbered[part - 1]],
         "part": part,
         "template": template.meta,
+        **extras(bundle),
     }
 
 

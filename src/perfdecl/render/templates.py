@@ -7,7 +7,6 @@ optional `base:`, a built-in template whose files this one falls back to),
 """
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path, PurePath
 
 from ..diagnostics import Diagnostic, diag
-from ..load import Bundle, display
-from ..resources import data_dir
+from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
+from ..load import Bundle
+from ..resources import display
 from ..yamlload import Source
 from . import RenderError
 
-MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
-_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
+REFERENCE, CSS = "reference.docx", "html.css"
 
 
 @dataclass(frozen=True)
@@ -56,13 +55,16 @@ def find(folders: tuple[Path, ...], name: str) -> Path | None:
 
 
 def builtin(name: str) -> Path | None:
-    folder = data_dir("templates") / name
-    return folder if _NAME.fullmatch(name) and (folder / MAIN).is_file() else None
+    return builtin_template(name)
 
 
 def builtin_names() -> list[str]:
-    root = data_dir("templates")
-    return sorted(p.name for p in root.iterdir() if (p / MAIN).is_file()) if root.is_dir() else []
+    return builtin_templates()
+
+
+def extras(bundle: Bundle) -> dict:
+    """What a template sees besides the declaration and its projects (docs/templates.md)."""
+    return {"form": bundle.form}
 
 
 def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Diagnostic]]:
@@ -70,18 +72,10 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if override is not None:
         return override, []
     decl = bundle.declaration
-    found = builtin(decl.template)
-    if found:
-        return found, []
-    folder = (bundle.folder / decl.template).resolve()
-    if not folder.is_relative_to(bundle.folder.resolve()):  # e.g. a symlink named like a built-in
-        return None, [diag("PD012", decl.source.at("template"), key="template", why="应在申报文件夹内",
-                           why_en="must lie inside the declaration folder")]
-    if not (folder / MAIN).is_file():
-        names = "、".join(builtin_names())
-        why = f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹"
-        return None, [diag("PD012", decl.source.at("template"), key="template", why=why,
-                           why_en=f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")]
+    folder, why = template_folder(bundle.folder.resolve(), decl.template)
+    if folder is None:
+        zh, en = why or ("找不到模板", "no template")
+        return None, [diag("PD012", decl.source.at("template"), key="template", why=zh, why_en=en)]
     return folder, []
 
 

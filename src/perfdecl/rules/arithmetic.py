@@ -3,7 +3,7 @@
 Every comparison is made in 元 with exact decimals (`Amount.yuan`), so
 `0.588` in a 万元 table equals `5880元`. A finance reviewer recomputes each
 line item, each table total, the sub-items against the project's funding and
-the two funding identities; any difference is an error, reported at the cell
+the form's funding identities; any difference is an error, reported at the cell
 that holds the figure and naming the figures compared.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
+from ..form import Identity
 from ..model import Project, SubItem
 from ..money import PLACES, YUAN, number_text
 from . import Example, Rule
@@ -203,19 +204,17 @@ for this year: the sum of each sub-item's `annual` (or `budget`).""",
              items:
                - {title: 设备维护费, budget: 3万元}
              """),)),
-    Rule("PD110", E, "项目资金总额 ≠ 财政资金 + 其他资金", "project total ≠ fiscal + other",
-         "项目资金总额写 {actual}，财政资金 {fiscal} + 其他资金 {other} = {expected}",
-         "the project total says {actual}, fiscal {fiscal} + other {other} = {expected}",
-         """项目资金总额 = 其中：财政资金 + 其他资金.""",
-         passing=(Example("total: 30000\nfiscal: 29300\nother: 700", ("funding",)),),
-         failing=(Example("total: 30000\nfiscal: 29300\nother: 0", ("funding",)),)),
-    Rule("PD111", E, "年度资金申请总额 ≠ 当年财政拨款 + 上年结转 + 其他资金",
-         "annual request ≠ appropriation + carryover + other",
-         "年度资金申请总额写 {actual}，当年财政拨款 {appropriation} + 上年结转资金 {carryover} + 其他资金 {other} = {expected}",
-         "the annual request says {actual}, appropriation {appropriation} + carryover {carryover} + other {other} = {expected}",
-         """年度资金申请总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金.""",
-         passing=(Example("annual: 30000\nappropriation: 24300\ncarryover: 5700\nannual_other: 0", ("funding",)),),
-         failing=(Example("annual: 30000\nappropriation: 24300\ncarryover: 0\nannual_other: 0", ("funding",)),)),
+    Rule("PD110", E, "资金恒等式不成立", "a funding identity does not hold",
+         "{label}写 {actual}，{terms} = {expected}",
+         "{key} says {actual}, {terms_en} = {expected}",
+         """The form's funding identities must hold exactly (in 元, whatever units
+the figures are written in). Each form lists them in its template's
+`form: funding: identities:`; for shanghai-2023: 项目资金总额 = 其中：财政资金 +
+其他资金, and 年度资金申请总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金.""",
+         passing=(Example("total: 30000\nfiscal: 29300\nother: 700", ("funding",)),
+                  Example("annual: 30000\nappropriation: 24300\ncarryover: 5700\nannual_other: 0", ("funding",))),
+         failing=(Example("total: 30000\nfiscal: 29300\nother: 0", ("funding",)),
+                  Example("annual: 30000\nappropriation: 24300\ncarryover: 0\nannual_other: 0", ("funding",)))),
     Rule("PD112", E, "金额的小数位数过多", "too many decimals for the unit",
          "金额 {value} 有 {places} 位小数，以{unit}为单位最多 {most} 位",
          "amount {value} has {places} decimals; in {unit} at most {most}",
@@ -228,19 +227,39 @@ for this year: the sum of each sub-item's `annual` (or `budget`).""",
 )
 
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
-    """The funding identities and the annual request against the sub-items."""
+    """The form's funding identities, and the annual request against the sub-items."""
+    identities = bundle.form.funding.parsed
+    labels = {key: spec.label.removeprefix("其中：") for key, spec in bundle.form.funding.figures.items()}
+    annual = bundle.form.role("annual")
     for project in bundle.projects:
         f, at = project.funding, project.source.at
-        if f.total.yuan != f.fiscal.yuan + f.other.yuan:
-            yield diag("PD110", at("funding", "total"), actual=show(f.total), fiscal=show(f.fiscal),
-                       other=show(f.other), expected=figure(f.fiscal.yuan + f.other.yuan, f.unit))
-        parts = f.appropriation.yuan + f.carryover.yuan + f.annual_other.yuan
-        if f.annual.yuan != parts:
-            yield diag("PD111", at("funding", "annual"), actual=show(f.annual), appropriation=show(f.appropriation),
-                       carryover=show(f.carryover), other=show(f.annual_other), expected=figure(parts, f.unit))
+        for identity in identities:
+            yield from _identity(project, identity, labels)
+        if annual is None or not project.items:
+            continue
         items = sum((item.annual_amount.yuan for item in project.items), Decimal(0))
-        if f.annual.yuan != items:
-            yield diag("PD109", at("funding", "annual"), actual=show(f.annual), expected=figure(items, f.unit))
+        if getattr(f, annual).yuan != items:
+            yield diag("PD109", at("funding", annual), actual=show(getattr(f, annual)),
+                       expected=figure(items, f.unit))
+
+
+def _identity(project: Project, identity: Identity, labels: dict[str, str]) -> Iterator[Diagnostic]:
+    f = project.funding
+    parts = sum((sign * getattr(f, key).yuan for sign, key in identity.terms), Decimal(0))
+    left = getattr(f, identity.left)
+    if left.yuan == parts:
+        return
+
+    def terms(name: dict[str, str]) -> str:
+        out = ""
+        for i, (sign, key) in enumerate(identity.terms):
+            op = ("" if i == 0 else " + ") if sign > 0 else (" - " if i else "-")
+            out += f"{op}{name[key]} {show(getattr(f, key))}"
+        return out
+
+    yield diag("PD110", project.source.at("funding", identity.left), label=labels[identity.left], key=identity.left,
+               actual=show(left), terms=terms(labels), terms_en=terms({k: k for k in labels}),
+               expected=figure(parts, f.unit))
 
 
 def check_tables(bundle: Bundle) -> Iterator[Diagnostic]:

@@ -17,7 +17,6 @@ from ..load import Bundle, display
 from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
 
-FUNDING = ("total", "fiscal", "other", "annual", "appropriation", "carryover", "annual_other")
 _HAS_UNIT = re.compile(r"[元万]\s*$")
 
 
@@ -123,8 +122,9 @@ def item_amounts(item: SubItem, i: int) -> Iterator[tuple[Amount, tuple]]:
 
 def amounts(project: Project) -> Iterator[tuple[Amount, tuple]]:
     """Every amount of a project with its YAML path."""
-    for name in FUNDING:
-        yield getattr(project.funding, name), ("funding", name)
+    for name in type(project.funding).model_fields:
+        if name != "unit":
+            yield getattr(project.funding, name), ("funding", name)
     for i, item in enumerate(project.items):
         yield from item_amounts(item, i)
 
@@ -156,7 +156,7 @@ def project_texts(project: Project) -> Iterator[tuple[tuple, str]]:
 
 def strings(project: Project) -> Iterator[tuple[tuple, str, bool]]:
     """Every text written in a project file: (path, text, is_key)."""
-    for name in ("name", "category", "department", "unit"):
+    for name in ("name", "department", "unit", *project.form.fields):
         if written(project, name) and isinstance(getattr(project, name), str):
             yield (name,), getattr(project, name), False
     yield ("goals", "total"), project.goals.total, False

@@ -1,0 +1,157 @@
+"""A form is data: the worked example of docs/templates.md, as written there, does what the docs say."""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import REPO, at, edit
+
+from perfdecl.cli import cli
+from perfdecl.diagnostics import Invalid
+from perfdecl.form import default_form, parse_identity, read_form
+from perfdecl.pipeline import check
+
+DOC = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+
+
+def _blocks(kind: str) -> list[str]:
+    """The ```kind code blocks of the worked example, in order."""
+    section = DOC[DOC.index("### Worked example"):DOC.index("### For code")]
+    return re.findall(rf"```{kind}\n(.*?)```", section, re.S)
+
+
+DECLARATION = """\
+unit: 某县农业农村局
+year: 2024
+department: 某县农业农村局
+framework: caiyu-2021
+template: my-form
+projects:
+  - p.yaml
+"""
+
+
+@pytest.fixture
+def worked(tmp_path: Path) -> Path:
+    template_yaml, project = _blocks("yaml")
+    (document,) = _blocks("jinja")
+    folder = tmp_path / "d"
+    (folder / "my-form").mkdir(parents=True)
+    (folder / "my-form" / "template.yaml").write_text(template_yaml, encoding="utf-8")
+    (folder / "my-form" / "document.xml.j2").write_text(document, encoding="utf-8")
+    (folder / "declaration.yaml").write_text(DECLARATION, encoding="utf-8")
+    (folder / "p.yaml").write_text(project, encoding="utf-8")
+    return folder
+
+
+def codes(folder: Path) -> list[tuple[str, int, int, str]]:
+    return sorted((Path(d.pos.path).name, d.pos.line, d.pos.col, d.code) for d in check(folder)[1])
+
+
+def test_the_worked_example_checks_clean_and_builds(worked, tmp_path):
+    bundle, diags = check(worked)
+    assert diags == []
+    project = bundle.projects[0]
+    assert project.nature == "一次性项目" and project.items == []
+    figures = bundle.form.figures_of(project)
+    assert [(f.key, f.label, f.value.text, f.value.unit) for f in figures] == [
+        ("total", "资金总额", "50", "万元"), ("budget", "一、预算资金", "45", "万元"),
+        ("own", "二、自有资金", "5", "万元"), ("other", "三、其他", "0", "万元")]
+    out = tmp_path / "out.docx"
+    result = CliRunner().invoke(cli, ["build", str(worked), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    for printed in ("项目性质：一次性项目", "一、项目概述", "二、立项依据", "根据《农业机械化促进法》。",
+                    "资金总额：50", "二、自有资金：5", "三、其他：0"):
+        assert printed in text, printed
+    assert "三、年度预算安排" in text  # an optional part of the group still has its heading in this template
+
+
+def test_the_worked_example_refuses_what_the_docs_say(worked):
+    p = worked / "p.yaml"
+    original = p.read_text(encoding="utf-8")
+    p.write_text(edit(original, [("nature: 一次性项目", "nature: 长期项目"),
+                                 ("own: 5", "own: 4"),
+                                 ("  basis: |\n    根据《农业机械化促进法》。\n", "")]), encoding="utf-8")
+    found = codes(worked)
+    assert ("p.yaml", 2, 9, "PD012") in found  # nature, at its value
+    assert any(code == "PD011" for *_, code in found)
+    messages = [d.message("zh") for d in check(worked)[1]]
+    assert any("一次性项目" in m and "长期项目" not in m.split("：")[0] for m in messages)
+    # With the choice fixed and basis back, the identity is checked at the left-hand figure.
+    p.write_text(edit(original, [("own: 5", "own: 4")]), encoding="utf-8")
+    assert codes(worked) == [at(p, "total: 50", "PD110", mark="50")]
+    (message,) = [d.message("zh") for d in check(worked)[1]]
+    assert message == "资金总额写 50万元，一、预算资金 45万元 + 二、自有资金 4万元 + 三、其他 0万元 = 49万元"
+
+
+def test_dates_print_as_written_and_are_still_checked(worked):
+    bundle, _ = check(worked)
+    project = bundle.projects[0]
+    assert str(project.start) == "2024/1/1" and project.start.year == 2024 and project.end.month == 12
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("end: 2024/12/31", "end: 2024/2/30")]), encoding="utf-8")
+    assert codes(worked) == [at(p, "2024/2/30", "PD012")]
+
+
+def test_a_yaml_date_keeps_its_text(tmp_path, worked):
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("start: 2024/1/1", "start: 2024-1-1")]), encoding="utf-8")
+    bundle, diags = check(worked)
+    assert diags == [] and str(bundle.projects[0].start) == "2024-1-1"
+
+
+def test_the_schema_of_a_template_follows_its_form(worked, tmp_path):
+    out = tmp_path / "schemas"
+    result = CliRunner().invoke(cli, ["schema", "--template", str(worked / "my-form"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    schema = json.loads((out / "project.schema.json").read_text(encoding="utf-8"))
+    assert "nature" in schema["required"] and "category" not in schema["properties"]
+    assert schema["properties"]["nature"]["enum"] == ["经常性项目", "阶段性项目", "一次性项目"]
+    funding = schema["$defs"]["Funding"]
+    assert list(funding["properties"]) == ["unit", "total", "budget", "own", "other"]
+    assert funding["required"] == ["total", "budget"]
+    import jsonschema
+    import yaml
+
+    jsonschema.validate(yaml.safe_load((worked / "p.yaml").read_text(encoding="utf-8")), schema)
+
+
+def test_the_default_form_reproduces_shanghai_2023():
+    form = default_form()
+    assert list(form.funding.figures) == ["total", "fiscal", "other", "annual", "appropriation", "carryover",
+                                          "annual_other"]
+    assert [i.text for i in form.funding.parsed] == ["total = fiscal + other",
+                                                      "annual = appropriation + carryover + annual_other"]
+    assert read_form(REPO / "templates" / "caiyu-2021")[0] == form  # inherited from its base
+
+
+@pytest.mark.parametrize("text, terms", [
+    ("total = a + b - c", ((1, "a"), (1, "b"), (-1, "c"))),
+    ("x=y", ((1, "y"),)),
+])
+def test_identities_parse(text, terms):
+    assert parse_identity(text).terms == terms
+
+
+@pytest.mark.parametrize("text", ["total", "total = ", "total = a +", "total = a * b", "total = __import__('os')",
+                                  "= a", "total = a + + b", "a = b = c"])
+def test_bad_identities_are_refused(text):
+    with pytest.raises(Invalid):
+        parse_identity(text)
+
+
+def test_a_bad_form_is_reported_in_its_template_file(worked):
+    meta = worked / "my-form" / "template.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(edit(text, [("identities: [total = budget + own + other]",
+                                 "identities: [total = budget + own + others]"),
+                                ("      type: choice\n", "      type: chioce\n")]), encoding="utf-8")
+    found = codes(worked)
+    assert found and {code for *_, code in found} == {"PD016"}
+    assert all(name == "template.yaml" for name, *_ in found)
+    assert at(meta, "chioce", "PD016") in found
