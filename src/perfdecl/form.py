@@ -28,8 +28,9 @@ from pydantic import BaseModel, Field, ValidationError, create_model, field_vali
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
 from .model import Date, Funding, Model, Money, Project, SubItem, Unit, YearMonth
-from .resources import data_dir, display
+from .paths import OUTSIDE, display, inside, templates_dir
 from .schema_errors import translated
+from .text import Text
 from .yamlload import load as load_yaml
 
 META, MAIN = "template.yaml", "document.xml.j2"
@@ -254,27 +255,27 @@ def _project_model(definition: str) -> type[Project]:
 # -- finding a template and its form ----------------------------------------------------------------
 
 def builtin_template(name: str) -> Path | None:
-    folder = data_dir("templates") / name
+    folder = templates_dir() / name
     return folder if _NAME.fullmatch(name) and (folder / META).is_file() else None
 
 
 def builtin_templates() -> list[str]:
-    root = data_dir("templates")
+    root = templates_dir()
     return sorted(p.name for p in root.iterdir() if (p / MAIN).is_file()) if root.is_dir() else []
 
 
-def template_folder(root: Path, name: str) -> tuple[Path | None, tuple[str, str] | None]:
+def template_folder(root: Path, name: str) -> tuple[Path | None, Text | None]:
     """The folder `template:` names (a built-in, or a folder inside `root`), or why there is none."""
     found = builtin_template(name)
     if found:
         return found, None
-    folder = (root / name).resolve()
-    if not folder.is_relative_to(root.resolve()):  # e.g. a symlink named like a built-in
-        return None, ("应在申报文件夹内", "must lie inside the declaration folder")
+    folder = inside(root, name)
+    if folder is None:  # e.g. a symlink named like a built-in
+        return None, OUTSIDE
     if not (folder / META).is_file() and not (folder / MAIN).is_file():
         names = "、".join(builtin_templates())
-        return None, (f"找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {META} 或 {MAIN} 的文件夹",
-                      f"no template '{name}': not a built-in ({names}) nor a folder here holding {META} or {MAIN}")
+        return None, Text(f"找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {META} 或 {MAIN} 的文件夹",
+                          f"no template '{name}': not a built-in ({names}) nor a folder here holding {META} or {MAIN}")
     return folder, None
 
 
@@ -302,13 +303,16 @@ def _read_form(path: Path, _stamp: object) -> tuple[Form | None, object, tuple[D
 
 
 def _as_pd016(d: Diagnostic) -> Diagnostic:
-    """A validation problem of a form definition, reported as such."""
+    """A validation problem of a form definition (PD010, PD011, PD012), reported as such."""
     args = d.kwargs
-    why = args.get("why") or ("未知的键“{}”{}".format(args.get("key"), args.get("suggest", "")))
-    why_en = args.get("why_en") or "unknown key '{}'{}".format(args.get("key"), args.get("suggest_en", ""))
+    key = args.get("key", "")
+    why = args.get("why")
     if d.code == "PD011":
-        why, why_en = f"缺少“{args.get('key')}”", f"'{args.get('key')}' is missing"
-    return diag("PD016", d.pos, key=args.get("key", ""), why=why, why_en=why_en)
+        why = Text(f"缺少“{key}”", f"'{key}' is missing")
+    elif not isinstance(why, Text):  # an unknown key, with its did-you-mean
+        suggest = args.get("suggest")
+        why = Text(f"未知的键“{key}”", f"unknown key '{key}'") + (suggest if isinstance(suggest, Text) else Text("", ""))
+    return diag("PD016", d.pos, key=key, why=why)
 
 
 def read_form(folder: Path) -> tuple[Form | None, list[Diagnostic]]:
@@ -326,9 +330,9 @@ def read_form(folder: Path) -> tuple[Form | None, list[Diagnostic]]:
         if isinstance(named, str):
             path = (current / named).resolve()
             if not path.is_relative_to(current.resolve()) or not path.is_file():
-                return None, [diag("PD016", Position(str(meta), 1, 1), key="form",
-                                   why=f"找不到模板文件夹内的表单文件“{named}”",
-                                   why_en=f"no form file '{named}' inside the template folder")]
+                return None, [diag("PD016", Position(display(meta), 1, 1), key="form",
+                                   why=Text(f"找不到模板文件夹内的表单文件“{named}”",
+                                            f"no form file '{named}' inside the template folder"))]
             form, _, problems = _read_form(path, _stamp(path))
             return form, list(problems)
         base = _base(meta)

@@ -16,8 +16,8 @@ from pathlib import Path, PurePath
 from ..diagnostics import Diagnostic, diag
 from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
 from ..load import Bundle
-from ..resources import display
-from ..yamlload import Source
+from ..paths import display, inside
+from ..positions import Source
 from . import RenderError
 
 REFERENCE, CSS = "reference.docx", "html.css"
@@ -46,7 +46,7 @@ def find(folders: tuple[Path, ...], name: str) -> Path | None:
     for folder in folders:
         path = folder / name
         if path.is_file():
-            if not path.resolve().is_relative_to(folder.resolve()):
+            if inside(folder, name) is None:
                 raise RenderError(f"模板文件 {display(path)} 指向模板文件夹 {display(folder)} 之外，拒绝读取",
                                   f"template file {display(path)} leads outside the template folder "
                                   f"{display(folder)}; refusing to read it")
@@ -72,10 +72,9 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if override is not None:
         return override, []
     decl = bundle.declaration
-    folder, why = template_folder(bundle.folder.resolve(), decl.template)
+    folder, why = template_folder(bundle.folder, decl.template)
     if folder is None:
-        zh, en = why or ("找不到模板", "no template")
-        return None, [diag("PD012", decl.source.at("template"), key="template", why=zh, why_en=en)]
+        return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 
 
@@ -150,9 +149,8 @@ def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[
 
 def _template_line(e: Exception, template: Template) -> str:
     """`file:line: ` of the innermost template frame of an exception, if any."""
-    roots = [str(f.resolve()) for f in template.folders]
     for frame in reversed(traceback.extract_tb(e.__traceback__)):
-        if frame.filename.endswith(".j2") and any(str(Path(frame.filename).resolve()).startswith(r) for r in roots):
+        if frame.filename.endswith(".j2") and any(inside(f, frame.filename) for f in template.folders):
             return f"{display(Path(frame.filename))}:{frame.lineno}: "
     return ""
 
