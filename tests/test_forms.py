@@ -155,3 +155,47 @@ def test_a_bad_form_is_reported_in_its_template_file(worked):
     assert found and {code for *_, code in found} == {"PD016"}
     assert all(name == "template.yaml" for name, *_ in found)
     assert at(meta, "chioce", "PD016") in found
+
+
+def test_a_framework_and_a_template_shared_in_the_repository(tmp_path, worked):
+    # Two declarations beside each other use one framework file and one template folder.
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    assert CliRunner().invoke(cli, ["framework", "export", "caiyu-2021", str(repo / "shared" / "fw.yaml")]).exit_code == 0
+    (worked / "my-form").rename(repo / "shared" / "my-form")
+    worked.rename(repo / "a")
+    decl = repo / "a" / "declaration.yaml"
+    decl.write_text(edit(decl.read_text(encoding="utf-8"), [("framework: caiyu-2021", "framework: ../shared/fw.yaml"),
+                                                            ("template: my-form", "template: ../shared/my-form")]),
+                    encoding="utf-8")
+    assert codes(repo / "a") == []
+    assert CliRunner().invoke(cli, ["build", str(repo / "a"), "-o", str(tmp_path / "a.docx")]).exit_code == 0
+    # Without the repository, the same names lead outside the declaration folder: refused (the
+    # template first: without its form no project can be read).
+    (repo / ".git").rmdir()
+    assert codes(repo / "a") == [at(decl, "../shared/my-form", "PD012")]
+    decl.write_text(edit(decl.read_text(encoding="utf-8"), [("template: ../shared/my-form", "template: shanghai-2023")]),
+                    encoding="utf-8")
+    assert at(decl, "../shared/fw.yaml", "PD310") in codes(repo / "a")
+
+
+def test_framework_export_never_overwrites(tmp_path):
+    target = tmp_path / "fw.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["framework", "export", "hunan-2024", str(target)]).exit_code == 0
+    assert "operator: false" in target.read_text(encoding="utf-8")
+    target.write_text("mine\n", encoding="utf-8")
+    assert runner.invoke(cli, ["framework", "export", "hunan-2024", str(target)]).exit_code == 2
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert runner.invoke(cli, ["framework", "export", "nope", str(tmp_path / "x.yaml")]).exit_code == 2
+
+
+def test_form_texts_take_figures_from_the_data(worked):
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("预算资金 50 万元", "预算资金 {{ project.funding.total }} 万元")]),
+                 encoding="utf-8")
+    bundle, diags = check(worked)
+    assert diags == [] and "预算资金 50 万元。" in bundle.projects[0].explanation.overview
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("{{ project.funding.total }}", "{{ project.nope }}")]),
+                 encoding="utf-8")
+    assert codes(worked) == [at(p, "{{ project.nope }}", "PD014")]

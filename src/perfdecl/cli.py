@@ -131,6 +131,21 @@ def template_export(name: str, directory: Path) -> None:
     sys.exit(command.export(name, directory))
 
 
+@cli.group()
+def framework() -> None:
+    """指标体系操作。"""
+
+
+@framework.command("export")
+@click.argument("name")
+@click.argument("file", type=click.Path(path_type=Path))
+def framework_export(name: str, file: Path) -> None:
+    """把内置指标体系 NAME 写到 FILE 以便修改或共用。"""
+    from .commands import templates as command
+
+    sys.exit(command.export_framework(name, file))
+
+
 def main() -> None:
     # A run is short and its data lives to the end: the cyclic collector would only
     # walk the growing model again and again (about a fifth of a large check).

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError, create_model, field_validator, model_validator
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import Date, Funding, Model, Money, Project, SubItem, Unit, YearMonth
-from .paths import OUTSIDE, display, inside, templates_dir
+from .model import Date, Funding, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
 from .schema_errors import translated
 from .text import Text
 from .yamlload import load as load_yaml
@@ -38,13 +39,18 @@ DEFAULT_TEMPLATE = "shanghai-2023"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 CORE = frozenset(Project.model_fields)
-FieldType = Literal["text", "multiline", "date", "month", "money", "integer", "choice", "table", "group"]
-_LEAF_TYPES = ("text", "multiline", "date", "month", "money", "integer", "choice")
+FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
+_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
 
 
-def _label_shorthand(data: object) -> object:
-    """`key: 标签` stands for `key: {label: 标签}`."""
-    return {"label": data} if isinstance(data, str) else data
+def _label_shorthand(raw: object) -> object:
+    """In a mapping of definitions, `key: 标签` stands for `key: {label: 标签}`."""
+    if not isinstance(raw, dict):
+        return raw
+    return {key: {"label": value} if isinstance(value, str) else value for key, value in raw.items()}
+
+
+Labelled = BeforeValidator(_label_shorthand)
 
 
 def _check_keys(keys: dict, what: str, taken: frozenset[str] = frozenset()) -> None:
@@ -62,16 +68,11 @@ class FieldSpec(Model):
     """One field of a form: a project key with its Chinese label and type."""
 
     label: str = Field(description="表上的中文名称")
-    type: FieldType = Field("text", description="text、multiline、date、month、money、integer、choice、table、group")
+    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、choice、table、group")
     required: bool = Field(False, description="true：项目文件必须填写")
     default: str | int | None = Field(None, description="不填时的值")
     values: list[str] | None = Field(None, min_length=1, description="choice 的可选值")
-    columns: dict[str, FieldSpec] | None = Field(None, description="table 的列（每行一个映射）或 group 的各部分")
-
-    @field_validator("columns", mode="before")
-    @classmethod
-    def _short(cls, raw: object) -> object:
-        return {k: _label_shorthand(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+    columns: Annotated[dict[str, FieldSpec] | None, Labelled] = Field(None, description="table 的列（每行一个映射）或 group 的各部分")
 
     @model_validator(mode="after")
     def _shape(self) -> FieldSpec:
@@ -131,15 +132,10 @@ class FundingSpec(Model):
     """The form's money figures and the identities they satisfy."""
 
     unit: Unit = Field("元", description="金额单位：元 或 万元（项目文件可用 funding.unit 改写）")
-    figures: dict[str, FigureSpec] = Field(description="金额栏目：键 → 中文名称")
+    figures: Annotated[dict[str, FigureSpec], Labelled] = Field(description="金额栏目：键 → 中文名称")
     identities: list[str] = Field([], description="恒等式，如 total = fiscal + other")
     total: str | None = Field(None, description="项目资金总额是哪一栏")
     annual: str | None = Field(None, description="年度资金申请总额是哪一栏（与子项目、汇总相比）")
-
-    @field_validator("figures", mode="before")
-    @classmethod
-    def _short(cls, raw: object) -> object:
-        return {k: _label_shorthand(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
 
     @model_validator(mode="after")
     def _known(self) -> FundingSpec:
@@ -178,19 +174,23 @@ class Form(Model):
 
     title: str | None = Field(None, description="表名，如 财政项目支出绩效目标申报表")
     items: Literal["required", "optional"] = Field("required", description="子项目（一）（二）…：required 或 optional")
-    fields: dict[str, FieldSpec] = Field({}, description="共有字段之外的项目字段：键 → 定义")
+    fields: Annotated[dict[str, FieldSpec], Labelled] = Field({}, description="共有字段之外的项目字段：键 → 定义")
+    dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
-
-    @field_validator("fields", mode="before")
-    @classmethod
-    def _short(cls, raw: object) -> object:
-        return {k: _label_shorthand(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
 
     @field_validator("fields")
     @classmethod
     def _free(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
         _check_keys(fields, "字段", CORE)
         return fields
+
+    @model_validator(mode="after")
+    def _dates(self) -> Form:
+        spec = self.fields.get(self.dates or "")
+        if self.dates is not None and (spec is None or spec.type != "period" or not spec.required):
+            raise Invalid(f"dates: “{self.dates}”应为 fields 中必填的 period 字段",
+                          f"dates: '{self.dates}' must be a required period field of fields", at=("dates",))
+        return self
 
     def project_model(self) -> type[Project]:
         """The pydantic model of this form's project files (one class per definition)."""
@@ -210,9 +210,22 @@ def form_of(project: Project) -> Form:
     return type(project).form
 
 
+def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each text of the project's form fields, in groups and table rows too."""
+    for key in project.form.fields:
+        value = getattr(project, key)
+        if isinstance(value, str):
+            yield project, key, (key,)
+        for base, row in ([((key, r), row) for r, row in enumerate(value)] if isinstance(value, list)
+                          else [((key,), value)]):
+            if isinstance(row, BaseModel):
+                yield from ((row, column, (*base, column)) for column in type(row).model_fields
+                            if isinstance(getattr(row, column), str))
+
+
 _ZERO = Amount(Decimal(0), None, "0")
-_LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "money": Money,
-                         "integer": int}
+_LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "period": PeriodField,
+                         "money": Money, "integer": int}
 
 
 def _annotation(key: str, spec: FieldSpec) -> Any:
@@ -246,9 +259,15 @@ def _project_model(definition: str) -> type[Project]:
     described = "项目经费情况说明的子项目（一）（二）…"
     items: Any = (list[SubItem], Field(min_length=1, description=described) if form.items == "required"
                   else Field([], description=described))
+    dates: dict[str, Any] = {}
+    if form.dates:  # start and end may be left out: the period gives them
+        label = form.fields[form.dates].label
+        dates = {key: (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
+                 for key, what in (("start", "计划开始日期"), ("end", "计划完成日期"))}
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
-                         items=items, **_definitions(form.fields))
+                         items=items, **dates, **_definitions(form.fields))
     model.form = form
+    model.dates_from = form.dates
     return model
 
 
@@ -265,13 +284,13 @@ def builtin_templates() -> list[str]:
 
 
 def template_folder(root: Path, name: str) -> tuple[Path | None, Text | None]:
-    """The folder `template:` names (a built-in, or a folder inside `root`), or why there is none."""
+    """The folder `template:` names (a built-in, or a folder inside `root` or its repository), or why there is none."""
     found = builtin_template(name)
     if found:
         return found, None
-    folder = inside(root, name)
+    folder = inside(shared_root(root), root.absolute() / name)  # a template shared in the repository will do
     if folder is None:  # e.g. a symlink named like a built-in
-        return None, OUTSIDE
+        return None, OUTSIDE_SHARED
     if not (folder / META).is_file() and not (folder / MAIN).is_file():
         names = "、".join(builtin_templates())
         return None, Text(f"找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {META} 或 {MAIN} 的文件夹",

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
-from .money import Amount
-from .form import Form, default_form, read_form, template_folder
+from .money import YUAN, Amount, number_text
+from .form import Form, default_form, read_form, template_folder, text_slots
 from .model import SECTIONS, Day, Declaration, Project
 from .paths import OUTSIDE, display, inside
 from .schema_errors import translated
@@ -42,6 +42,28 @@ class Bundle:
     sources: dict[str, Source] = field(default_factory=dict)
     complete: bool = True  # False when some file had errors or some project did not validate
     form: Form = field(default_factory=default_form)  # the form of the declaration's template
+
+
+class Totals(NamedTuple):
+    """绩效目标设置情况: the counts and the amount, as stated or as computed from the projects."""
+
+    units: int  # 预算单位个数
+    projects: int  # 编报绩效目标的项目个数
+    amount: Amount  # 涉及项目预算资金 (each project's annual figure, or its total where the form has none)
+    counted: int  # the projects of this folder
+    computed: Amount  # what they add up to, in 元
+
+
+def totals(bundle: Bundle) -> Totals:
+    """The summary paragraph's figures: a declaration's `summary:` where it states them, else computed."""
+    key = bundle.form.role("annual") or bundle.form.role("total")
+    value = sum((getattr(p.funding, key).yuan for p in bundle.projects), Decimal(0)) if key else Decimal(0)
+    computed = Amount(value, YUAN, number_text(value))
+    stated = bundle.declaration.summary
+    return Totals(bundle.declaration.budget_units,
+                  stated.projects if stated and stated.projects else len(bundle.projects),
+                  stated.amount if stated and stated.amount else computed,
+                  len(bundle.projects), computed)
 
 
 def find_folder(path: Path) -> Path | None:
@@ -91,7 +113,7 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
           override: Path | None) -> tuple[Form | None, list[Diagnostic]]:
     """The form of the declaration's template (the default one where there is none), and its problems.
 
-    None when the template's form definition has errors.
+    None when the template cannot be found or its form definition has errors.
     """
     if override is not None:
         folder: Path | None = override
@@ -100,10 +122,11 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
         if not isinstance(name, str):
             return default_form(), []
         folder, why = template_folder(root, name)
-        if folder is None:
-            return default_form(), [] if why is None or decl is None else [
-                diag("PD012", decl_source.at("template"), key="template", why=why)]
-    form, problems = read_form(folder)
+        if folder is None and decl is None:
+            return default_form(), []  # the declaration's own errors say enough
+        if folder is None:  # no form to validate the projects with
+            return None, [diag("PD012", decl_source.at("template"), key="template", why=why)]
+    form, problems = read_form(folder) if folder is not None else (None, [])
     return None if has_errors(problems) else form or default_form(), problems
 
 
@@ -123,6 +146,9 @@ def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source
         project, source, found, _ = _validated(form.project_model(), path)
         sources[source.display] = source
         diags += found
+        if project is not None and project.dates_from:  # start and end taken from a period stand where it does
+            for key in ("start", "end"):
+                source.values.setdefault((key,), source.values.get((project.dates_from,), (1, 1)))
         if project is not None:  # even with other problems in its file: those are errors, so nothing is built
             projects.append(project)
     return projects, sources, diags
@@ -286,6 +312,7 @@ def _texts(project: Project):
             yield item, name, ("items", i, name)
     for name in ("total", "annual"):
         yield project.goals, name, ("goals", name)
+    yield from text_slots(project)
 
 
 def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, Failure | None]:

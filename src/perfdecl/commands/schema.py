@@ -63,9 +63,9 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
     folder = output or DEFAULT
     form = None
     if template is not None:
-        form, why = template_form(template)
-        if why:
-            return _refuse(*why)
+        form, refused = template_form(template)
+        if refused:
+            return _refuse(*refused)
     try:
         if folder.exists() and not folder.is_dir():
             return _refuse(f"{folder} 不是文件夹", f"{folder} is not a folder")
