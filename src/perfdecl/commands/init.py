@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from string import Template as Text
+from string import Template as Pattern
 
 import click
 
 from ..form import Form, read_form
 from ..paths import display
+from ..text import Text, listing
+from .messages import NO_TEMPLATE, refuse, say
 
 PROJECT_FILE = "01-project.yaml"
 SCHEMAS = ".schemas"
@@ -71,23 +73,24 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
 
     folder = builtin(template)
     if folder is None:
-        return refuse(f"没有内置模板“{template}”，可用：{'、'.join(builtin_names())}",
-                      f"no built-in template '{template}'; known: {', '.join(builtin_names())}")
+        return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())))
     try:
         loaded = load(folder)
         sample = loaded.find(SAMPLE)
         if sample is None:
             raise RenderError(f"模板“{template}”没有示例项目文件 {SAMPLE}", f"template '{template}' has no sample project {SAMPLE}")
         project = sample.read_text(encoding="utf-8")
-    except (RenderError, OSError, UnicodeDecodeError) as e:
-        return refuse(getattr(e, "zh", str(e)), getattr(e, "en", str(e)))
+    except RenderError as e:
+        return refuse(e.text)
+    except (OSError, UnicodeDecodeError) as e:
+        return refuse(Text(f"无法读取示例项目文件：{e}", f"cannot read the sample project: {e}"))
     meta = loaded.meta
     form, _ = read_form(folder)
     name = framework or str(meta.get("framework") or "shanghai-2023")
     frame = frameworks.get(name)
     if frame is None:
-        return refuse(f"没有指标体系“{name}”，可用：{'、'.join(frameworks.names())}",
-                      f"no indicator framework '{name}'; known: {', '.join(frameworks.names())}")
+        return refuse(Text("没有指标体系“{name}”，可用：{known}", "no indicator framework '{name}'; known: {known}")
+                      .fill(name=name, known=listing(frameworks.names())))
     unit, department = _one_line(unit) or DEFAULT_UNIT, _one_line(department) or DEFAULT_DEPARTMENT
     files = _files(directory, unit, year or dt.date.today().year, department, name, template, frame.levels,
                    frame.quantitative, bool(meta.get("standard_column")), project, form)
@@ -95,8 +98,10 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     if refused is not None:
         return refused
     shown = display(directory)
-    click.echo(f"已创建 {shown}：declaration.yaml、{PROJECT_FILE}，以及编辑器用的 {SCHEMAS}/")
-    click.echo(f"把示例内容改成本单位的，然后运行：\n  perfdecl check {shown}\n  perfdecl build {shown}")
+    say(Text(f"已创建 {shown}：declaration.yaml、{PROJECT_FILE}，以及编辑器用的 {SCHEMAS}/",
+             f"created {shown}: declaration.yaml, {PROJECT_FILE} and {SCHEMAS}/ for editors"))
+    say(Text("把示例内容改成本单位的，然后运行：", "make the sample your unit's, then run:"))
+    click.echo(f"  perfdecl check {shown}\n  perfdecl build {shown}")
     return 0
 
 
@@ -112,8 +117,8 @@ def _files(directory: Path, unit: str, year: int, department: str, framework: st
     linked = f"[{LINKED[1].split('.')[0]}," in project  # the sample has the line item the link names
     indicators = _indicators(levels, quantitative, standard, year, linked)
     return {
-        directory / "declaration.yaml": Text(DECLARATION).substitute(fields),
-        directory / PROJECT_FILE: Text(project).substitute(fields, indicators=indicators),
+        directory / "declaration.yaml": Pattern(DECLARATION).substitute(fields),
+        directory / PROJECT_FILE: Pattern(project).substitute(fields, indicators=indicators),
         **{directory / SCHEMAS / name: text for name, text in generate(form).items()},
     }
 
@@ -126,7 +131,7 @@ def _indicators(levels: dict[str, tuple[str, ...]], quantitative: frozenset[str]
         out.append(f"  {first}:\n")
         for second in seconds:
             name, value, basis = SAMPLES.get(second) or _fallback(second, second in quantitative)
-            fields = {"value": Text(value).substitute(year=year)}
+            fields = {"value": Pattern(value).substitute(year=year)}
             if linked and second == LINKED[0]:
                 fields["link"] = LINKED[1]
             if standard:
@@ -157,26 +162,20 @@ def _scalar(value: str | dict[str, str]) -> str:
     return text.removesuffix("\n").removesuffix("\n...")
 
 
-def refuse(zh: str, en: str) -> int:
-    """Say why nothing was done, in both languages (no --lang here); the exit code for it."""
-    click.echo(f"错误：{zh}\nerror: {en}", err=True)
-    return 2
-
-
 def write_new(directory: Path, files: dict[Path, bytes]) -> int | None:
     """Write `files` into `directory` (made if missing) unless any exists; None when written, else an exit code."""
     try:
         if directory.exists() and not directory.is_dir():
-            return refuse(f"{display(directory)} 不是文件夹", f"{display(directory)} is not a folder")
+            return refuse(Text(f"{display(directory)} 不是文件夹", f"{display(directory)} is not a folder"))
         existing = [path for path in files if path.exists()]
         if existing:
             listed = "".join(f"\n  {display(path)}" for path in existing)
-            return refuse(f"以下文件已存在，未做任何改动：{listed}", f"these files exist, nothing was written:{listed}")
+            return refuse(Text(f"以下文件已存在，未做任何改动：{listed}", f"these files exist, nothing was written:{listed}"))
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     except OSError as e:
         why = e.strerror or str(e)
         where = display(Path(e.filename)) if e.filename else display(directory)
-        return refuse(f"无法写入 {where}：{why}", f"cannot write {where}: {why}")
+        return refuse(Text(f"无法写入 {where}：{why}", f"cannot write {where}: {why}"))
     return None

@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from ..paths import display
-from .init import refuse, write_new
+from ..text import Text, listing
+from .init import write_new
+from .messages import NO_TEMPLATE, refuse, say
 
 
 def list_all() -> int:
@@ -43,8 +45,7 @@ def export(name: str, directory: Path) -> int:
     folder = builtin(name)
     if folder is None:
         known = builtin_names()
-        return refuse(f"没有内置模板“{name}”，可用：{'、'.join(known)}",
-                      f"no built-in template '{name}'; known: {', '.join(known)}")
+        return refuse(NO_TEMPLATE.fill(name=name, known=listing(known)))
     template = load(folder)
     files: dict[Path, Path] = {}  # relative path in the copy → the file it is copied from
     for source in reversed(template.folders):  # bases first, so the template's own files replace theirs
@@ -59,7 +60,8 @@ def export(name: str, directory: Path) -> int:
     refused = write_new(directory, out)
     if refused is not None:
         return refused
-    click.echo(f"已导出模板 {name} 到 {display(directory)}（{len(out)} 个文件）")
+    say(Text(f"已导出模板 {name} 到 {display(directory)}（{len(out)} 个文件）",
+             f"exported template {name} to {display(directory)} ({len(out)} files)"))
     return 0
 
 
@@ -70,13 +72,13 @@ def export_framework(name: str, file: Path) -> int:
 
     if frameworks.get(name) is None:
         known = frameworks.names()
-        return refuse(f"没有内置指标体系“{name}”，可用：{'、'.join(known)}",
-                      f"no built-in framework '{name}'; known: {', '.join(known)}")
+        return refuse(Text("没有内置指标体系“{name}”，可用：{known}", "no built-in framework '{name}'; known: {known}")
+                      .fill(name=name, known=listing(known)))
     header = (f"# Copied from the built-in framework {name} by `perfdecl framework export`; see docs/format.md.\n"
               "# Use it with `framework: <path of this file>` in declaration.yaml.\n")
     text = header + (frameworks_dir() / f"{name}.yaml").read_text(encoding="utf-8")
     refused = write_new(file.parent, {file: text.encode("utf-8")})
     if refused is not None:
         return refused
-    click.echo(f"已导出指标体系 {name} 到 {display(file)}")
+    say(Text(f"已导出指标体系 {name} 到 {display(file)}", f"exported framework {name} to {display(file)}"))
     return 0
