@@ -199,3 +199,25 @@ def test_form_texts_take_figures_from_the_data(worked):
     p.write_text(edit(p.read_text(encoding="utf-8"), [("{{ project.funding.total }}", "{{ project.nope }}")]),
                  encoding="utf-8")
     assert codes(worked) == [at(p, "{{ project.nope }}", "PD014")]
+
+
+def test_init_takes_a_template_folder_and_a_framework_file(tmp_path, worked):
+    from perfdecl.commands.init import run
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (worked / "my-form").rename(repo / "my-form")
+    (repo / "my-form" / "sample.yaml").write_text(
+        "# yaml-language-server: $$schema=./$schemas/project.schema.json\n"
+        + (worked / "p.yaml").read_text(encoding="utf-8").replace("2024", "$year").split("indicators:")[0]
+        + "indicators:\n$indicators", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["framework", "export", "caiyu-2021", str(repo / "fw.yaml")]).exit_code == 0
+    assert run(repo / "units" / "a", year=2025, template=str(repo / "my-form"), framework=str(repo / "fw.yaml")) == 0
+    text = (repo / "units" / "a" / "declaration.yaml").read_text(encoding="utf-8")
+    assert "template: ../../my-form" in text and "framework: ../../fw.yaml" in text
+    assert codes(repo / "units" / "a") == []
+    schema = json.loads((repo / "units" / "a" / ".schemas" / "project.schema.json").read_text(encoding="utf-8"))
+    assert "nature" in schema["required"]
+    # Outside the repository the declaration could not use them: refused, nothing written.
+    assert run(tmp_path / "elsewhere", template=str(repo / "my-form")) == 2
+    assert not (tmp_path / "elsewhere").exists()
