@@ -221,3 +221,15 @@ def test_init_takes_a_template_folder_and_a_framework_file(tmp_path, worked):
     # Outside the repository the declaration could not use them: refused, nothing written.
     assert run(tmp_path / "elsewhere", template=str(repo / "my-form")) == 2
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_field_of_another_form_is_named_and_the_rest_still_checked(tmp_path):
+    from helpers import declaration
+
+    folder = declaration(tmp_path, [("category: 经常性项目\n", "category: 经常性项目\nnature: 经常性项目\n"),
+                                    ("  fiscal: 30000", "  fiscal: 20000")])
+    p = folder / "p.yaml"
+    assert codes(folder) == sorted([at(p, "nature", "PD010"), at(p, "total: 30000", "PD110", mark="30000")])
+    (unknown,) = [d for d in check(folder)[1] if d.code == "PD010"]
+    assert "shanghai-2026" in unknown.message("zh") and "项目性质" in unknown.message("en")
+    assert "是不是" not in unknown.message("zh")  # not the misleading did-you-mean “name”
