@@ -233,3 +233,17 @@ def test_a_field_of_another_form_is_named_and_the_rest_still_checked(tmp_path):
     (unknown,) = [d for d in check(folder)[1] if d.code == "PD010"]
     assert "shanghai-2026" in unknown.message("zh") and "项目性质" in unknown.message("en")
     assert "是不是" not in unknown.message("zh")  # not the misleading did-you-mean “name”
+
+
+def test_a_form_file_is_read_only_inside_its_template_folder(worked, tmp_path):
+    meta = worked / "my-form" / "template.yaml"
+    form = meta.read_text(encoding="utf-8").split("form:\n", 1)[1]
+    (tmp_path / "outside.yaml").write_text(form, encoding="utf-8")
+    meta.write_text("name: my-form\nbase: shanghai-2023\nform: ../../outside.yaml\n", encoding="utf-8")
+    assert codes(worked) == [("template.yaml", 1, 1, "PD016")]
+    (worked / "my-form" / "form.yaml").write_text("\n".join(line[2:] for line in form.splitlines()), encoding="utf-8")
+    meta.write_text("name: my-form\nbase: shanghai-2023\nform: form.yaml\n", encoding="utf-8")
+    assert codes(worked) == []
+    meta.unlink()
+    meta.symlink_to(tmp_path / "outside.yaml")
+    assert codes(worked) == [("template.yaml", 1, 1, "PD016")]

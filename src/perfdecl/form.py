@@ -356,12 +356,15 @@ def read_form(folder: Path) -> tuple[Form | None, list[Diagnostic]]:
         meta = current / META
         if not meta.is_file():
             return None, []
+        if inside(current, META) is None:  # a symlink out of the folder: not read, as render.templates.find
+            return None, [diag("PD016", Position(display(meta), 1, 1), key="form", why=Text(
+                f"{META} 指向模板文件夹之外，拒绝读取", f"{META} leads outside the template folder; refusing to read it"))]
         form, named, problems = _read_form(meta, _stamp(meta))
         if form is not None or has_errors(problems):
             return form, list(problems)
         if isinstance(named, str):
-            path = (current / named).resolve()
-            if not path.is_relative_to(current.resolve()) or not path.is_file():
+            path = inside(current, named)
+            if path is None or not path.is_file():
                 return None, [diag("PD016", Position(display(meta), 1, 1), key="form",
                                    why=Text(f"找不到模板文件夹内的表单文件“{named}”",
                                             f"no form file '{named}' inside the template folder"))]
