@@ -247,3 +247,13 @@ def test_a_form_file_is_read_only_inside_its_template_folder(worked, tmp_path):
     meta.unlink()
     meta.symlink_to(tmp_path / "outside.yaml")
     assert codes(worked) == [("template.yaml", 1, 1, "PD016")]
+
+
+@pytest.mark.parametrize("key, why", [("form", "保留的名称"), ("source", "保留的名称"), ("copy", "保留的名称"),
+                                      ("name", "共有的字段"), ("Nature", "小写字母")])
+def test_a_field_key_the_model_cannot_take_is_refused(worked, key, why):
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("    nature:", f"    {key}:")]), encoding="utf-8")
+    (found,) = check(worked)[1]
+    assert found.code == "PD016" and why in found.message("zh")
+    assert (Path(found.pos.path).name, found.pos.line) == ("template.yaml", at(meta, f"    {key}:", "PD016")[1])
