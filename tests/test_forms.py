@@ -257,3 +257,13 @@ def test_a_field_key_the_model_cannot_take_is_refused(worked, key, why):
     (found,) = check(worked)[1]
     assert found.code == "PD016" and why in found.message("zh")
     assert (Path(found.pos.path).name, found.pos.line) == ("template.yaml", at(meta, f"    {key}:", "PD016")[1])
+
+
+def test_a_money_field_of_the_form_is_checked_like_the_figures(worked):
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("  funding:", "    subsidy: {label: 单台补贴, type: money}\n  funding:")]),
+                    encoding="utf-8")
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("nature: 一次性项目\n", "nature: 一次性项目\nsubsidy: 0.4999999万元\n")]),
+                 encoding="utf-8")
+    assert codes(worked) == [at(p, "0.4999999万元", "PD112")]

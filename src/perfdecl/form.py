@@ -215,17 +215,23 @@ def form_of(project: Project) -> Form:
     return type(project).form
 
 
-def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
-    """(owner, attribute, YAML path) of each text of the project's form fields, in groups and table rows too."""
+def slots(project: Project, kind: type) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each value of type `kind` in the project's form fields,
+    in groups and table rows too."""
     for key in project.form.fields:
         value = getattr(project, key)
-        if isinstance(value, str):
+        if isinstance(value, kind):
             yield project, key, (key,)
         for base, row in ([((key, r), row) for r, row in enumerate(value)] if isinstance(value, list)
                           else [((key,), value)]):
             if isinstance(row, BaseModel):
                 yield from ((row, column, (*base, column)) for column in type(row).model_fields
-                            if isinstance(getattr(row, column), str))
+                            if isinstance(getattr(row, column), kind))
+
+
+def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each text of the project's form fields."""
+    return slots(project, str)
 
 
 _ZERO = Amount(Decimal(0), None, "0")
