@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("perfdecl.diagnostics",),
     ("perfdecl.yamlload", "perfdecl.money", "perfdecl.values", "perfdecl.textexpr", "perfdecl.schema_errors",
      "perfdecl.frameworks"),
-    ("perfdecl.model",),
+    ("perfdecl.model", "perfdecl.form"),
     ("perfdecl.load",),
     ("perfdecl.rules",),
     ("perfdecl.pipeline", "perfdecl.parallel"),

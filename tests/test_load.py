@@ -270,9 +270,12 @@ def test_output_and_template_may_not_leave_the_folder_or_overwrite_a_source(tmp_
     assert found == {at(folder / "declaration.yaml", line, "PD012", mark=needle)}
 
 
-@pytest.mark.parametrize("line", ["output: build/申报表.docx", "template: my-template/", "template: shanghai-2023"])
+@pytest.mark.parametrize("line", ["output: build/申报表.docx", "template: my-template/", "template: my-template",
+                                  "template: shanghai-2023"])
 def test_output_and_template_inside_the_folder_are_fine(tmp_path, line):
     folder = declaration(tmp_path, decl_edits=[("framework: shanghai-2023\n", f"framework: shanghai-2023\n{line}\n")])
+    (folder / "my-template").mkdir()
+    (folder / "my-template" / "template.yaml").write_text("base: shanghai-2023\n", encoding="utf-8")
     assert not loaded(folder)[1]
 
 

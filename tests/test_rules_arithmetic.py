@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from helpers import assert_findings, at, declaration
 
+from perfdecl.pipeline import check
+
 # PROJECT's line-item table replaced by a two-year plan (2022: 1 万元, 2023: 2 万元).
 SCHEDULE = [
     ("""    lines:
@@ -73,7 +75,10 @@ def test_funding_identities(tmp_path):
                                     ("  appropriation: 30000", "  appropriation: 25000\n  carryover: 4000")])
     p = folder / "p.yaml"
     assert_findings(folder, at(p, "total: 30000", "PD110", mark="30000"),
-                    at(p, "annual: 30000", "PD111", mark="30000"))
+                    at(p, "annual: 30000", "PD110", mark="30000"))
+    text = "\n".join(d.message("zh") for d in check(folder)[1])
+    assert "项目资金总额写 30000元，财政资金 20000元 + 其他资金 0元 = 20000元" in text
+    assert "年度资金申请总额写 30000元，当年财政拨款 25000元 + 上年结转资金 4000元 + 其他资金 0元 = 29000元" in text
 
 
 def test_annual_request_differs_from_sub_items(tmp_path):

@@ -7,20 +7,24 @@ problems (a duplicate key): those are errors, so nothing is built from it.
 """
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
-from .money import Amount
-from .model import SECTIONS, Declaration, File, Project, SubItem
-from .paths import OUTSIDE, display, inside, is_path
+from .form import (Form, builtin_template, builtin_templates, default_form, read_form, template_folder,
+                   text_slots)
+from .money import YUAN, Amount, number_text
+from .model import SECTIONS, Day, Declaration, File, Project, SubItem
+from .paths import OUTSIDE, display, inside
 from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
@@ -41,6 +45,29 @@ class Bundle:
     projects: list[Project]
     sources: dict[str, Source] = field(default_factory=dict)
     complete: bool = True  # False when some file had errors or some project did not validate
+    form: Form = field(default_factory=default_form)  # the form of the declaration's template
+
+
+class Totals(NamedTuple):
+    """绩效目标设置情况: the counts and the amount, as stated or as computed from the projects."""
+
+    units: int  # 预算单位个数
+    projects: int  # 编报绩效目标的项目个数
+    amount: Amount  # 涉及项目预算资金 (each project's annual figure, or its total where the form has none)
+    counted: int  # the projects of this folder
+    computed: Amount  # what they add up to, in 元
+
+
+def totals(bundle: Bundle) -> Totals:
+    """The summary paragraph's figures: a declaration's `summary:` where it states them, else computed."""
+    key = bundle.form.role("annual") or bundle.form.role("total")
+    value = sum((getattr(p.funding, key).yuan for p in bundle.projects), Decimal(0)) if key else Decimal(0)
+    computed = Amount(value, YUAN, number_text(value))
+    stated = bundle.declaration.summary
+    return Totals(bundle.declaration.budget_units,
+                  stated.projects if stated and stated.projects else len(bundle.projects),
+                  stated.amount if stated and stated.amount else computed,
+                  len(bundle.projects), computed)
 
 
 def find_folder(path: Path) -> Path | None:
@@ -56,31 +83,59 @@ def find_folder(path: Path) -> Path | None:
     return None
 
 
-def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
+def load(folder: Path, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
     """Read and validate the declaration in `folder` and all its projects.
 
-    A declaration that does not validate gives no bundle, but the project
-    files it lists are still read, so that their problems are reported too.
+    The projects are validated against the form of the declaration's
+    template (`template`, a template folder, overrides it). A declaration
+    that does not validate gives no bundle, but the project files it lists
+    are still read, so that their problems are reported too.
     """
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
     if decl:
         diags += _check_paths(root, decl)
+    form, found = _form(root, decl, data, decl_source, template)
+    diags += found
+    if form is None:  # nothing can be validated without the form (PD016 says why)
+        return None, diags
     names = list(enumerate(decl.projects)) if decl else _listed(data)
-    projects, sources, found = _read_projects(root, names, decl_source)
+    projects, sources, found = _read_projects(root, names, decl_source, form)
     diags += found
     if decl is None:
         return None, diags
     for project in projects:
         project.department = project.department or decl.department
         project.unit = project.unit or decl.unit
-    bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags))
+    bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags),
+                    form)
     diags += _expand_texts(bundle)
     return bundle, diags
 
 
-def _read_projects(root: Path, names: list[tuple[int, str]],
-                   decl_source: Source) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
+def _form(root: Path, decl: Declaration | None, data: object, decl_source: Source,
+          override: Path | None) -> tuple[Form | None, list[Diagnostic]]:
+    """The form of the declaration's template (the default one where there is none), and its problems.
+
+    None when the template cannot be found or its form definition has errors.
+    """
+    if override is not None:
+        folder: Path | None = override
+    else:
+        name = decl.template if decl else data.get("template") if isinstance(data, dict) else None
+        if not isinstance(name, str):
+            return default_form(), []
+        folder, why = template_folder(root, name)
+        if folder is None and decl is None:
+            return default_form(), []  # the declaration's own errors say enough
+        if folder is None:  # no form to validate the projects with
+            return None, [diag("PD012", decl_source.at("template"), key="template", why=why)]
+    form, problems = read_form(folder) if folder is not None else (None, [])
+    return None if has_errors(problems) else form or default_form(), problems
+
+
+def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source,
+                   form: Form) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
     """The projects whose models validated, the sources of all files read, and their problems."""
     projects: list[Project] = []
     sources: dict[str, Source] = {}
@@ -92,12 +147,31 @@ def _read_projects(root: Path, names: list[tuple[int, str]],
         if problem:
             diags.append(diag("PD007", where, what=problem))
             continue
-        project, source, found, _ = _validated(Project, path)
+        project, source, found, _ = _validated(form.project_model(), path)
         sources[source.display] = source
-        diags += found
+        diags += [_elsewhere(d, form) for d in found]
+        if project is not None and project.dates_from:  # start and end taken from a period stand where it does
+            for key in ("start", "end"):
+                source.values.setdefault((key,), source.values.get((project.dates_from,), (1, 1)))
         if project is not None:  # even with other problems in its file: those are errors, so nothing is built
             projects.append(project)
     return projects, sources, diags
+
+
+def _elsewhere(d: Diagnostic, form: Form) -> Diagnostic:
+    """An unknown key that another built-in form has (nature: is 项目性质 of shanghai-2026) says so."""
+    key = d.kwargs.get("key")
+    if d.code != "PD010" or not isinstance(key, str):
+        return d
+    for name in builtin_templates():
+        other, _ = read_form(builtin_template(name) or Path(name))
+        spec = other.fields.get(key) if other is not None and other != form else None
+        if spec is not None:
+            return diag("PD010", d.pos, key=key, suggest=Text(
+                f"：它是模板 {name} 的“{spec.label}”，本申报的模板没有这一栏（见 declaration.yaml 的 template）",
+                f": it is '{spec.label}' of template {name}; this declaration's template has no such field "
+                "(see template: in declaration.yaml)"))
+    return d
 
 
 def _listed(data: object) -> list[tuple[int, str]]:
@@ -130,11 +204,11 @@ def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tu
 
 
 def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
-    """`output` and a template folder must lie inside the declaration folder; output must not be a source."""
+    """`output` must lie inside the declaration folder and must not be a source (`template:`: see `_form`)."""
     found = []
-    for key, value in (("output", decl.output), ("template", decl.template)):
-        if not value or (key == "template" and not is_path(value)):
-            continue  # no output given, or a built-in template's name
+    for key, value in (("output", decl.output),):
+        if not value:
+            continue
         path = inside(root, value)
         if path is None:
             why = OUTSIDE
@@ -160,6 +234,7 @@ def _validated(model: type[_File], path: Path,
         what = (Text("文件为空", "file is empty") if data is None else
                 Text("文件内容应为“键: 值”的映射，而不是列表或单个值", "file must be a mapping of keys to values"))
         return None, source, [*diags, diag("PD006", source.at(), what=what)], data
+    _dates_as_written(data, source)
     obj: _File | None = None
     try:
         obj = model.model_validate(data)
@@ -171,9 +246,51 @@ def _validated(model: type[_File], path: Path,
             except ValidationError as again:
                 errors = again.errors()
         if obj is None:
-            return None, source, [*diags, *translated(errors, model, source, diags)], data
+            found = translated(errors, model, source, diags)
+            obj = _without_unknown_keys(model, data, errors)
+            if obj is None:
+                return None, source, [*diags, *found], data
+            diags = [*diags, *found]  # errors: it is cross-checked, never built
     obj._source = source
     return obj, source, diags, data
+
+
+def _without_unknown_keys(model: type[_File], data: dict, errors: list) -> _File | None:
+    """The model of `data` less its unknown keys, when they are its only problem; else None.
+
+    A misspelt or misplaced key is reported (PD010); the rest of the file is
+    still worth checking, so that one run reports everything.
+    """
+    if not errors or any(err["type"] != "extra_forbidden" for err in errors):
+        return None
+    trimmed = copy.deepcopy(data)
+    for err in errors:
+        *parents, key = err["loc"]
+        owner: object = trimmed
+        for part in parents:
+            owner = owner[part]  # type: ignore[index]
+        if isinstance(owner, dict):
+            owner.pop(key, None)
+    try:
+        return model.model_validate(trimmed)
+    except ValidationError:
+        return None
+
+
+def _dates_as_written(data: dict, source: Source) -> None:
+    """Give each date YAML read (`2026-1-1`) its source text, to be printed as written."""
+    for loc, text in source.scalars.items():
+        if not loc or "-" not in text:
+            continue  # a number or a boolean
+        parent: object = data
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]  # type: ignore[index]
+            value = parent[loc[-1]]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if type(value) is dt.date:
+            parent[loc[-1]] = Day.written(value, text.strip())  # type: ignore[index]
 
 
 def _as_written(data: dict, errors: list, source: Source) -> bool:
@@ -245,6 +362,7 @@ def _texts(project: Project) -> Iterator[tuple[BaseModel, str, YamlPath]]:
             yield item, name, ("items", i, name)
     for name in ("total", "annual"):
         yield project.goals, name, ("goals", name)
+    yield from text_slots(project)
 
 
 def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None) -> tuple[str, Failure | None]:

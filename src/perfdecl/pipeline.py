@@ -15,8 +15,9 @@ from .load import Bundle, load
 _IGNORE = re.compile(r"#\s*perfdecl:\s*ignore(?:\[([A-Z0-9, ]+)\])?")
 
 
-def check(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
-    bundle, diags = load(folder)
+def check(folder: Path, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
+    """`template`, a template folder, overrides the declaration's (its form validates the projects)."""
+    bundle, diags = load(folder, template)
     if bundle is not None:
         diags += run_rules(bundle)
     return bundle, finalize(diags, bundle)

@@ -190,19 +190,17 @@ for this year: the sum of each sub-item's `annual` (or `budget`).""",
              items:
                - {title: 设备维护费, budget: 3万元}
              """),)),
-    Rule("PD110", E, "项目资金总额 ≠ 财政资金 + 其他资金", "project total ≠ fiscal + other",
-         "项目资金总额写 {actual}，财政资金 {fiscal} + 其他资金 {other} = {expected}",
-         "the project total says {actual}, fiscal {fiscal} + other {other} = {expected}",
-         """项目资金总额 = 其中：财政资金 + 其他资金.""",
-         passing=(Example("total: 30000\nfiscal: 29300\nother: 700", ("funding",)),),
-         failing=(Example("total: 30000\nfiscal: 29300\nother: 0", ("funding",)),)),
-    Rule("PD111", E, "年度资金申请总额 ≠ 当年财政拨款 + 上年结转 + 其他资金",
-         "annual request ≠ appropriation + carryover + other",
-         "年度资金申请总额写 {actual}，当年财政拨款 {appropriation} + 上年结转资金 {carryover} + 其他资金 {other} = {expected}",
-         "the annual request says {actual}, appropriation {appropriation} + carryover {carryover} + other {other} = {expected}",
-         """年度资金申请总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金.""",
-         passing=(Example("annual: 30000\nappropriation: 24300\ncarryover: 5700\nannual_other: 0", ("funding",)),),
-         failing=(Example("annual: 30000\nappropriation: 24300\ncarryover: 0\nannual_other: 0", ("funding",)),)),
+    Rule("PD110", E, "资金恒等式不成立", "a funding identity does not hold",
+         "{label}写 {actual}，{terms} = {expected}",
+         "{label} says {actual}, {terms} = {expected}",
+         """The form's funding identities must hold exactly (in 元, whatever units
+the figures are written in). Each form lists them in its template's
+`form: funding: identities:`; for shanghai-2023: 项目资金总额 = 其中：财政资金 +
+其他资金, and 年度资金申请总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金.""",
+         passing=(Example("total: 30000\nfiscal: 29300\nother: 700", ("funding",)),
+                  Example("annual: 30000\nappropriation: 24300\ncarryover: 5700\nannual_other: 0", ("funding",))),
+         failing=(Example("total: 30000\nfiscal: 29300\nother: 0", ("funding",)),
+                  Example("annual: 30000\nappropriation: 24300\ncarryover: 0\nannual_other: 0", ("funding",)))),
     Rule("PD112", E, "金额的小数位数过多", "too many decimals for the unit",
          "金额 {value} 有 {places} 位小数，以{unit}为单位最多 {most} 位",
          "amount {value} has {places} decimals; in {unit} at most {most}",
@@ -212,4 +210,13 @@ for this year: the sum of each sub-item's `annual` (or `budget`).""",
                   Example("budget: 2.999999 万元", ITEM)),
          failing=(Example("unit: 元\ntotal: 30000.005\nfiscal: 30000.005", ("funding",)),
                   Example("budget: 2.9999999 万元", ITEM))),
+    Rule("PD113", E, "绩效目标设置情况少于本申报的项目", "the stated summary is below the declaration's projects",
+         "申报文件写{what}为 {stated}，本文件夹的项目合计 {counted}",
+         "declaration.yaml states {what} as {stated}; the projects of this folder make {counted}",
+         """A declaration that publishes only part of its projects states the whole
+department's figures for 绩效目标设置情况 (`summary: {projects: 14, amount:
+1099.22万元}` in declaration.yaml); they cannot be below what the folder
+itself holds: its number of projects and their annual amounts added up.""",
+         passing=(Example(declaration="summary: {projects: 14, amount: 1099.22万元}"),),
+         failing=(Example(declaration="summary: {projects: 14, amount: 2万元}", note="one project asking 3万元"),)),
 )

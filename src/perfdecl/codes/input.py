@@ -54,6 +54,19 @@ are rejected where they start to grow."""),
     Rule("PD006", E, "文件内容不是所需的结构", "file has the wrong shape",
          "{what}", "{what}",
          """A declaration or project file must be a YAML mapping (key: value)."""),
+    Rule("PD016", E, "模板的表单定义有误", "problem in a template's form definition",
+         "表单定义 {key}：{why}", "form definition {key}: {why}",
+         """A template's `form:` (in its template.yaml, or the file of the template
+folder it names) declares the project fields beyond the common ones, the money
+figures and their identities (docs/templates.md, "Defining a form"). A form
+that cannot be read stops the check: no project can be validated without it.
+The problem is reported at its line in the template's file, e.g. for
+
+    form:
+      funding:
+        figures: {total: 资金总额, budget: 预算资金}
+        identities: [total = budget + own]    # own is not a figure
+"""),
     Rule("PD007", E, "项目文件有误", "project file problem",
          "{what}", "{what}",
          """Every file listed under `projects:` must be a readable file (not a

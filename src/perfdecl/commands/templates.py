@@ -40,7 +40,8 @@ def list_all() -> int:
 def export(name: str, directory: Path) -> int:
     import yaml
 
-    from ..render.templates import META, builtin, builtin_names, load
+    from ..form import META
+    from ..render.templates import builtin, builtin_names, load
 
     folder = builtin(name)
     if folder is None:
@@ -62,4 +63,23 @@ def export(name: str, directory: Path) -> int:
         return refused
     say(Text(f"已导出模板 {name} 到 {display(directory)}（{len(out)} 个文件）",
              f"exported template {name} to {display(directory)} ({len(out)} files)"))
+    return 0
+
+
+def export_framework(name: str, file: Path) -> int:
+    """Write the built-in framework `name` to `file` (never over an existing file)."""
+    from .. import frameworks
+    from ..paths import frameworks_dir
+
+    if frameworks.get(name) is None:
+        known = frameworks.names()
+        return refuse(Text("没有内置指标体系“{name}”，可用：{known}", "no built-in framework '{name}'; known: {known}")
+                      .fill(name=name, known=listing(known)))
+    header = (f"# Copied from the built-in framework {name} by `perfdecl framework export`; see docs/format.md.\n"
+              "# Use it with `framework: <path of this file>` in declaration.yaml.\n")
+    text = header + (frameworks_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+    refused = write_new(file.parent, {file: text.encode("utf-8")})
+    if refused is not None:
+        return refused
+    say(Text(f"已导出指标体系 {name} 到 {display(file)}", f"exported framework {name} to {display(file)}"))
     return 0

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from ..positions import Position
 from ..load import Bundle
 from . import RenderError
-from .templates import CSS, REFERENCE, Template, fonts, stream
+from .templates import CSS, REFERENCE, Template, extras, fonts, stream
 
 if TYPE_CHECKING:
     from .markup import Markup
@@ -29,6 +29,7 @@ def context(bundle: Bundle, template: Template, part: int | None) -> dict:
         "numbered": numbered if part is None else [numbered[part - 1]],
         "part": part,
         "template": template.meta,
+        **extras(bundle),
     }
 
 

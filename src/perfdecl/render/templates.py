@@ -17,9 +17,11 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diag
-from ..load import Bundle
-from ..paths import OUTSIDE, display, inside, templates_dir
+from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
+from ..load import Bundle, totals
+from ..paths import display, inside
 from ..positions import Source
+from ..rules.common import declared_framework
 from ..text import Text, listing
 from . import RenderError
 
@@ -29,11 +31,10 @@ if TYPE_CHECKING:
 
     from .trace import Tracer
 
-MAIN, META, REFERENCE, CSS, FONTS = "document.xml.j2", "template.yaml", "reference.docx", "html.css", "fonts.yaml"
+REFERENCE, CSS, FONTS = "reference.docx", "html.css", "fonts.yaml"
 MAX_FONTS = 200  # fonts named in a font table, and faces listed for each
 # A font's name as fonts.yaml may give it: it is written into CSS and LibreOffice's settings.
 _FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}(?::bold)?")
-_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,17 @@ def find(folders: tuple[Path, ...], name: str) -> Path | None:
 
 
 def builtin(name: str) -> Path | None:
-    folder = templates_dir() / name
-    return folder if _NAME.fullmatch(name) and (folder / MAIN).is_file() else None
+    return builtin_template(name)
 
 
 def builtin_names() -> list[str]:
-    root = templates_dir()
-    return sorted(p.name for p in root.iterdir() if (p / MAIN).is_file()) if root.is_dir() else []
+    return builtin_templates()
+
+
+def extras(bundle: Bundle) -> dict:
+    """What a template sees besides the declaration and its projects (docs/templates.md)."""
+    frame, _ = declared_framework(bundle)
+    return {"form": bundle.form, "summary": totals(bundle), "framework": frame}
 
 
 def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Diagnostic]]:
@@ -82,16 +87,8 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if override is not None:
         return override, []
     decl = bundle.declaration
-    found = builtin(decl.template)
-    if found:
-        return found, []
-    folder = inside(bundle.folder, decl.template)
-    if folder is None:  # e.g. a symlink named like a built-in
-        return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
-    if not (folder / MAIN).is_file():
-        why = Text("找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {main} 的文件夹",
-                   "no template '{name}': not a built-in ({names}) nor a folder here holding {main}")
-        why = why.fill(name=decl.template, names=listing(builtin_names()), main=MAIN)
+    folder, why = template_folder(bundle.folder, decl.template)
+    if folder is None:
         return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 

@@ -3,7 +3,7 @@
 Every comparison is made in 元 with exact decimals (`Amount.yuan`), so
 `0.588` in a 万元 table equals `5880元`. A finance reviewer recomputes each
 line item, each table total, the sub-items against the project's funding and
-the two funding identities; any difference is an error, reported at the cell
+the form's funding identities; any difference is an error, reported at the cell
 that holds the figure and naming the figures compared.
 """
 from __future__ import annotations
@@ -12,29 +12,63 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, diag
-from ..load import Bundle
+from ..form import Identity
+from ..load import Bundle, totals
 from ..model import Lines, Project, Schedule, SubItem
-from ..money import PLACES, YUAN, number_text
+from ..money import PLACES, WAN, YUAN, number_text
 from ..text import Text
 from .check import emits
 from .common import amounts, figure, show
 
 
-@emits("PD109", "PD110", "PD111")
+@emits("PD109", "PD110")
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
-    """The funding identities and the annual request against the sub-items."""
+    """The form's funding identities, and the annual request against the sub-items."""
+    identities = bundle.form.funding.parsed
+    labels = {key: spec.label.removeprefix("其中：") for key, spec in bundle.form.funding.figures.items()}
+    annual = bundle.form.role("annual")
     for project in bundle.projects:
         f, at = project.funding, project.source.at
-        if f.total.yuan != f.fiscal.yuan + f.other.yuan:
-            yield diag("PD110", at("funding", "total"), actual=show(f.total), fiscal=show(f.fiscal),
-                       other=show(f.other), expected=figure(f.fiscal.yuan + f.other.yuan, f.unit))
-        parts = f.appropriation.yuan + f.carryover.yuan + f.annual_other.yuan
-        if f.annual.yuan != parts:
-            yield diag("PD111", at("funding", "annual"), actual=show(f.annual), appropriation=show(f.appropriation),
-                       carryover=show(f.carryover), other=show(f.annual_other), expected=figure(parts, f.unit))
+        for identity in identities:
+            yield from _identity(project, identity, labels)
+        if annual is None or not project.items:
+            continue
         items = sum((item.annual_amount.yuan for item in project.items), Decimal(0))
-        if f.annual.yuan != items:
-            yield diag("PD109", at("funding", "annual"), actual=show(f.annual), expected=figure(items, f.unit))
+        if getattr(f, annual).yuan != items:
+            yield diag("PD109", at("funding", annual), actual=show(getattr(f, annual)),
+                       expected=figure(items, f.unit))
+
+
+def _identity(project: Project, identity: Identity, labels: dict[str, str]) -> Iterator[Diagnostic]:
+    f = project.funding
+    parts = sum((sign * getattr(f, key).yuan for sign, key in identity.terms), Decimal(0))
+    left = getattr(f, identity.left)
+    if left.yuan == parts:
+        return
+
+    def terms(name: dict[str, str]) -> str:
+        out = ""
+        for i, (sign, key) in enumerate(identity.terms):
+            op = ("" if i == 0 else " + ") if sign > 0 else (" - " if i else "-")
+            out += f"{op}{name[key]} {show(getattr(f, key))}"
+        return out
+
+    yield diag("PD110", project.source.at("funding", identity.left), key=identity.left,
+               label=Text(labels[identity.left], identity.left), actual=show(left),
+               terms=Text(terms(labels), terms({k: k for k in labels})), expected=figure(parts, f.unit))
+
+
+@emits("PD113")
+def check_summary(bundle: Bundle) -> Iterator[Diagnostic]:
+    """A stated 绩效目标设置情况 is not below what the folder holds."""
+    stated, sums = bundle.declaration.summary, totals(bundle)
+    at = bundle.declaration.source.at
+    if stated and stated.projects is not None and stated.projects < sums.counted:
+        yield diag("PD113", at("summary", "projects"), what=Text("项目个数", "the number of projects"),
+                   stated=stated.projects, counted=sums.counted)
+    if stated and stated.amount is not None and stated.amount.yuan < sums.computed.yuan:
+        yield diag("PD113", at("summary", "amount"), what=Text("项目预算资金", "the budget"),
+                   stated=show(stated.amount), counted=figure(sums.computed.yuan, WAN))
 
 
 @emits("PD101", "PD102", "PD103", "PD104", "PD105", "PD106", "PD107", "PD108")

@@ -1,6 +1,6 @@
 """A cross-check and the codes it reports, declared where the check is written.
 
-    @emits("PD109", "PD110", "PD111")
+    @emits("PD109", "PD110")
     def check_funding(bundle: Bundle) -> Iterator[Diagnostic]: ...
 
 The tests run every documented failing example through the check that

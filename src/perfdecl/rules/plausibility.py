@@ -18,7 +18,7 @@ from ..load import Bundle
 from ..model import Project, SubItem
 from ..money import SCALE, WAN, YUAN, Amount
 from .check import emits
-from .common import (FUNDING, amounts, declared_framework, figure, indicator_at, item_amounts, item_texts,
+from .common import (amounts, declared_framework, figure, indicator_at, item_amounts, item_texts,
                      month, project_texts, show, strings, ym)
 
 
@@ -27,14 +27,18 @@ from .common import (FUNDING, amounts, declared_framework, figure, indicator_at,
 @emits("PD201", "PD202")
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
     """The cumulative total against the annual request and the multi-year plan."""
+    total_key, annual_key = bundle.form.role("total"), bundle.form.role("annual")
+    if total_key is None:
+        return
     for project in bundle.projects:
         f, at = project.funding, project.source.at
-        if f.total.yuan < f.annual.yuan:
-            yield diag("PD201", at("funding", "total"), total=show(f.total), annual=show(f.annual))
+        total = getattr(f, total_key)
+        if annual_key and total.yuan < getattr(f, annual_key).yuan:
+            yield diag("PD201", at("funding", total_key), total=show(total), annual=show(getattr(f, annual_key)))
         if any(item.schedule for item in project.items):
             plan = sum((_plan_total(item) for item in project.items), Decimal(0))
-            if plan != f.total.yuan:
-                yield diag("PD202", at("funding", "total"), total=show(f.total), plan=figure(plan, f.unit))
+            if plan != total.yuan:
+                yield diag("PD202", at("funding", total_key), total=show(total), plan=figure(plan, f.unit))
 
 
 def _plan_total(item: SubItem) -> Decimal:
@@ -122,13 +126,22 @@ def check_figures(bundle: Bundle) -> Iterator[Diagnostic]:
             for path, text in item_texts(item, i, skip=("basis",)):
                 yield from _stated(project, path, text, own, item.budget, item.annual_amount)
         for path, text in project_texts(project):
-            yield from _stated(project, path, text, everything, project.funding.total, project.funding.annual)
+            yield from _stated(project, path, text, everything, *_headline(bundle, project))
+
+
+def _headline(bundle: Bundle, project: Project) -> tuple[Amount, Amount]:
+    """The project's total and annual figures, as its form names them (the first figure otherwise)."""
+    figures = bundle.form.figures_of(project)
+    first = figures[0].value if figures else Amount(Decimal(0), YUAN, "0")
+    total, annual = (bundle.form.role(name) for name in ("total", "annual"))
+    return (getattr(project.funding, total) if total else first,
+            getattr(project.funding, annual) if annual else first)
 
 
 def _project_figures(project: Project) -> set[Decimal]:
     """The project's funding figures and what its sub-items add up to."""
     items = project.items
-    return {getattr(project.funding, name).yuan for name in FUNDING} | {
+    return {amount.yuan for amount, path in amounts(project) if path[0] == "funding"} | {
         sum((item.budget.yuan for item in items), Decimal(0)),
         sum((item.annual_amount.yuan for item in items), Decimal(0)),
         sum((_plan_total(item) for item in items), Decimal(0)),

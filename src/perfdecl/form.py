@@ -1,0 +1,417 @@
+"""A form is data: the fields, money figures, identities and sections a template declares.
+
+A template's `template.yaml` holds `form:` (or names a YAML file of its folder
+holding it); a template with `base:` inherits its base's form unless it
+declares its own. From a form definition this module builds the pydantic
+model of the template's project files (`Form.project_model()`, made once per
+definition), so that validation, did-you-mean, positions and the JSON Schema
+follow the form.
+
+The API other code uses:
+
+- `bundle.form` (load.Bundle) or `form_of(project)`: a project's `Form`;
+- `form.figures_of(project)`: its money figures, `Figure(key, label, value: Amount)`, in form order;
+- `form.fields_of(project)`: its form fields beyond the core, `(FieldSpec, value)`;
+- `form.fields` / `form.funding.figures` / `form.funding.identities`: the definition itself;
+- `form.role("annual")` / `form.role("total")`: the key of the figure playing that part, or None.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, NamedTuple
+
+from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, ValidationError, WithJsonSchema, create_model,
+                      field_validator, model_validator)
+
+from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
+from .money import Amount
+from .model import Date, Funding, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
+from .schema_errors import translated
+from .text import Text
+from .yamlload import load as load_yaml
+
+META, MAIN = "template.yaml", "document.xml.j2"
+DEFAULT_TEMPLATE = "shanghai-2023"
+_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
+_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
+
+
+def _label_shorthand(raw: object) -> object:
+    """In a mapping of definitions, `key: 标签` stands for `key: {label: 标签}`."""
+    if not isinstance(raw, dict):
+        return raw
+    return {key: {"label": value} if isinstance(value, str) else value for key, value in raw.items()}
+
+
+Labelled = BeforeValidator(_label_shorthand)
+
+
+def _check_keys(keys: dict, what: str, owner: type[BaseModel]) -> None:
+    """Each key is a name the model made from it (an `owner` subclass) can take as a field."""
+    for key in keys:
+        if not _KEY.fullmatch(key):
+            raise Invalid(f"{what}的键“{key}”应由小写字母、数字和下划线组成，以字母开头",
+                          f"{what} key '{key}' must be lower-case letters, digits and '_', starting with a letter",
+                          at=(key,))
+        if key in owner.model_fields:
+            raise Invalid(f"“{key}”是所有表单共有的字段，不能再定义", f"'{key}' is a field every form has",
+                          at=(key,))
+        if hasattr(owner, key):  # copy, json, form, source …: names the model itself uses
+            raise Invalid(f"“{key}”是保留的名称，请换一个键", f"'{key}' is a reserved name; choose another key",
+                          at=(key,))
+
+
+class FieldSpec(Model):
+    """One field of a form: a project key with its Chinese label and type."""
+
+    label: str = Field(description="表上的中文名称")
+    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、choice、table、group")
+    required: bool = Field(False, description="true：项目文件必须填写")
+    default: str | int | None = Field(None, description="不填时的值")
+    values: list[str] | None = Field(None, min_length=1, description="choice 的可选值")
+    columns: Annotated[dict[str, FieldSpec] | None, Labelled] = Field(None, description="table 的列（每行一个映射）或 group 的各部分")
+
+    @model_validator(mode="after")
+    def _shape(self) -> FieldSpec:
+        if (self.type == "choice") != (self.values is not None):
+            raise Invalid("values 只用于 choice，choice 必须有 values", "values belong to a choice, a choice needs values")
+        if (self.type in ("table", "group")) != (self.columns is not None):
+            raise Invalid("columns 只用于 table 和 group，二者必须有 columns",
+                          "columns belong to a table or a group, and both need them")
+        if self.columns is not None:
+            _check_keys(self.columns, "列", Model)
+            for key, column in self.columns.items():
+                if column.type not in _LEAF_TYPES:
+                    raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
+        if self.type == "choice" and self.default is not None and self.default not in (self.values or ()):
+            raise Invalid(f"默认值“{self.default}”不在 values 中", f"default '{self.default}' is not one of values")
+        return self
+
+
+class FigureSpec(Model):
+    label: str = Field(description="表上的中文名称，如 项目资金总额")
+    required: bool = Field(True, description="false：不填时为 0")
+
+
+class Identity(NamedTuple):
+    """`left = term ± term …`: `terms` are (sign, figure key), sign +1 or -1."""
+
+    text: str
+    left: str
+    terms: tuple[tuple[int, str], ...]
+
+
+_TOKEN = re.compile(r"\s*(?:([a-z][a-z0-9_]*)|([=+-]))")
+
+
+def parse_identity(text: str) -> Identity:
+    """`total = fiscal + self_raised - refund` → Identity; Invalid if it is not that shape. No eval."""
+    tokens: list[str] = []
+    pos = 0
+    while pos < len(text.rstrip()):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise Invalid(f"恒等式“{text}”第 {pos + 1} 个字符无法识别：应写作 key = key + key …",
+                          f"identity '{text}': cannot read character {pos + 1}; write key = key + key …")
+        tokens.append(m.group(1) or m.group(2))
+        pos = m.end()
+    ok = len(tokens) >= 3 and len(tokens) % 2 == 1 and tokens[1] == "="
+    ok = ok and all(_KEY.fullmatch(t) for t in tokens[0::2])
+    ok = ok and all(t in "+-" for t in tokens[3::2])
+    if not ok:
+        raise Invalid(f"恒等式“{text}”应写作 key = key + key …（只用 + 和 -）",
+                      f"identity '{text}' must read key = key + key … (only + and -)")
+    terms = [(1, tokens[2])] + [(1 if op == "+" else -1, key) for op, key in zip(tokens[3::2], tokens[4::2])]
+    return Identity(text, tokens[0], tuple(terms))
+
+
+class FundingSpec(Model):
+    """The form's money figures and the identities they satisfy."""
+
+    unit: Unit = Field("元", description="金额单位：元 或 万元（项目文件可用 funding.unit 改写）")
+    figures: Annotated[dict[str, FigureSpec], Labelled] = Field(description="金额栏目：键 → 中文名称")
+    identities: list[str] = Field([], description="恒等式，如 total = fiscal + other")
+    total: str | None = Field(None, description="项目资金总额是哪一栏")
+    annual: str | None = Field(None, description="年度资金申请总额是哪一栏（与子项目、汇总相比）")
+
+    @model_validator(mode="after")
+    def _known(self) -> FundingSpec:
+        _check_keys(self.figures, "金额栏目", Funding)
+        for i, text in enumerate(self.identities):
+            try:
+                identity = parse_identity(text)
+            except Invalid as e:
+                raise Invalid(e.zh, e.en, at=("identities", i)) from None
+            for key in (identity.left, *(k for _, k in identity.terms)):
+                if key not in self.figures:
+                    raise Invalid(f"恒等式“{text}”中的“{key}”不是 figures 中的栏目",
+                                  f"identity '{text}': '{key}' is not one of figures", at=("identities", i))
+        for role in ("total", "annual"):
+            key = getattr(self, role)
+            if key is not None and key not in self.figures:
+                raise Invalid(f"{role}: “{key}”不是 figures 中的栏目", f"{role}: '{key}' is not one of figures",
+                              at=(role,))
+        return self
+
+    @property
+    def parsed(self) -> list[Identity]:
+        return [parse_identity(text) for text in self.identities]
+
+
+class Figure(NamedTuple):
+    """One money figure of a project: its key, the form's label and its value."""
+
+    key: str
+    label: str
+    value: Amount
+
+
+class Form(Model):
+    """A template's form definition (the `form:` of template.yaml)."""
+
+    title: str | None = Field(None, description="表名，如 财政项目支出绩效目标申报表")
+    items: Literal["required", "optional", "none"] = Field(
+        "required", description="子项目（一）（二）…：required、optional，或 none（此表单没有子项目）")
+    fields: Annotated[dict[str, FieldSpec], Labelled] = Field({}, description="共有字段之外的项目字段：键 → 定义")
+    dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
+    funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
+
+    @field_validator("fields")
+    @classmethod
+    def _free(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        _check_keys(fields, "字段", Project)
+        return fields
+
+    @model_validator(mode="after")
+    def _dates(self) -> Form:
+        spec = self.fields.get(self.dates or "")
+        if self.dates is not None and (spec is None or spec.type != "period" or not spec.required):
+            raise Invalid(f"dates: “{self.dates}”应为 fields 中必填的 period 字段",
+                          f"dates: '{self.dates}' must be a required period field of fields", at=("dates",))
+        return self
+
+    def project_model(self) -> type[Project]:
+        """The pydantic model of this form's project files (one class per definition)."""
+        return _project_model(self.model_dump_json())
+
+    def role(self, name: str) -> str | None:
+        return getattr(self.funding, name)
+
+    def figures_of(self, project: Project) -> list[Figure]:
+        return [Figure(key, spec.label, getattr(project.funding, key)) for key, spec in self.funding.figures.items()]
+
+    def fields_of(self, project: Project) -> list[tuple[str, FieldSpec, object]]:
+        return [(key, spec, getattr(project, key)) for key, spec in self.fields.items()]
+
+
+def form_of(project: Project) -> Form:
+    return type(project).form
+
+
+def slots(project: Project, kind: type) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each value of type `kind` in the project's form fields,
+    in groups and table rows too."""
+    for key in project.form.fields:
+        value = getattr(project, key)
+        if isinstance(value, kind):
+            yield project, key, (key,)
+        for base, row in ([((key, r), row) for r, row in enumerate(value)] if isinstance(value, list)
+                          else [((key,), value)]):
+            if isinstance(row, BaseModel):
+                yield from ((row, column, (*base, column)) for column in type(row).model_fields
+                            if isinstance(getattr(row, column), kind))
+
+
+def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each text of the project's form fields."""
+    return slots(project, str)
+
+
+_ZERO = Amount(Decimal(0), None, "0")
+_LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "period": PeriodField,
+                         "money": Money, "integer": int}
+
+
+def _annotation(key: str, spec: FieldSpec) -> Any:
+    if spec.type == "choice":
+        return Literal[tuple(spec.values or ())]
+    if spec.type in ("table", "group"):
+        row: Any = create_model(f"{key.title().replace('_', '')}{'Row' if spec.type == 'table' else ''}",
+                           __base__=Model, **_definitions(spec.columns or {}))
+        return list[row] if spec.type == "table" else row
+    return _LEAF[spec.type]
+
+
+def _definitions(fields: dict[str, FieldSpec]) -> dict[str, Any]:
+    out = {}
+    for key, spec in fields.items():
+        tp = _annotation(key, spec)
+        if spec.required:
+            out[key] = (tp, Field(description=spec.label))
+        else:
+            out[key] = (tp | None, Field(spec.default, description=spec.label))
+    return out
+
+
+def _no_items(raw: object) -> list[SubItem]:
+    if raw in (None, []):
+        return []
+    raise Invalid("此表单没有子项目（一）（二）…：删去 items，内容写在表单的字段中（见模板的 form）",
+                  "this form has no sub-items: remove items and write their content in the form's fields")
+
+
+NoItems = Annotated[list[SubItem], PlainValidator(_no_items), WithJsonSchema({"type": "array", "maxItems": 0})]
+
+
+@lru_cache(maxsize=32)
+def _project_model(definition: str) -> type[Project]:
+    form = Form.model_validate_json(definition)
+    figures: dict[str, Any] = {key: (Money, Field(description=spec.label) if spec.required else Field(_ZERO, description=spec.label))
+               for key, spec in form.funding.figures.items()}
+    funding = create_model("Funding", __base__=Funding,
+                           unit=(Unit, Field(form.funding.unit, description="金额单位")), **figures)
+    described = "项目经费情况说明的子项目（一）（二）…"
+    items: Any = {"required": (list[SubItem], Field(min_length=1, description=described)),
+                  "optional": (list[SubItem], Field([], description=described)),
+                  "none": (NoItems, Field([], description="此表单没有子项目"))}[form.items]
+    dates: dict[str, Any] = {}
+    if form.dates:  # start and end may be left out: the period gives them
+        label = form.fields[form.dates].label
+        dates = {key: (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
+                 for key, what in (("start", "计划开始日期"), ("end", "计划完成日期"))}
+    model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
+                         items=items, **dates, **_definitions(form.fields))
+    model.form = form
+    model.dates_from = form.dates
+    return model
+
+
+# -- finding a template and its form ----------------------------------------------------------------
+
+def builtin_template(name: str) -> Path | None:
+    folder = templates_dir() / name
+    return folder if _NAME.fullmatch(name) and (folder / META).is_file() else None
+
+
+def builtin_templates() -> list[str]:
+    root = templates_dir()
+    return sorted(p.name for p in root.iterdir() if (p / MAIN).is_file()) if root.is_dir() else []
+
+
+def template_folder(root: Path, name: str) -> tuple[Path | None, Text | None]:
+    """The folder `template:` names (a built-in, or a folder inside `root` or its repository), or why there is none."""
+    found = builtin_template(name)
+    if found:
+        return found, None
+    folder = inside(shared_root(root), root.absolute() / name)  # a template shared in the repository will do
+    if folder is None:  # e.g. a symlink named like a built-in
+        return None, OUTSIDE_SHARED
+    if not (folder / META).is_file() and not (folder / MAIN).is_file():
+        names = "、".join(builtin_templates())
+        return None, Text(f"找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {META} 或 {MAIN} 的文件夹",
+                          f"no template '{name}': not a built-in ({names}) nor a folder here holding {META} or {MAIN}")
+    return folder, None
+
+
+@lru_cache(maxsize=16)
+def _read_form(path: Path, _stamp: object) -> tuple[Form | None, object, tuple[Diagnostic, ...]]:
+    """(form or None, `form:` value if it names a file, problems) of one template.yaml or form file."""
+    data, source, diags = load_yaml(path, display(path))
+    if has_errors(diags):
+        return None, None, tuple(diags)
+    prefix: tuple[str, ...]
+    if path.name == META:
+        if not isinstance(data, dict) or "form" not in data:
+            return None, None, tuple(diags)
+        if isinstance(data["form"], str):
+            return None, data["form"], tuple(diags)
+        data, prefix = data["form"], ("form",)
+    else:
+        prefix = ()
+    try:
+        form = Form.model_validate(data)
+    except ValidationError as e:
+        errors = [{**err, "loc": (*prefix, *err["loc"])} for err in e.errors()]
+        return None, None, (*diags, *(_as_pd016(d) for d in translated(errors, Form, source, diags)))
+    try:
+        form.project_model()
+    except Exception as e:  # anything pydantic refuses in a definition the checks above let through
+        return None, None, (*diags, diag("PD016", source.at(*prefix), key="form", why=Text(
+            f"无法由它生成项目的模型：{e}", f"cannot make the project model from it: {e}")))
+    return form, None, tuple(diags)
+
+
+def _as_pd016(d: Diagnostic) -> Diagnostic:
+    """A validation problem of a form definition (PD010, PD011, PD012), reported as such."""
+    args = d.kwargs
+    key = args.get("key", "")
+    why = args.get("why")
+    if d.code == "PD011":
+        why = Text(f"缺少“{key}”", f"'{key}' is missing")
+    elif not isinstance(why, Text):  # an unknown key, with its did-you-mean
+        suggest = args.get("suggest")
+        why = Text(f"未知的键“{key}”", f"unknown key '{key}'") + (suggest if isinstance(suggest, Text) else Text("", ""))
+    return diag("PD016", d.pos, key=key, why=why)
+
+
+def read_form(folder: Path) -> tuple[Form | None, list[Diagnostic]]:
+    """The form a template folder declares, or inherits from its base; None if it declares none."""
+    seen: list[Path] = []
+    current: Path | None = folder
+    while current is not None and current not in seen:
+        seen.append(current)
+        meta = current / META
+        if not meta.is_file():
+            return None, []
+        if inside(current, META) is None:  # a symlink out of the folder: not read, as render.templates.find
+            return None, [diag("PD016", Position(display(meta), 1, 1), key="form", why=Text(
+                f"{META} 指向模板文件夹之外，拒绝读取", f"{META} leads outside the template folder; refusing to read it"))]
+        form, named, problems = _read_form(meta, _stamp(meta))
+        if form is not None or has_errors(problems):
+            return form, list(problems)
+        if isinstance(named, str):
+            path = inside(current, named)
+            if path is None or not path.is_file():
+                return None, [diag("PD016", Position(display(meta), 1, 1), key="form",
+                                   why=Text(f"找不到模板文件夹内的表单文件“{named}”",
+                                            f"no form file '{named}' inside the template folder"))]
+            form, _, problems = _read_form(path, _stamp(path))
+            return form, list(problems)
+        base = _base(meta)
+        current = builtin_template(base) if base else None
+    return None, []
+
+
+def _base(meta: Path) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(meta.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    base = data.get("base") if isinstance(data, dict) else None
+    return str(base) if base else None
+
+
+def _stamp(path: Path) -> object:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def default_form() -> Form:
+    folder = builtin_template(DEFAULT_TEMPLATE)
+    form, _ = read_form(folder) if folder else (None, [])
+    if form is None:
+        raise RuntimeError(f"the built-in template {DEFAULT_TEMPLATE} has no form")  # a broken installation
+    return form
+
