@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from helpers import DECLARATION, PROJECT, findings
 
 from perfdecl.cli import cli
-from perfdecl.rules import RULES, Example
+from perfdecl.codes import RULES, Example
 
 EXAMPLES = [(code, verdict, n, example) for code, rule in RULES.items()
             for verdict, examples in (("passing", rule.passing), ("failing", rule.failing))

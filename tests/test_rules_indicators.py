@@ -145,7 +145,7 @@ def test_a_broken_framework_file_is_reported_in_it(tmp_path):
 
 def test_a_first_level_written_under_another_is_to_move_up(tmp_path):
     from perfdecl.pipeline import check
-    from perfdecl.rules import hint
+    from perfdecl.codes import hint
 
     cost = [("    时效指标:", "    成本指标:\n      单价: =980 元/卷\n    时效指标:")]
     folder = declaration(tmp_path, cost, decl_edits=[("shanghai-2023", "caiyu-2021")])

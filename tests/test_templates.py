@@ -16,7 +16,7 @@ from perfdecl.cli import cli
 from perfdecl.money import parse_amount
 from perfdecl.render.filters import money
 from perfdecl.render.templates import builtin, builtin_names, load
-from perfdecl.resources import frameworks_dir
+from perfdecl.paths import frameworks_dir
 
 
 def demo_copy(tmp_path: Path) -> Path:

@@ -1,22 +1,24 @@
 """The one shape every problem takes, from YAML syntax to cross-checks.
 
 Problems in the user's data are values, never exceptions: loaders and rules
-return lists of `Diagnostic`, so one run reports every problem.
+return lists of `Diagnostic`, so one run reports every problem. A diagnostic
+carries its rule (perfdecl/codes) and the values its message is made of;
+the message is put together in the user's language only when printed.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+
+from .codes import RULES
+from .codes.rule import Rule
+from .positions import Position
+from .text import Text
+
+__all__ = ["ERROR", "WARNING", "Diagnostic", "Invalid", "Position", "diag", "has_errors", "has_usage_errors"]
 
 ERROR = "error"
 WARNING = "warning"
-
-
-class Position(NamedTuple):
-    path: str
-    line: int  # 1-based
-    col: int  # 1-based
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,20 +31,31 @@ class Diagnostic:
     severity: str = ERROR
 
     @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
     def kwargs(self) -> dict[str, object]:
         return dict(self.args)
 
-    def message(self, lang: str = "zh") -> str:
-        from .rules import message
+    @property
+    def text(self) -> Text:
+        """What the finding says, in both languages."""
+        return self.rule.message(self.kwargs)
 
-        return message(self.code, lang, self.kwargs)
+    def message(self, lang: str = "zh") -> str:
+        return self.text.say(lang)
 
 
 def diag(code: str, pos: Position, **args: object) -> Diagnostic:
-    """A diagnostic with its rule's default severity."""
-    from .rules import default_severity
+    """A diagnostic with its rule's default severity.
 
-    return Diagnostic(code, pos, tuple(args.items()), default_severity(code))
+    Bilingual values are `Text`s; a value given as two strings, `name=` and
+    `name_en=`, is taken as one `Text`.
+    """
+    for name in [n for n in args if isinstance(args.get(n + "_en"), str) and isinstance(args[n], str)]:
+        args[name] = Text(str(args[name]), str(args.pop(name + "_en")))
+    return Diagnostic(code, pos, tuple(args.items()), RULES[code].severity)
 
 
 def has_errors(diags: Iterable[Diagnostic]) -> bool:
@@ -63,6 +76,10 @@ class Invalid(ValueError):
     a key of a mapping) where the problem stands, if it knows one.
     """
 
-    def __init__(self, zh: str, en: str, at: tuple = ()) -> None:
+    def __init__(self, zh: str, en: str, at: tuple[object, ...] = ()) -> None:
         super().__init__(zh)
         self.zh, self.en, self.at = zh, en, at
+
+    @property
+    def text(self) -> Text:
+        return Text(self.zh, self.en)

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from .frameworks import is_path
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .model import SECTIONS, Declaration, Project
+from .paths import OUTSIDE, display, inside, is_path
 from .schema_errors import translated
+from .text import Text
 from .yamlload import Source, clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -38,14 +39,6 @@ class Bundle:
     projects: list[Project]
     sources: dict[str, Source] = field(default_factory=dict)
     complete: bool = True  # False when some file had errors or some project did not validate
-
-
-def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder if inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def find_folder(path: Path) -> Path | None:
@@ -95,7 +88,7 @@ def _read_projects(root: Path, names: list[tuple[int, str]],
         where = decl_source.at("projects", i)
         path, problem = _project_path(root, name, seen, where.line)
         if problem:
-            diags.append(diag("PD007", where, what=problem[0], what_en=problem[1]))
+            diags.append(diag("PD007", where, what=problem))
             continue
         project, source, found, _ = _validated(Project, path)
         sources[source.display] = source
@@ -111,36 +104,26 @@ def _listed(data: object) -> list[tuple[int, str]]:
     return [(i, n) for i, n in enumerate(names) if isinstance(n, str)] if isinstance(names, list) else []
 
 
-def _resolved(root: Path, name: str) -> Path | OSError | RuntimeError | ValueError:
-    """`name` resolved against the folder, or why it cannot be (too long, a symlink loop, a NUL)."""
-    try:
-        return (root / name).resolve()
-    except (OSError, RuntimeError, ValueError) as e:
-        return e
-
-
-def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tuple[Path, tuple[str, str] | None]:
+def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tuple[Path, Text | None]:
     if not name.strip():
-        return root, ("项目文件名为空", "the project file name is empty")
-    path = _resolved(root, name)
+        return root, Text("项目文件名为空", "the project file name is empty")
+    path = inside(root, name)
+    if path is None:
+        return root, Text(f"项目文件“{name}”", f"project file '{name}' ") + OUTSIDE
     try:
-        if not isinstance(path, Path):
-            raise path
-        if not path.is_relative_to(root):
-            return path, (f"项目文件“{name}”不在申报文件夹内", f"project file '{name}' is outside the declaration folder")
         if path == root / DECLARATION:
-            return path, (f"“{name}”是申报文件本身，不能作为项目", f"'{name}' is the declaration file itself")
+            return path, Text(f"“{name}”是申报文件本身，不能作为项目", f"'{name}' is the declaration file itself")
         if path.is_dir():
-            return path, (f"“{name}”是文件夹，不是项目文件", f"'{name}' is a folder, not a project file")
+            return path, Text(f"“{name}”是文件夹，不是项目文件", f"'{name}' is a folder, not a project file")
         if path in seen:
-            return path, (f"项目文件“{name}”重复列出（第 {seen[path]} 行已列出）",
-                          f"project file '{name}' is listed twice (already on line {seen[path]})")
+            return path, Text(f"项目文件“{name}”重复列出（第 {seen[path]} 行已列出）",
+                              f"project file '{name}' is listed twice (already on line {seen[path]})")
         seen[path] = line
         if not path.is_file():
-            return path, (f"找不到项目文件“{name}”", f"project file '{name}' not found")
-    except (OSError, RuntimeError, ValueError) as e:
-        why = getattr(e, "strerror", None) or e
-        return root, (f"无法读取项目文件“{name}”：{why}", f"cannot read project file '{name}': {why}")
+            return path, Text(f"找不到项目文件“{name}”", f"project file '{name}' not found")
+    except OSError as e:
+        why = e.strerror or e
+        return root, Text(f"无法读取项目文件“{name}”：{why}", f"cannot read project file '{name}': {why}")
     return path, None
 
 
@@ -150,15 +133,15 @@ def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     for key, value in (("output", decl.output), ("template", decl.template)):
         if not value or (key == "template" and not is_path(value)):
             continue  # no output given, or a built-in template's name
-        path = _resolved(root, value)
-        if not isinstance(path, Path) or not path.is_relative_to(root):
-            why = "应在申报文件夹内", "must lie inside the declaration folder"
+        path = inside(root, value)
+        if path is None:
+            why = OUTSIDE
         elif key == "output" and (path.suffix.lower() in (".yaml", ".yml", ".json")
-                                  or path in {root / DECLARATION, *(_resolved(root, n) for n in decl.projects)}):
-            why = "不能是源文件，否则会被覆盖", "must not be a source file, which it would overwrite"
+                                  or path in {root / DECLARATION, *(inside(root, n) for n in decl.projects)}):
+            why = Text("不能是源文件，否则会被覆盖", "must not be a source file, which it would overwrite")
         else:
             continue
-        found.append(diag("PD012", decl.source.at(key), key=key, why=why[0], why_en=why[1]))
+        found.append(diag("PD012", decl.source.at(key), key=key, why=why))
     return found
 
 
@@ -168,9 +151,9 @@ def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
     if data is None and has_errors(diags):
         return None, source, diags, data
     if not isinstance(data, dict):
-        what = "文件为空" if data is None else "文件内容应为“键: 值”的映射，而不是列表或单个值"
-        what_en = "file is empty" if data is None else "file must be a mapping of keys to values"
-        return None, source, [*diags, diag("PD006", source.at(), what=what, what_en=what_en)], data
+        what = (Text("文件为空", "file is empty") if data is None else
+                Text("文件内容应为“键: 值”的映射，而不是列表或单个值", "file must be a mapping of keys to values"))
+        return None, source, [*diags, diag("PD006", source.at(), what=what)], data
     try:
         obj = model.model_validate(data)
     except ValidationError as e:
@@ -225,7 +208,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
-                diags.append(diag("PD014", where, why=failed.zh, why_en=failed.en))
+                diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
                 continue
             value, chars = clean_text(value)  # an expression can make what the loader removed
             if chars:
@@ -240,15 +223,13 @@ def _expression_at(source: Source, path: tuple, text: str, line: int) -> Positio
     Jinja knows the line, not the expression; a line without one continues
     an expression opened above it. An unknown line (0) means the first one.
     """
-    from .rules.common import locate  # not at the top: the rules import this module
-
     lines = text.split("\n")
     begin, end = len("\n".join(lines[: line - 1])) + 1 if line > 1 else 0, len("\n".join(lines[:line]))
     on_line = [i for i in (text.find("{{", begin, end), text.find("{%", begin, end)) if i >= 0]
     opened = min(on_line) if on_line else max(text.rfind("{{", 0, begin), text.rfind("{%", 0, begin))
     if opened < 0:
         opened = min((i for i in (text.find("{{"), text.find("{%")) if i >= 0), default=0)
-    return locate(source, path, text, opened, opened + 2)
+    return source.locate(path, text, opened, opened + 2)
 
 
 def _texts(project: Project):

@@ -13,6 +13,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, PrivateAttr,
                       WithJsonSchema, field_validator, model_validator)
 
+from .codes import RULES
 from .diagnostics import Invalid
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .values import Value, parse_value
@@ -354,8 +355,6 @@ class Declaration(Model):
     @field_validator("rules")
     @classmethod
     def _known(cls, rules: dict[str, str]) -> dict[str, str]:
-        from .rules import RULES
-
         for code in rules:
             if code not in RULES:
                 raise Invalid(f"未知的规则代码：{code}（perfdecl rules 列出全部规则）",

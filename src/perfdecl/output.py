@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import __version__
+from .codes import RULES
 from .diagnostics import ERROR, Diagnostic
 
 if TYPE_CHECKING:
-    from .yamlload import Source
+    from .positions import Source
 
 Lines = Mapping[str, Sequence[str]]  # display path -> the file's lines, for showing the source
 WIDTH = 80  # terminal columns of source shown under a finding
@@ -34,12 +35,6 @@ def lines_for(diags: Iterable[Diagnostic], sources: Mapping[str, Source]) -> dic
 def counts(diags: Sequence[Diagnostic]) -> tuple[int, int]:
     errors = sum(d.severity == ERROR for d in diags)
     return errors, len(diags) - errors
-
-
-def _hint(d: Diagnostic, lang: str) -> str:
-    from .rules import hint
-
-    return hint(d.code, lang, d.kwargs)
 
 
 def caret_pad(text: str) -> str:
@@ -86,7 +81,7 @@ def human(diags: Sequence[Diagnostic], lines: Lines, lang: str) -> str:
             shown, before = window(source[d.pos.line - 1], d.pos.col)
             out.append(f" {d.pos.line} | {shown}")
             out.append(f"{gutter} | {caret_pad(before)}^")
-        advice = _hint(d, lang)
+        advice = d.rule.advice(d.kwargs).say(lang)
         if advice:
             out.append(f"{gutter} = {'hint: ' if lang == 'en' else '提示：'}{advice}")
     return "\n".join(out)
@@ -100,11 +95,9 @@ def summary(diags: Sequence[Diagnostic], declarations: int, lang: str) -> str:
 
 
 def as_json(diags: Sequence[Diagnostic], lang: str) -> str:
-    from .rules import RULES
-
     return json.dumps([
         {"path": d.pos.path, "line": d.pos.line, "column": d.pos.col, "code": d.code, "severity": d.severity,
-         "title": RULES[d.code].title_en if lang == "en" else RULES[d.code].title, "message": d.message(lang)}
+         "title": d.rule.name.say(lang), "message": d.message(lang)}
         for d in diags
     ], ensure_ascii=False, indent=2)
 
@@ -139,13 +132,11 @@ def _artifact(path: str) -> dict[str, str]:
 
 def sarif(diags: Sequence[Diagnostic], lang: str) -> str:
     """A SARIF 2.1.0 log: every rule in tool.driver.rules, every finding a result."""
-    from .rules import RULES
-
     codes = list(RULES)
     rules = [{
         "id": code,
         "name": rule.title_en,
-        "shortDescription": {"text": rule.title_en if lang == "en" else rule.title},
+        "shortDescription": {"text": rule.name.say(lang)},
         "fullDescription": {"text": rule.doc.strip() or rule.title_en},
         "defaultConfiguration": {"level": rule.severity},
     } for code, rule in RULES.items()]

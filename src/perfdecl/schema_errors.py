@@ -15,7 +15,8 @@ import typing
 from pydantic import BaseModel
 
 from .diagnostics import ERROR, Diagnostic, Invalid, diag
-from .yamlload import Source
+from .positions import Source
+from .text import Text, did_you_mean
 
 
 def translated(errors: list, model: type[BaseModel], source: Source, diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -53,9 +54,7 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         close = difflib.get_close_matches(key, _fields_at(model, loc[:-1]), n=1)
-        return diag("PD010", source.key_at(*loc), key=_dotted(loc),
-                    suggest=f"，是不是“{close[0]}”？" if close else "",
-                    suggest_en=f"; did you mean '{close[0]}'?" if close else "")
+        return diag("PD010", source.key_at(*loc), key=_dotted(loc), suggest=did_you_mean(close[0]) if close else "")
     if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple row too short (pydantic >= 2.14)
         kind = "missing_argument"
     if kind == "missing":
@@ -66,21 +65,21 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
     if kind in _ROW_LENGTH:  # a line-item row of the wrong length or shape: blame the row
         loc, kind = loc[:-1], "row_length"
         pos = source.at(*loc)
-        why, why_en = _WHY[kind], "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas"
+        why = Text(_WHY[kind], "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas")
     elif isinstance(error, Invalid):  # our validators say why in both languages, and maybe where
-        why, why_en = error.zh, error.en
+        why = error.text
         if error.at:
             loc += error.at
             pos = source.key_at(*loc)
     elif kind == "value_error":
-        why = why_en = str(error or err["msg"])
+        why = str(error or err["msg"])
     elif err.get("input", "") is None:  # shown at its key: an empty value has no text to point at
         return diag("PD012", source.key_at(*loc), key=_dotted(loc) or source.display,
-                    why="不能为空", why_en="must not be empty")
+                    why=Text("不能为空", "must not be empty"))
     else:
         values = {k: str(v).replace(" or ", "、") for k, v in ctx.items()}
-        why, why_en = _WHY.get(kind, _WHY_OTHER).format_map(values), err["msg"]
-    return diag("PD012", pos, key=_dotted(loc) or source.display, why=why, why_en=why_en)
+        why = Text(_WHY.get(kind, _WHY_OTHER).format_map(values), err["msg"])
+    return diag("PD012", pos, key=_dotted(loc) or source.display, why=why)
 
 
 def _dotted(loc: tuple) -> str:

@@ -27,14 +27,18 @@ from pathlib import Path
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, Position, diag
+from .diagnostics import Diagnostic, diag
+from .positions import Position, Source
+from .text import Text
 
 MAX_NODES = 50_000  # values built from one file, aliases expanded (real files hold a few thousand)
 MAX_DEPTH = 100  # nesting levels; real files use fewer than 10
 MAX_BYTES = 20 * 1024 * 1024
 _C_DEPTH = 1000  # libyaml recurses in C: only give it text that cannot nest deeper
+_TOO_DEEP = Text(f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
 _CLoader = getattr(yaml, "CSafeLoader", None)
 _SAFE = SafeConstructor()
 # XML 1.0 (and so Word) cannot store these; tab, LF and CR are fine.
@@ -52,38 +56,10 @@ _STR, _NULL, _MERGE = _TAG + "str", _TAG + "null", _TAG + "merge"
 _KEY_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
 
 
-class Source:
-    """One file as read: its text lines and the position of every value."""
-
-    def __init__(self, path: Path, display: str, text: str = "") -> None:
-        self.path = path
-        self.display = display
-        self.lines = text.splitlines()
-        self.values: dict[tuple, tuple[int, int]] = {}
-        self.keys: dict[tuple, tuple[int, int]] = {}
-        # Source text of the values read as numbers, booleans or dates.
-        self.scalars: dict[tuple, str] = {}
-        # 1-based line -> its comment, from `#` to the end of the line.
-        self.comments: dict[int, str] = {}
-
-    def at(self, *path: object) -> Position:
-        """Position of the value at `path`, or of its nearest known parent."""
-        key = tuple(path)
-        while key not in self.values and key:
-            key = key[:-1]
-        line, col = self.values.get(key, (1, 1))
-        return Position(self.display, line, col)
-
-    def key_at(self, *path: object) -> Position:
-        """Position of the key that names `path` (the value's, for list items)."""
-        found = self.keys.get(tuple(path))
-        return Position(self.display, *found) if found else self.at(*path)
-
-
 class _TooBig(Exception):
-    def __init__(self, mark, what: str, what_en: str) -> None:
-        super().__init__(what_en)
-        self.line, self.col, self.what, self.what_en = mark.line + 1, mark.column + 1, what, what_en
+    def __init__(self, mark: Mark, what: Text) -> None:
+        super().__init__(what.en)
+        self.line, self.col, self.what = mark.line + 1, mark.column + 1, what
 
 
 def clean_text(value: str) -> tuple[str, str | None]:
@@ -120,9 +96,9 @@ class _Builder:
     def build(self, node: Node, path: tuple):
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooBig(node.start_mark, f"超过 {MAX_NODES} 个值", f"more than {MAX_NODES} values")
+            raise _TooBig(node.start_mark, Text(f"超过 {MAX_NODES} 个值", f"more than {MAX_NODES} values"))
         if len(path) > MAX_DEPTH:
-            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
+            raise _TooBig(node.start_mark, _TOO_DEEP)
         self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
@@ -134,7 +110,7 @@ class _Builder:
     def plain_tag(self, node: Node, kind: str) -> bool:
         if node.tag == _TAG + kind:
             return True
-        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {node.tag}", what_en=f"tag {node.tag}"))
+        self.diags.append(diag("PD004", self.pos(node), what=Text(f"标签 {node.tag}", f"tag {node.tag}")))
         return False
 
     def mapping(self, node: MappingNode, path: tuple) -> dict:
@@ -143,10 +119,10 @@ class _Builder:
         first_line: dict[str, int] = {}
         for knode, vnode in node.value:
             if knode.tag == _MERGE:
-                self.diags.append(diag("PD004", self.pos(knode), what="合并键 <<", what_en="merge key <<"))
+                self.diags.append(diag("PD004", self.pos(knode), what=Text("合并键 <<", "merge key <<")))
                 continue
             if not isinstance(knode, ScalarNode) or knode.tag not in _KEY_TAGS:
-                self.diags.append(diag("PD004", self.pos(knode), what="键必须是文字", what_en="a key must be text"))
+                self.diags.append(diag("PD004", self.pos(knode), what=Text("键必须是文字", "a key must be text")))
                 continue
             self.span(knode)
             key = self.text(knode)
@@ -170,7 +146,7 @@ class _Builder:
             try:
                 value = _SAFE.construct_yaml_timestamp(node)
             except ValueError as e:
-                self.diags.append(diag("PD008", self.pos(node), value=text, reason=_date_reason(e), reason_en=str(e)))
+                self.diags.append(diag("PD008", self.pos(node), value=text, reason=Text(_date_reason(e), str(e))))
                 return text
             self.source.scalars[path] = text
             return value  # a date, or a date-time that a date field refuses
@@ -180,7 +156,7 @@ class _Builder:
                 return self.text(node)
             self.source.scalars[path] = text
             return value
-        self.diags.append(diag("PD004", self.pos(node), what=f"标签 {tag}", what_en=f"tag {tag}"))
+        self.diags.append(diag("PD004", self.pos(node), what=Text(f"标签 {tag}", f"tag {tag}")))
         return None
 
     def text(self, node: ScalarNode) -> str:
@@ -229,17 +205,17 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Diagnostic]]:
         head = data[: e.start]
         line = head.count(b"\n") + 1
         col = len(head[head.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        guess, guess_en = "", ""
+        guess = Text("", "")
         if utf16:
-            guess, guess_en = "（看起来是 UTF-16，记事本称“Unicode”）", " (it looks like UTF-16, Notepad's “Unicode”)"
+            guess = Text("（看起来是 UTF-16，记事本称“Unicode”）", " (it looks like UTF-16, Notepad's “Unicode”)")
         else:
             try:
                 data.decode("gb18030")
-                guess = "（看起来是 GBK/GB18030，Windows 中文版编辑器的默认编码）"
-                guess_en = " (it looks like GBK/GB18030, the default of Chinese Windows editors)"
+                guess = Text("（看起来是 GBK/GB18030，Windows 中文版编辑器的默认编码）",
+                             " (it looks like GBK/GB18030, the default of Chinese Windows editors)")
             except UnicodeDecodeError:
                 pass
-        return None, [diag("PD002", Position(display, line, col), guess=guess, guess_en=guess_en)]
+        return None, [diag("PD002", Position(display, line, col), guess=guess)]
 
 
 def _remove_unreadable(text: str, display: str) -> tuple[str, list[Diagnostic]]:
@@ -270,8 +246,8 @@ _EXPLAIN = (  # (what PyYAML says, Chinese explanation, English hint after PyYAM
 )
 
 
-def _explain(problem: str) -> tuple[str, str]:
-    return next(((zh, en) for key, zh, en in _EXPLAIN if key in problem), ("文件不是有效的 YAML", ""))
+def _explain(problem: str) -> Text:
+    return next((Text(zh, en) for key, zh, en in _EXPLAIN if key in problem), Text("文件不是有效的 YAML", ""))
 
 
 _QUOTE = re.compile(r"""(?:^\s*|[:\[{,-]\s+)(["'])""")
@@ -335,7 +311,7 @@ def _compose(text: str) -> Node | None:
     try:
         return loader.get_single_node()
     except RecursionError:
-        raise _TooBig(loader.get_mark(), "嵌套过深", "nested too deeply") from None
+        raise _TooBig(loader.get_mark(), Text("嵌套过深", "nested too deeply")) from None
     finally:
         loader.dispose()
 
@@ -355,7 +331,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH + 1:  # the document's own collection is depth 1, path ()
-                    raise _TooBig(event.start_mark, f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
+                    raise _TooBig(event.start_mark, _TOO_DEEP)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -372,18 +348,18 @@ def _check_aliases(root: Node) -> None:
         if isinstance(node, ScalarNode):
             return 1
         if depth > MAX_DEPTH:
-            raise _TooBig(node.start_mark, f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
+            raise _TooBig(node.start_mark, _TOO_DEEP)
         known = sizes.get(id(node))
         if known is not None:
             if known < 0:
-                raise _TooBig(node.start_mark, "别名引用了自身", "an alias refers to itself")
+                raise _TooBig(node.start_mark, Text("别名引用了自身", "an alias refers to itself"))
             return known
         sizes[id(node)] = -1
         children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
         total = 1 + sum(size(child, depth + 1) for child in children)
         if total > MAX_NODES:
-            raise _TooBig(node.start_mark, f"别名展开后超过 {MAX_NODES} 个值",
-                          f"aliases expand to more than {MAX_NODES} values")
+            raise _TooBig(node.start_mark, Text(f"别名展开后超过 {MAX_NODES} 个值",
+                                                f"aliases expand to more than {MAX_NODES} values"))
         sizes[id(node)] = total
         return total
 
@@ -412,21 +388,20 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         mark = e.context_mark if began and e.context_mark else (e.problem_mark or e.context_mark)
         pos = Position(source.display, mark.line + 1, mark.column + 1) if mark else Position(source.display, 1, 1)
         problem = " ".join(p for p in (e.context, e.problem) if p)
-        why, why_en = _explain(problem)
+        why = _explain(problem)
         quote = _unclosed_quote(source.lines, pos.line - 1)
         if quote:  # YAML read on to a later quote; the cause is where the first one opened
-            why = f"此处的引号可能未闭合（YAML 到第 {pos.line} 行才发现问题）"
-            why_en = f"; this quote may be left open (YAML noticed on line {pos.line})"
+            why = Text(f"此处的引号可能未闭合（YAML 到第 {pos.line} 行才发现问题）",
+                       f"; this quote may be left open (YAML noticed on line {pos.line})")
             pos = Position(source.display, *quote)
-        return None, [*diags, diag("PD001", pos, problem=problem, why=why, why_en=why_en)]
+        return None, [*diags, diag("PD001", pos, problem=problem, why=why)]
     except yaml.YAMLError as e:
-        why, why_en = _explain(str(e))
-        return None, [*diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), why=why, why_en=why_en)]
+        return None, [*diags, diag("PD001", Position(source.display, 1, 1), problem=str(e), why=_explain(str(e)))]
     except _TooBig as e:
         where = Position(source.display, e.line, e.col)
-        return None, [*diags, *builder.diags[:20], diag("PD005", where, what=e.what, what_en=e.what_en)]
+        return None, [*diags, *builder.diags[:20], diag("PD005", where, what=e.what)]
     except RecursionError:
-        return None, [*diags, diag("PD005", Position(source.display, 1, 1), what="嵌套过深", what_en="nested too deeply")]
+        return None, [*diags, diag("PD005", Position(source.display, 1, 1), what=Text("嵌套过深", "nested too deeply"))]
 
 
 def load(path: Path, display: str, unreadable: str = "PD007") -> tuple[object, Source, list[Diagnostic]]:
@@ -438,12 +413,12 @@ def load(path: Path, display: str, unreadable: str = "PD007") -> tuple[object, S
     source = Source(path, display)
     try:
         if path.stat().st_size > MAX_BYTES:
-            return None, source, [diag("PD005", source.at(), what=f"文件超过 {MAX_BYTES // 2**20} MB",
-                                       what_en=f"the file is larger than {MAX_BYTES // 2**20} MB")]
+            return None, source, [diag("PD005", source.at(), what=Text(f"文件超过 {MAX_BYTES // 2**20} MB",
+                                                                 f"the file is larger than {MAX_BYTES // 2**20} MB"))]
         raw = path.read_bytes()
     except OSError as e:
-        return None, source, [diag(unreadable, source.at(), what=f"无法读取文件 {display}：{e.strerror or e}",
-                                   what_en=f"cannot read file {display}: {e.strerror or e}")]
+        return None, source, [diag(unreadable, source.at(), what=Text(f"无法读取文件 {display}：{e.strerror or e}",
+                                                                f"cannot read file {display}: {e.strerror or e}"))]
     text, diags = decode(raw, display)
     if text is None:
         return None, source, diags

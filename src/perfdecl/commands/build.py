@@ -21,7 +21,8 @@ import click
 
 from .. import output
 from ..diagnostics import Diagnostic, diag, has_usage_errors
-from ..load import Bundle, display
+from ..load import Bundle
+from ..paths import display, inside
 from ..parallel import run_each
 from ..pipeline import check
 from .check import targets
@@ -173,7 +174,7 @@ def _whole(bundle: Bundle, job: Job) -> Path | tuple[str, str]:
     if not _named(PurePath(wanted)):
         return "no_name", wanted
     path = (bundle.folder / wanted).with_suffix(f".{job.fmt}")
-    if bundle.folder.resolve() not in path.resolve().parents:
+    if inside(bundle.folder, path) in (None, bundle.folder.resolve()):
         return "outside", display(path)
     return path
 

@@ -14,7 +14,9 @@ import click
 
 from .. import output
 from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
-from ..load import display, find_folder
+from ..load import find_folder
+from ..paths import display
+from ..text import Text
 from ..parallel import run_each
 
 FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
@@ -31,13 +33,13 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
     for path in paths:
         where = Position(display(path), 1, 1)
         if not path.exists():
-            problems.append(diag("PD015", where, what=f"路径不存在：{path}", what_en=f"no such path: {path}"))
+            problems.append(diag("PD015", where, what=Text(f"路径不存在：{path}", f"no such path: {path}")))
             continue
         folder = find_folder(path)
         if folder is None:
             if path.is_dir():
-                problems.append(diag("PD015", where, what=f"“{path}”中没有 declaration.yaml",
-                                     what_en=f"no declaration.yaml in '{path}'"))
+                problems.append(diag("PD015", where, what=Text(f"“{path}”中没有 declaration.yaml",
+                                                           f"no declaration.yaml in '{path}'")))
             continue
         if folder not in folders:
             folders.append(folder)

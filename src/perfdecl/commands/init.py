@@ -16,7 +16,7 @@ from string import Template as Text
 
 import click
 
-from ..load import display
+from ..paths import display
 
 PROJECT_FILE = "01-project.yaml"
 SCHEMAS = ".schemas"

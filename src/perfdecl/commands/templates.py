@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..load import display
+from ..paths import display
 from .init import refuse, write_new
 
 

@@ -10,13 +10,14 @@ its own file inside the declaration folder with `framework: frameworks/my.yaml`
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Position, diag, has_errors
-from ..resources import frameworks_dir
+from ..paths import OUTSIDE, display, frameworks_dir, inside, is_path
+from ..positions import Source
+from ..text import Text
 
 KEYS = ("name", "title", "title_en", "levels", "required", "quantitative", "timeliness")
 
@@ -37,11 +38,6 @@ class Framework:
 
 def names() -> list[str]:
     return sorted(p.stem for p in frameworks_dir().glob("*.yaml"))
-
-
-def is_path(name: str) -> bool:
-    """Whether `framework:` (or `template:`) names a path in the folder rather than a built-in."""
-    return re.search(r"[/\\.]", name) is not None
 
 
 @lru_cache(maxsize=None)
@@ -66,6 +62,23 @@ def _framework(data: dict, name: str) -> Framework:
     )
 
 
+def declared(name: str, folder: Path, where: Position) -> tuple[Framework | None, list[Diagnostic]]:
+    """The framework `framework:` names, or None and why: a built-in by name, or a file in the declaration folder."""
+    if not is_path(name):
+        frame = get(name)
+        return frame, [] if frame else [diag("PD301", where, name=name, known="、".join(names()))]
+    path = inside(folder, name)
+    try:
+        found = path is not None and path.is_file()
+    except OSError:
+        found = False
+    if path is None or not found:
+        why = OUTSIDE if path is None else Text("找不到该文件", "not found")
+        return None, [diag("PD310", where, file=name, why=why)]
+    frame, problems = from_file(path, display(path))
+    return frame, list(problems)
+
+
 def from_file(path: Path, display: str) -> tuple[Framework | None, tuple[Diagnostic, ...]]:
     """A declaration's own framework file, or the problems that make it unusable (positioned in it)."""
     try:
@@ -82,38 +95,38 @@ def _read(path: Path, display: str, _stamp: object) -> tuple[Framework | None, t
     data, source, diags = load(path, display)
     if has_errors(diags):
         return None, tuple(diags)
-    problems = [diag("PD310", pos, file=display, why=why, why_en=why_en)
-                for pos, why, why_en in _shape(data, source)]
+    problems = [diag("PD310", pos, file=display, why=why) for pos, why in _shape(data, source)]
     return (None if problems else _framework(data, path.stem)), (*diags, *problems)
 
 
-def _shape(data: object, source) -> list[tuple[Position, str, str]]:
-    """What makes `data` no framework: (position, why, why_en)."""
+def _shape(data: object, source: Source) -> list[tuple[Position, Text]]:
+    """What makes `data` no framework: (position, why)."""
     if not isinstance(data, dict) or not isinstance(data.get("levels"), dict) or not data["levels"]:
-        return [(source.at("levels"), "应有 levels：一级指标 → 其二级指标的列表",
-                 "needs levels: each first-level indicator with the list of its second levels")]
-    found = [(source.key_at(key), f"未知的键“{key}”，可用：{'、'.join(KEYS)}", f"unknown key '{key}'; known: {', '.join(KEYS)}")
+        return [(source.at("levels"), Text("应有 levels：一级指标 → 其二级指标的列表",
+                                           "needs levels: each first-level indicator with the list of its second levels"))]
+    found = [(source.key_at(key), Text(f"未知的键“{key}”，可用：{'、'.join(KEYS)}",
+                                       f"unknown key '{key}'; known: {', '.join(KEYS)}"))
              for key in data if key not in KEYS]
     for key in ("name", "title", "title_en"):
         if key in data and not isinstance(data[key], str):
-            found.append((source.at(key), f"{key} 应为文字", f"{key} must be text"))
+            found.append((source.at(key), Text(f"{key} 应为文字", f"{key} must be text")))
     seconds: set[str] = set()
     for first, listed in data["levels"].items():
         if not _texts(listed) or not listed:
-            found.append((source.at("levels", first), f"“{first}”的二级指标应为非空的文字列表",
-                          f"the second levels of '{first}' must be a non-empty list of texts"))
+            found.append((source.at("levels", first), Text(f"“{first}”的二级指标应为非空的文字列表",
+                                                           f"the second levels of '{first}' must be a non-empty list of texts")))
         else:
             seconds |= set(listed)
-    for key, allowed, what, what_en in (("required", set(data["levels"]), "一级指标", "first-level indicator"),
-                                        ("quantitative", seconds, "二级指标", "second-level indicator"),
-                                        ("timeliness", seconds, "二级指标", "second-level indicator")):
+    for key, allowed, what in (("required", set(data["levels"]), Text("一级指标", "first-level indicator")),
+                               ("quantitative", seconds, Text("二级指标", "second-level indicator")),
+                               ("timeliness", seconds, Text("二级指标", "second-level indicator"))):
         listed = data.get(key) or []
         if not _texts(listed):
-            found.append((source.at(key), f"{key} 应为文字列表", f"{key} must be a list of texts"))
+            found.append((source.at(key), Text(f"{key} 应为文字列表", f"{key} must be a list of texts")))
             continue
-        found += [(source.at(key, i), f"{key} 中的“{name}”不是 levels 中的{what}",
-                   f"'{name}' in {key} is not a {what_en} of levels") for i, name in enumerate(listed)
-                  if name not in allowed]
+        found += [(source.at(key, i), Text(f"{key} 中的“{name}”不是 levels 中的{what.zh}",
+                                           f"'{name}' in {key} is not a {what.en} of levels"))
+                  for i, name in enumerate(listed) if name not in allowed]
     return found
 
 

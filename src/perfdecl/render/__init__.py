@@ -11,13 +11,16 @@ Heavy imports (Jinja2, lxml) happen in the submodules, which only
 """
 from __future__ import annotations
 
+from ..text import Text
+
 
 class RenderError(Exception):
     """A failure of rendering (a bad template, an unwritable file): a message, not a traceback."""
 
     def __init__(self, zh: str, en: str | None = None) -> None:
         super().__init__(zh)
-        self.zh, self.en = zh, en or zh
+        self.text = Text(zh, en or zh)
+        self.zh, self.en = self.text.zh, self.text.en
 
     def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return self.text.say(lang)

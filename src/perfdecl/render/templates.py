@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path, PurePath
 
 from ..diagnostics import Diagnostic, diag
-from ..load import Bundle, display
-from ..resources import data_dir
-from ..yamlload import Source
+from ..load import Bundle
+from ..paths import OUTSIDE, display, inside, templates_dir
+from ..positions import Source
+from ..text import Text
 from . import RenderError
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
@@ -47,7 +48,7 @@ def find(folders: tuple[Path, ...], name: str) -> Path | None:
     for folder in folders:
         path = folder / name
         if path.is_file():
-            if not path.resolve().is_relative_to(folder.resolve()):
+            if inside(folder, name) is None:
                 raise RenderError(f"模板文件 {display(path)} 指向模板文件夹 {display(folder)} 之外，拒绝读取",
                                   f"template file {display(path)} leads outside the template folder "
                                   f"{display(folder)}; refusing to read it")
@@ -56,12 +57,12 @@ def find(folders: tuple[Path, ...], name: str) -> Path | None:
 
 
 def builtin(name: str) -> Path | None:
-    folder = data_dir("templates") / name
+    folder = templates_dir() / name
     return folder if _NAME.fullmatch(name) and (folder / MAIN).is_file() else None
 
 
 def builtin_names() -> list[str]:
-    root = data_dir("templates")
+    root = templates_dir()
     return sorted(p.name for p in root.iterdir() if (p / MAIN).is_file()) if root.is_dir() else []
 
 
@@ -73,15 +74,14 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     found = builtin(decl.template)
     if found:
         return found, []
-    folder = (bundle.folder / decl.template).resolve()
-    if not folder.is_relative_to(bundle.folder.resolve()):  # e.g. a symlink named like a built-in
-        return None, [diag("PD012", decl.source.at("template"), key="template", why="应在申报文件夹内",
-                           why_en="must lie inside the declaration folder")]
+    folder = inside(bundle.folder, decl.template)
+    if folder is None:  # e.g. a symlink named like a built-in
+        return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
     if not (folder / MAIN).is_file():
         names = "、".join(builtin_names())
-        why = f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹"
-        return None, [diag("PD012", decl.source.at("template"), key="template", why=why,
-                           why_en=f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")]
+        why = Text(f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹",
+                   f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")
+        return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 
 
@@ -156,9 +156,8 @@ def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[
 
 def _template_line(e: Exception, template: Template) -> str:
     """`file:line: ` of the innermost template frame of an exception, if any."""
-    roots = [str(f.resolve()) for f in template.folders]
     for frame in reversed(traceback.extract_tb(e.__traceback__)):
-        if frame.filename.endswith(".j2") and any(str(Path(frame.filename).resolve()).startswith(r) for r in roots):
+        if frame.filename.endswith(".j2") and any(inside(f, frame.filename) for f in template.folders):
             return f"{display(Path(frame.filename))}:{frame.lineno}: "
     return ""
 

@@ -1,8 +1,8 @@
 """Helpers shared by the rule families (no rules here).
 
-Where a figure or a phrase stands in the source, how a figure is printed in a
-message, walks over a project's amounts and texts with their YAML paths, and
-the declaration's indicator framework.
+How a figure is printed in a message, months for comparing periods, walks
+over a project's amounts and texts with their YAML paths, and the
+declaration's indicator framework (found by perfdecl.frameworks).
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..diagnostics import Diagnostic, Position, diag
-from ..frameworks import Framework, from_file, get as builtin_framework, is_path, names as framework_names
-from ..load import Bundle, display
+from ..diagnostics import Diagnostic, Position
+from ..frameworks import Framework, declared
+from ..load import Bundle
 from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
 
@@ -42,61 +42,6 @@ def month(day: dt.date) -> int:
 
 def ym(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
-
-
-# -- positions inside texts ------------------------------------------------------------------------
-
-def locate(source, path: tuple, text: str, start: int, end: int) -> Position:
-    """The line:col in the file of `text[start:end]`, where `text` is the value at `path`.
-
-    The value's lines run from its position (a block scalar's indicator line)
-    to the next line indented at or left of its key. We look there for the
-    same occurrence of the matched words as in the text; a space between
-    words may stand for a line break and indentation, as YAML folds `>`
-    texts and multi-line plain and quoted ones. A text changed by `{{ }}`
-    may not be found: then the value's position is the answer.
-    """
-    base = source.at(*path)
-    words = text[start:end].split()
-    if not words or not 0 < base.line <= len(source.lines):
-        return base
-    pattern = re.compile(r"\s+".join(map(re.escape, words)))
-    nth = len(pattern.findall(text, 0, start))
-    first = base.line - 1
-    lines = [source.lines[first][base.col - 1:], *source.lines[first + 1:_value_end(source, path, first)]]
-    found = list(pattern.finditer("\n".join(lines)))
-    if not found:
-        return base
-    offset = found[min(nth, len(found) - 1)].start()
-    for index, line in enumerate(lines):
-        if offset <= len(line):
-            return Position(base.path, first + index + 1, offset + 1 + (base.col - 1 if index == 0 else 0))
-        offset -= len(line) + 1
-    return base
-
-
-def _value_end(source, path: tuple, first: int) -> int:
-    """The index of the line after the value that starts on line index `first`.
-
-    A value's continuation lines are indented right of its key (of its line,
-    for a list item); blank lines may lie between them.
-    """
-    key = source.keys.get(tuple(path))
-    line = source.lines[first]
-    indent = key[1] - 1 if key else len(line) - len(line.lstrip(" "))
-    for index in range(first + 1, len(source.lines)):
-        line = source.lines[index]
-        if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
-            return index
-    return len(source.lines)
-
-
-def key_text_at(source, path: tuple, key: str, start: int, end: int) -> Position:
-    """Position of `key[start:end]` in the key at `path` (keys sit on one line)."""
-    pos = source.key_at(*path)
-    line = source.lines[pos.line - 1] if 0 < pos.line <= len(source.lines) else ""
-    col = line.find(key[start:end], pos.col - 1)
-    return Position(pos.path, pos.line, col + 1) if col >= 0 else pos
 
 
 # -- walks -----------------------------------------------------------------------------------------
@@ -189,20 +134,6 @@ def strings(project: Project) -> Iterator[tuple[tuple, str, bool]]:
 # -- the declaration's framework ----------------------------------------------------------------
 
 def declared_framework(bundle: Bundle) -> tuple[Framework | None, list[Diagnostic]]:
-    """The declaration's indicator framework, or None and why: built-in by name, or a file in the folder."""
+    """The declaration's indicator framework, or None and why."""
     decl = bundle.declaration
-    name, where = decl.framework, decl.source.at("framework")
-    if not is_path(name):
-        frame = builtin_framework(name)
-        return frame, [] if frame else [diag("PD301", where, name=name, known="、".join(framework_names()))]
-    root = bundle.folder.resolve()
-    try:
-        path = (root / name).resolve()
-        inside, found = path.is_relative_to(root), path.is_file()
-    except (OSError, RuntimeError, ValueError):
-        inside, found = True, False
-    if not (inside and found):
-        why = ("应在申报文件夹内", "must lie inside the declaration folder") if not inside else ("找不到该文件", "not found")
-        return None, [diag("PD310", where, file=name, why=why[0], why_en=why[1])]
-    frame, problems = from_file(path, display(path))
-    return frame, list(problems)
+    return declared(decl.framework, bundle.folder, decl.source.at("framework"))

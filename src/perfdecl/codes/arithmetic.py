@@ -1,0 +1,217 @@
+"""PD1xx: the figures must add up, exactly.
+
+The records only (code, severity, texts, documentation with examples);
+the checks that report them are in perfdecl/rules/arithmetic.py.
+"""
+from __future__ import annotations
+
+from .rule import Example, Rule
+
+E = "error"
+
+ITEM = ("items", 0)  # where a sub-item's examples are written: the first sub-item
+
+RULES = (
+    Rule("PD101", E, "数量 × 单价 ≠ 资金需求", "quantity × unit price ≠ amount",
+         "“{name}”：{qty} × {price} = {expected}，表中写 {actual}",
+         "'{name}': {qty} × {price} = {expected}, the table says {actual}",
+         """Each line item of a `lines` table must satisfy 数量 × 单价 = 资金需求
+(compared in 元, whatever units the cells are written in).""",
+         hint="改正数量、单价或资金需求中写错的一项", hint_en="correct whichever of quantity, price or amount is wrong",
+         passing=(Example("""
+             lines:
+               rows:
+               unit: 万元
+               rows:
+                 - [彩色带, 6, 0.098, 0.588]
+                 - [配件更换, 1, 2.412, 2.412]
+             """, ITEM),),
+         failing=(Example("""
+             lines:
+               rows:
+               unit: 万元
+               rows:
+                 - [彩色带, 6, 0.098, 0.598]   # 6 × 0.098 = 0.588
+                 - [配件更换, 1, 2.412, 2.412]
+             """, ITEM),)),
+    Rule("PD102", E, "明细表合计 ≠ 各行之和", "line-item total ≠ sum of rows",
+         "合计写 {actual}，各行资金需求之和为 {expected}",
+         "the total says {actual}, the rows add up to {expected}",
+         """A `lines` table's `total` (合计 row) must equal the sum of its rows'
+amounts.""",
+         passing=(Example("""
+             lines:
+               unit: 万元
+               rows:
+                 - [彩色带, 6, 0.098, 0.588]
+                 - [配件更换, 1, 2.412, 2.412]
+               total: 3
+             """, ITEM),),
+         failing=(Example("""
+             lines:
+               unit: 万元
+               rows:
+                 - [彩色带, 6, 0.098, 0.588]
+                 - [配件更换, 1, 2.412, 2.412]
+               total: 3.1
+             """, ITEM),)),
+    Rule("PD103", E, "计划表某行合计 ≠ 各年之和", "plan row total ≠ sum of its years",
+         "“{name}”合计写 {actual}，各年之和为 {expected}",
+         "'{name}': the row total says {actual}, its years add up to {expected}",
+         """In a multi-year plan (`schedule`), each row's last cell (合计) must equal
+the sum of its year cells.""",
+         passing=(Example("""
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [设备维护, 1, 2, 3]
+             """, ITEM),),
+         failing=(Example("""
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [设备维护, 1, 2, 3.5]
+             """, ITEM),)),
+    Rule("PD104", E, "计划表合计行 ≠ 该年各行之和", "plan total row ≠ sum of the year's column",
+         "{year} 年合计写 {actual}，该列各行之和为 {expected}",
+         "the {year} total says {actual}, the column adds up to {expected}",
+         """The 合计 row of a multi-year plan must hold, for each year, the sum of
+that year's column.""",
+         passing=(Example("""
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [建设费, 0.5, 1.5, 2]
+                 - [监理费, 0.5, 0.5, 1]
+               total: [1, 2, 3]
+             """, ITEM),),
+         failing=(Example("""
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [建设费, 0.5, 1.5, 2]
+                 - [监理费, 0.5, 0.5, 1]
+               total: [1, 2.5, 3]
+             """, ITEM),)),
+    Rule("PD105", E, "计划表总计 ≠ 各行合计之和", "plan grand total ≠ sum of row totals",
+         "总计写 {actual}，各行合计之和为 {expected}",
+         "the grand total says {actual}, the row totals add up to {expected}",
+         """The last cell of a multi-year plan's 合计 row must equal the sum of
+the rows' totals.""",
+         passing=(Example("""
+             schedule:
+               years: [2023]
+               rows:
+                 - [等保测评, 2, 2]
+                 - [密评费, 1, 1]
+               total: [3, 3]
+             """, ITEM),),
+         failing=(Example("""
+             schedule:
+               years: [2023]
+               rows:
+                 - [等保测评, 2, 2]
+                 - [密评费, 1, 1]
+               total: [3, 4]
+             """, ITEM),)),
+    Rule("PD106", E, "明细表合计与子项目预算不符", "line items do not add up to the sub-item's budget",
+         "明细表各行合计 {lines}，子项目预算资金为 {budget}{annual}",
+         "the line items add up to {lines}, the sub-item's budget is {budget}{annual}",
+         """A sub-item's line items (`lines`) must add up to its budget: the whole
+amount of the sub-item (`budget`), or, when the table lists only this year's
+spending, its annual amount (`annual`).""",
+         passing=(Example("""
+             budget: 3万元
+             lines:
+               unit: 万元
+               rows:
+                 - [彩色带, 6, 0.098, 0.588]
+                 - [配件更换, 1, 2.412, 2.412]
+             """, ITEM),),
+         failing=(Example("""
+             budget: 3.5万元
+             lines:
+               unit: 万元
+               rows:
+                 - [彩色带, 6, 0.098, 0.588]
+                 - [配件更换, 1, 2.412, 2.412]
+             """, ITEM),)),
+    Rule("PD107", E, "多年度计划总计与子项目预算不符", "multi-year plan total ≠ the sub-item's budget",
+         "多年度计划各行合计 {plan}，子项目预算资金为 {budget}",
+         "the multi-year plan adds up to {plan}, the sub-item's budget is {budget}",
+         """A multi-year plan (`schedule`) covers the whole sub-item: its rows must
+add up to the sub-item's `budget`.""",
+         passing=(Example("""
+             budget: 3 万元
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [设备维护, 1, 2, 3]
+             """, ITEM),),
+         failing=(Example("""
+             budget: 4 万元
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [设备维护, 1, 2, 3]
+             """, ITEM),)),
+    Rule("PD108", E, "计划表中申报年度一列与本年度预算不符", "the plan's column for the year ≠ the annual amount",
+         "多年度计划 {year} 年一列之和为 {plan}，子项目本年度预算资金为 {annual}",
+         "the plan's {year} column adds up to {plan}, the sub-item's annual amount is {annual}",
+         """When a multi-year plan has a column for the declaration year, that
+column must add up to the sub-item's annual amount (`annual`, or `budget` when
+no `annual` is given).""",
+         passing=(Example("""
+             budget: 3 万元
+             annual: 2 万元
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [设备维护, 1, 2, 3]
+             """, ITEM, note="year: 2023"),),
+         failing=(Example("""
+             budget: 3 万元
+             annual: 1 万元
+             schedule:
+               years: [2022, 2023]
+               rows:
+                 - [设备维护, 1, 2, 3]
+             """, ITEM, note="year: 2023"),)),
+    Rule("PD109", E, "年度资金申请总额 ≠ 各子项目本年度预算之和", "annual request ≠ sum of the sub-items' annual amounts",
+         "年度资金申请总额写 {actual}，各子项目本年度预算之和为 {expected}",
+         "the annual request says {actual}, the sub-items' annual amounts add up to {expected}",
+         """The project's 年度资金申请总额 (`funding.annual`) is what the sub-items ask
+for this year: the sum of each sub-item's `annual` (or `budget`).""",
+         passing=(Example("""
+             funding: {unit: 元, total: 30000, fiscal: 30000, annual: 30000, appropriation: 30000}
+             items:
+               - {title: 设备维护费, budget: 3万元}
+             """),),
+         failing=(Example("""
+             funding: {unit: 元, total: 35000, fiscal: 35000, annual: 35000, appropriation: 35000}
+             items:
+               - {title: 设备维护费, budget: 3万元}
+             """),)),
+    Rule("PD110", E, "项目资金总额 ≠ 财政资金 + 其他资金", "project total ≠ fiscal + other",
+         "项目资金总额写 {actual}，财政资金 {fiscal} + 其他资金 {other} = {expected}",
+         "the project total says {actual}, fiscal {fiscal} + other {other} = {expected}",
+         """项目资金总额 = 其中：财政资金 + 其他资金.""",
+         passing=(Example("total: 30000\nfiscal: 29300\nother: 700", ("funding",)),),
+         failing=(Example("total: 30000\nfiscal: 29300\nother: 0", ("funding",)),)),
+    Rule("PD111", E, "年度资金申请总额 ≠ 当年财政拨款 + 上年结转 + 其他资金",
+         "annual request ≠ appropriation + carryover + other",
+         "年度资金申请总额写 {actual}，当年财政拨款 {appropriation} + 上年结转资金 {carryover} + 其他资金 {other} = {expected}",
+         "the annual request says {actual}, appropriation {appropriation} + carryover {carryover} + other {other} = {expected}",
+         """年度资金申请总额 = 其中：当年财政拨款 + 上年结转资金 + 其他资金.""",
+         passing=(Example("annual: 30000\nappropriation: 24300\ncarryover: 5700\nannual_other: 0", ("funding",)),),
+         failing=(Example("annual: 30000\nappropriation: 24300\ncarryover: 0\nannual_other: 0", ("funding",)),)),
+    Rule("PD112", E, "金额的小数位数过多", "too many decimals for the unit",
+         "金额 {value} 有 {places} 位小数，以{unit}为单位最多 {most} 位",
+         "amount {value} has {places} decimals; in {unit} at most {most}",
+         """An amount carries no more decimals than its unit allows: 元 to the fen
+(2 decimals), 万元 to the yuan (6 decimals, as some provinces print).""",
+         passing=(Example("unit: 元\ntotal: 30000.00\nfiscal: 30000.00", ("funding",)),
+                  Example("budget: 2.999999 万元", ITEM)),
+         failing=(Example("unit: 元\ntotal: 30000.005\nfiscal: 30000.005", ("funding",)),
+                  Example("budget: 2.9999999 万元", ITEM))),
+)
