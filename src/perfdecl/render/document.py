@@ -6,6 +6,7 @@ is written, and each block goes straight into the .docx (or .html) file.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
@@ -31,7 +32,7 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
     from . import markup, word
 
     reference_path = template.find(REFERENCE)
-    reference = word.open_reference(reference_path) if reference_path else None
+    reference = word.open_reference(reference_path) if reference_path else None  # python-docx opens it
     if fmt != "html" and reference is None:
         raise RenderError(f"模板中没有 {REFERENCE}", f"the template has no {REFERENCE}")
     with _quiet_gc():
@@ -43,12 +44,12 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
             css = css_path.read_text(encoding="utf-8") if css_path else ""
             for chunk in to_html(doc, css, reference.text_width if reference else None):
                 out.write(chunk)
-        else:
-            word.to_docx(doc, reference, epoch, out)  # type: ignore[arg-type]
+        elif reference is not None:
+            word.to_docx(doc, reference, epoch, out)
 
 
 @contextmanager
-def _quiet_gc():
+def _quiet_gc() -> Iterator[None]:
     """No cyclic garbage collection while rendering.
 
     Rendering makes millions of short-lived objects and almost no cycles; with
