@@ -124,7 +124,8 @@ def _inflate(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, room: int) ->
 
 
 def _too_large(name: str, member: str, limit: int) -> RenderError:
-    return _unusable(name, f"成员“{member[:80]}”解压后超过 {limit >> 20} MB", f"member '{member[:80]}' inflates past {limit >> 20} MB")
+    return _unusable(name, f"成员“{member[:80]}”解压后超过 {limit >> 20} MB",
+                     f"member '{member[:80]}' inflates past {limit >> 20} MB")
 
 
 def _unusable(name: str, zh: str, en: str | None = None) -> RenderError:

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..paths import OUTSIDE, display, inside, templates_dir
 from ..positions import Source
-from ..text import Text
+from ..text import Text, listing
 from . import RenderError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.sandbox import SandboxedEnvironment
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
@@ -78,9 +83,9 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if folder is None:  # e.g. a symlink named like a built-in
         return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
     if not (folder / MAIN).is_file():
-        names = "、".join(builtin_names())
-        why = Text(f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹",
-                   f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")
+        why = Text("找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {main} 的文件夹",
+                   "no template '{name}': not a built-in ({names}) nor a folder here holding {main}")
+        why = why.fill(name=decl.template, names=listing(builtin_names()), main=MAIN)
         return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 
@@ -173,7 +178,7 @@ _FILES = (PurePath, Source)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]):
+def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
@@ -202,7 +207,7 @@ def _environment(folders: tuple[Path, ...]):
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
-        def get_source(self, environment, name: str):
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
             path = find(folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)

@@ -187,7 +187,7 @@ class _Writer:
     def __init__(self, reference: Reference) -> None:
         self.ref = reference
         self.body = OxmlElement("w:body")
-        self.scratch = BlockItemContainer(self.body, reference.document)  # type: ignore[arg-type]
+        self.scratch = BlockItemContainer(self.body, reference.document)
         self.start = etree.tostring(OxmlElement("w:body")).replace(b"/>", b">")
         self.end = b"</w:body>"
         self.paragraph_props: dict[tuple, etree._Element | None] = {}  # attributes → w:pPr (None: no properties)
