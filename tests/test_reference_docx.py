@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -139,3 +141,11 @@ def test_build_with_a_bad_reference_says_so_and_writes_nothing(tmp_path, bad, sa
     assert result.exit_code == 1, result.output
     assert said in result.output and "reference.docx" in result.output
     assert "Traceback" not in result.output and "内部错误" not in result.output and not out.exists()
+
+
+def test_the_script_writes_the_committed_reference_docx(tmp_path):
+    """scripts/make_reference_docx.py (python-docx) is where the built-in reference.docx comes from."""
+    out = tmp_path / "reference.docx"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "make_reference_docx.py"
+    subprocess.run([sys.executable, str(script), str(out)], check=True, capture_output=True, timeout=120)
+    assert out.read_bytes() == (TEMPLATE / REFERENCE).read_bytes()
