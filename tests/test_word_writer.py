@@ -67,3 +67,22 @@ def test_rendering_leaves_no_reference_cycle_holding_document_elements():
         gc.set_debug(0)
         gc.garbage.clear()
     assert held == []
+
+
+def test_a_reference_without_styles_names_no_style(tmp_path):
+    """python-docx would make up default styles for it; the document would not carry them."""
+    path = tmp_path / "reference.docx"
+    with zipfile.ZipFile(builtin("shanghai-2023") / REFERENCE) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                rels = etree.fromstring(data)
+                for rel in [r for r in rels if r.get("Type", "").endswith("/styles")]:
+                    rels.remove(rel)
+                data = etree.tostring(rels)
+            if info.filename != "word/styles.xml":
+                target.writestr(info, data)
+    reference = open_reference(path)
+    with pytest.raises(RenderError) as refused:
+        to_docx(read(['<doc><p style="Title">x</p></doc>']), reference, 0, io.BytesIO())
+    assert "没有段落样式“Title”（有：）" in refused.value.zh

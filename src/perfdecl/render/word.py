@@ -143,13 +143,22 @@ def _reference(entries: list[tuple[str, bytes]], document: Document) -> Referenc
         core: str | None = package.part_related_by(RT.CORE_PROPERTIES).partname.lstrip("/")
     except KeyError:
         core = None
+    return Reference(tuple(entries), document, document.part.partname.lstrip("/"), core, head, tail,
+                     _styles(document), _text_width(document))
+
+
+def _styles(document: Document) -> dict[str, BaseStyle]:
+    """Lower-cased style id and name → style; none if the reference has no styles part."""
+    try:
+        document.part.part_related_by(RT.STYLES)
+    except KeyError:  # python-docx would make up styles of its own, which the document would not carry
+        return {}
     styles: dict[str, BaseStyle] = {}
     for style in document.styles:
         for key in (style.style_id, style.name):
             if key:
                 styles.setdefault(key.lower(), style)
-    return Reference(tuple(entries), document, document.part.partname.lstrip("/"), core, head, tail, styles,
-                     _text_width(document))
+    return styles
 
 
 def _text_width(document: Document) -> float | None:
