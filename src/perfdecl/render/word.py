@@ -189,7 +189,7 @@ class _Writer:
     Paragraph, row and cell properties repeat a lot: python-docx builds each
     distinct set once (a style lookup and a schema-ordered insert per property
     cost about 30 µs), and later paragraphs, rows and cells get a copy of it
-    (about 2 µs). This keeps a 1,000-project document within its time budget;
+    (about 2 µs; `copy.copy` of an lxml element copies its whole subtree). This keeps a 1,000-project document within its time budget;
     see docs/templates.md, "The Word writer".
     """
 
@@ -211,8 +211,9 @@ class _Writer:
             if not (xml.startswith(self.start) and xml.endswith(self.end)):
                 raise AssertionError(f"unexpected serialisation of a block: {xml[:80]!r}")
             yield xml[len(self.start):-len(self.end)]
-            for child in list(self.body):
-                self.body.remove(child)
+            # A new scratch body: removing the block would walk its whole tree; dropping the body frees it at once.
+            self.body = OxmlElement("w:body")
+            self.scratch = BlockItemContainer(self.body, self.ref.document)
 
     def block(self, container: BlockItemContainer, el: etree._Element, style: str | None,
               align: str | None) -> None:
@@ -233,7 +234,7 @@ class _Writer:
             self.paragraph_props[key] = self._paragraph_props(el, key)
         props = self.paragraph_props[key]
         if props is not None:
-            paragraph._p.insert(0, copy.deepcopy(props))
+            paragraph._p.insert(0, copy.copy(props))
         if len(el):
             self.inline(paragraph, el, "")
         elif el.text:
@@ -314,13 +315,13 @@ class _Writer:
             row_key = (flag(tr, "cant-split"), flag(tr, "header"))
             if any(row_key):
                 props = self.row_props.get(row_key)
-                row.append(copy.deepcopy(props if props is not None else self._row_props(row_key)))
+                row.append(copy.copy(props if props is not None else self._row_props(row_key)))
             for slot in slots:
                 td = slot.td
                 cell_valign = choice(td, "valign", VALIGN, valign) if td is not None else valign
                 key = (slot.col, slot.span, slot.merged, slot.rows > 1, cell_valign, shape)
                 empty = self.cells.get(key)
-                tc = copy.deepcopy(empty if empty is not None else self._cell(table, cols, slot, cell_valign, key))
+                tc = copy.copy(empty if empty is not None else self._cell(table, cols, slot, cell_valign, key))
                 row.append(tc)
                 if td is not None and not slot.merged:
                     self.cell(_Cell(tc, table), td, td.get("style", style), td.get("align", align))
