@@ -6,9 +6,12 @@ python-docx opens it (`docx.Document`); styles are looked up through
 alignments, and the core properties are written through its API. Its oxml
 layer is used only where the API has no call: `CT_TcPr.grid_span` /
 `vMerge_val` for merged cells (never `cell.merge()`, which is quadratic in a
-loop), the table width, `w:cantSplit` / `w:tblHeader` on rows, and new rows
-and cells (`add_tr` / `add_tc`: `Table.add_row` makes one cell per grid column,
-which a merged row must not have).
+loop), the table width, column widths (`table.columns` is cached on the table
+and refers back to it: a cycle that keeps whole tables alive while the
+collector is off), `w:cantSplit` / `w:tblHeader` on rows, and new rows and
+cells (`add_tr` / `add_tc`: `Table.add_row` makes one cell per grid column,
+which a merged row must not have). Each distinct set of paragraph, row and
+cell properties is made through the API once and copied after.
 
 Streaming: the document's body is never built whole. Each top-level block is
 written into a scratch body of the same document (so its styles resolve),
@@ -41,9 +44,9 @@ from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
 from docx.shared import Emu, Twips
 from docx.styles.style import BaseStyle
-from docx.oxml.table import CT_Tc
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
@@ -189,8 +192,9 @@ class _Writer:
     Paragraph, row and cell properties repeat a lot: python-docx builds each
     distinct set once (a style lookup and a schema-ordered insert per property
     cost about 30 µs), and later paragraphs, rows and cells get a copy of it
-    (about 2 µs; `copy.copy` of an lxml element copies its whole subtree). This keeps a 1,000-project document within its time budget;
-    see docs/templates.md, "The Word writer".
+    (about 2 µs; `copy.copy` of an lxml element copies its whole subtree).
+    This keeps a 1,000-project document within its time budget; see
+    docs/templates.md, "The Word writer".
     """
 
     def __init__(self, reference: Reference) -> None:
