@@ -86,14 +86,3 @@ def test_a_reference_without_styles_names_no_style(tmp_path):
     with pytest.raises(RenderError) as refused:
         to_docx(read(['<doc><p style="Title">x</p></doc>']), reference, 0, io.BytesIO())
     assert "没有段落样式“Title”（有：）" in refused.value.zh
-
-
-def test_a_repeated_cell_is_written_alike_and_a_different_one_is_not_taken_for_it():
-    cell = '<td>{}</td>'
-    markup = ('<doc><table widths="10 10"><tr>' + cell.format("x") + cell.format("x") + "</tr>"
-              '<tr><td>x</td><td align="right">x</td></tr><tr><td>x<b>y</b></td><td>xy</td></tr></table></doc>')
-    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(build(markup))).read("word/document.xml"))
-    rows = [[etree.tostring(tc) for tc in tr.findall(f"{W}tc")] for tr in body.iter(f"{W}tr")]
-    assert rows[0][0] == rows[1][0]  # same column, same markup: the same cell
-    assert b'w:val="right"' in rows[1][1] and b'w:val="right"' not in rows[0][1]
-    assert b"<w:b/>" in rows[2][0] and b"<w:b/>" not in rows[2][1]

@@ -69,7 +69,6 @@ _VALIGN = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "center": WD_CELL_VERTICAL_ALI
 _KINDS = {WD_STYLE_TYPE.PARAGRAPH: ("段落", "paragraph"), WD_STYLE_TYPE.TABLE: ("表格", "table")}
 _MARK = "perfdecl:body"
 _SPECIAL = re.compile(r"([\t\n])")
-_FILLED_CELLS = 20_000  # text cells kept for reuse (about 1 KB each)
 _CORE_LIMIT = 255  # characters python-docx (and Word) take in a core property
 
 
@@ -194,8 +193,6 @@ class _Writer:
     distinct set once (a style lookup and a schema-ordered insert per property
     cost about 30 µs), and later paragraphs, rows and cells get a copy of it
     (about 2 µs; `copy.copy` of an lxml element copies its whole subtree).
-    Text cells repeat too (labels, units, 提升, 100%): a cell whose markup,
-    geometry and styles were written before is copied (up to _FILLED_CELLS).
     This keeps a 1,000-project document within its time budget; see
     docs/templates.md, "The Word writer".
     """
@@ -209,7 +206,6 @@ class _Writer:
         self.paragraph_props: dict[tuple, etree._Element | None] = {}  # attributes → w:pPr (None: no properties)
         self.row_props: dict[tuple[bool, bool], etree._Element] = {}  # (cant-split, header) → w:trPr
         self.cells: dict[tuple, etree._Element] = {}  # geometry → an empty w:tc with its w:tcPr
-        self.filled: dict[tuple, etree._Element] = {}  # geometry, style, align, <td> markup → the w:tc written for it
 
     def chunks(self, blocks: Iterable[etree._Element]) -> Iterator[bytes]:
         """The body's XML, one top-level block after another."""
@@ -328,20 +324,11 @@ class _Writer:
                 td = slot.td
                 cell_valign = choice(td, "valign", VALIGN, valign) if td is not None else valign
                 key = (slot.col, slot.span, slot.merged, slot.rows > 1, cell_valign, shape)
-                if td is None or slot.merged:
-                    row.append(self._empty(table, cols, slot, cell_valign, key))
-                    continue
-                cell_style, cell_align = td.get("style", style), td.get("align", align)
-                filled = (key, cell_style, cell_align, etree.tostring(td, with_tail=False)) if not has_blocks(td) else None
-                done = self.filled.get(filled) if filled else None
-                if done is not None:
-                    row.append(copy.copy(done))
-                    continue
-                tc = self._empty(table, cols, slot, cell_valign, key)
+                empty = self.cells.get(key)
+                tc = copy.copy(empty if empty is not None else self._cell(table, cols, slot, cell_valign, key))
                 row.append(tc)
-                self.cell(_Cell(tc, table), td, cell_style, cell_align)
-                if filled and len(self.filled) < _FILLED_CELLS:
-                    self.filled[filled] = tc
+                if td is not None and not slot.merged:
+                    self.cell(_Cell(tc, table), td, td.get("style", style), td.get("align", align))
 
     def _row_props(self, key: tuple[bool, bool]) -> etree._Element:
         """w:trPr with w:cantSplit and/or w:tblHeader: python-docx has no API for either."""
@@ -350,11 +337,6 @@ class _Writer:
             if on:
                 props.append(OxmlElement(tag))
         return props
-
-    def _empty(self, table: Table, cols: list[int], slot: Slot, valign: str | None, key: tuple) -> etree._Element:
-        """A new empty cell of this geometry."""
-        empty = self.cells.get(key)
-        return copy.copy(empty if empty is not None else self._cell(table, cols, slot, valign, key))
 
     def _cell(self, table: Table, cols: list[int], slot: Slot, valign: str | None, key: tuple) -> etree._Element:
         """An empty cell of this geometry, made through python-docx (its oxml layer for the merges)."""
