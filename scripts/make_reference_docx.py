@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write templates/shanghai-2023/reference.docx: page set-up, named styles, footers.
+"""Write templates/shanghai-2023/reference.docx with python-docx: page set-up, named styles, footers.
 
     python scripts/make_reference_docx.py [OUTPUT]
 
@@ -18,129 +18,70 @@ Every style names its East-Asian font (`w:rFonts/@w:eastAsia`; Word ignores
 falls back to a Japanese face. The font table gives Windows fallbacks
 (仿宋_GB2312 → 仿宋, …) through `w:altName`.
 
-The parts are written by hand (no python-docx default template, whose theme
-and settings say ja-JP) and zipped deterministically: running this again
-gives the same bytes.
+python-docx writes the package (content types, relationships, parts), the
+styles (names, ids, inheritance, fonts, sizes, spacing, indents, alignment),
+the section's page set-up, the even and odd footers and the core properties.
+Not python-docx's default template: its theme, settings and styles say ja-JP
+and name theme fonts, which would override the Chinese faces. So the package
+starts from a seed of four parts python-docx has no API to write (the style
+defaults, the settings, the font table, the application properties), and
+python-docx's oxml layer adds what its API lacks: East-Asian fonts and
+language, indents in characters, outline levels, table style borders and cell
+margins, the PAGE field, the document grid. The zip is then rewritten with
+fixed times and order: running this again gives the same bytes.
 """
 from __future__ import annotations
 
+import datetime as dt
+import io
 import sys
+import zipfile
 from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.package import Package
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt, Twips
+from docx.styles.style import ParagraphStyle
+from docx.styles.styles import Styles
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from perfdecl.render.word import ZIP_EPOCH_MIN, write_zip  # noqa: E402
+from perfdecl.render.package import ZIP_EPOCH_MIN, write_zip  # noqa: E402
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 LATIN = "Times New Roman"
 FANGSONG, KAITI, HEITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"
+EXACT = 579  # twips: a fixed 28.95 pt line, 22 lines a page
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-def mm(value: float) -> int:
-    """Millimetres → twentieths of a point."""
-    return round(value * 1440 / 25.4)
+def mm(value: float) -> Twips:
+    return Twips(round(value * 1440 / 25.4))
 
 
-def fonts(east_asia: str) -> str:
+def fonts_xml(east_asia: str) -> str:
     return (f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{east_asia}" w:cs="{LATIN}" '
             f'w:hint="eastAsia"/>')
 
 
-def run_props(east_asia: str, size_pt: float, bold: bool = False) -> str:
-    half = round(size_pt * 2)
-    return (f"<w:rPr>{fonts(east_asia)}{'<w:b/><w:bCs/>' if bold else ''}"
-            f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
+# ---- the seed: what python-docx has no API to write ----
 
-
-def indent(chars: int, size_pt: float) -> str:
-    """First-line indent in characters (Word) and twips (other readers)."""
-    return f'<w:ind w:firstLineChars="{chars * 100}" w:firstLine="{round(chars * size_pt * 20)}"/>'
-
-
-EXACT_LINE = '<w:spacing w:before="0" w:after="0" w:line="579" w:lineRule="exact"/>'  # 28.95 pt: 22 lines a page
-SINGLE_LINE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-
-
-def paragraph_style(sid: str, name: str, font: str, size: float, *, bold: bool = False, align: str = "both",
-                    chars: int = 0, spacing: str = EXACT_LINE, keep: bool = False, outline: int | None = None,
-                    default: bool = False, custom: bool = False, priority: int = 10) -> str:
-    attrs = ' w:default="1"' if default else (' w:customStyle="1"' if custom else "")
-    based = "" if default else '<w:basedOn w:val="Normal"/>'
-    keep_xml = "<w:keepNext/><w:keepLines/>" if keep else ""
-    outline_xml = "" if outline is None else f'<w:outlineLvl w:val="{outline}"/>'
-    ppr = (f'<w:pPr>{keep_xml}<w:widowControl w:val="0"/>{spacing}{indent(chars, size)}'
-           f'<w:jc w:val="{align}"/>{outline_xml}</w:pPr>')
-    following = sid if sid.startswith("Table") else "Normal"
-    return (f'<w:style w:type="paragraph"{attrs} w:styleId="{sid}"><w:name w:val="{name}"/>{based}'
-            f'<w:next w:val="{following}"/><w:uiPriority w:val="{priority}"/><w:qFormat/>'
-            f"{ppr}{run_props(font, size, bold)}</w:style>")
-
-
-BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-TABLE_BORDERS = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-
-STYLES = f"""{HEAD}<w:styles xmlns:w="{W_NS}">
-<w:docDefaults>
-<w:rPrDefault><w:rPr>{fonts(FANGSONG)}<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
+STYLE_DEFAULTS = f"""{HEAD}<w:styles {nsdecls("w")}><w:docDefaults>
+<w:rPrDefault><w:rPr>{fonts_xml(FANGSONG)}<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>
 <w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>
-</w:docDefaults>
-{paragraph_style("Normal", "Normal", FANGSONG, 16, chars=2, default=True, priority=0)}
-{paragraph_style("Title", "Title", XIAOBIAOSONG, 22, align="center", outline=0,
-                 spacing='<w:spacing w:before="240" w:after="480" w:line="240" w:lineRule="auto"/>')}
-{paragraph_style("Subtitle", "Subtitle", KAITI, 16, align="center", priority=11)}
-{paragraph_style("Heading1", "heading 1", HEITI, 16, align="center", keep=True, outline=0, priority=9,
-                 spacing='<w:spacing w:before="290" w:after="0" w:line="579" w:lineRule="exact"/>')}
-{paragraph_style("Heading2", "heading 2", HEITI, 16, chars=2, keep=True, outline=1, priority=9)}
-{paragraph_style("Heading3", "heading 3", KAITI, 16, chars=2, keep=True, outline=2, priority=9)}
-{paragraph_style("Heading4", "heading 4", FANGSONG, 16, chars=2, bold=True, keep=True, outline=3, priority=9)}
-{paragraph_style("TableText", "Table Text", FANGSONG, 10.5, spacing=SINGLE_LINE, custom=True, priority=20)}
-{paragraph_style("TableHeading", "Table Heading", HEITI, 10.5, align="center", spacing=SINGLE_LINE, custom=True,
-                 priority=20)}
-{paragraph_style("Footer", "footer", SONGTI, 14, spacing=SINGLE_LINE, priority=99)}
-<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>
-<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
-<w:style w:type="table" w:customStyle="1" w:styleId="FormTable"><w:name w:val="Form Table"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr>{fonts(FANGSONG)}<w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr><w:tblPr><w:tblBorders>{TABLE_BORDERS}</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
-<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>
-</w:styles>"""
+</w:docDefaults></w:styles>"""
 
-SAMPLES = [  # one paragraph per style, so a user restyling in Word sees each; the renderer clears them
-    ("Subtitle", "预算单位名称（Subtitle）"),
-    ("Title", "2023 年财政支出项目绩效目标申报表（Title）"),
-    ("Heading1", "项目经费情况说明 1（Heading 1）"),
-    ("Heading2", "项目名称：示例（Heading 2）"),
-    ("Heading3", "（一）、子项目（Heading 3）"),
-    ("Heading4", "1、项目概述（Heading 4）"),
-    ("Normal", "正文，仿宋_GB2312 三号，首行缩进两字，行距固定值 28.95 磅（Normal）。"),
-    ("TableHeading", "表头（Table Heading）"),
-    ("TableText", "表格文字（Table Text）"),
-]
-SECT = (f'<w:sectPr><w:footerReference w:type="even" r:id="rIdFooterEven"/>'
-        f'<w:footerReference w:type="default" r:id="rIdFooterOdd"/>'
-        f'<w:pgSz w:w="11906" w:h="16838"/>'
-        f'<w:pgMar w:top="{mm(37)}" w:right="{mm(26)}" w:bottom="{mm(35)}" w:left="{mm(28)}" '
-        f'w:header="{mm(15)}" w:footer="{mm(23)}" w:gutter="0"/>'
-        f'<w:pgNumType w:start="1"/><w:cols w:space="425"/><w:docGrid w:linePitch="579"/></w:sectPr>')
-DOCUMENT = (f'{HEAD}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>'
-            + "".join(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
-                      for sid, text in SAMPLES)
-            + f"{SECT}</w:body></w:document>")
-
-
-def footer(align: str, side: str) -> str:
-    """`— 1 —`, one character in from the outer edge."""
-    text = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
-    return (f'{HEAD}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p><w:pPr><w:pStyle w:val="Footer"/>'
-            f'<w:ind w:{side}="280"/><w:jc w:val="{align}"/></w:pPr>{text.format("— ")}'
-            f'<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>{text.format(" —")}</w:p></w:ftr>')
-
-
-SETTINGS = f"""{HEAD}<w:settings xmlns:w="{W_NS}">
+SETTINGS = f"""{HEAD}<w:settings {nsdecls("w")}>
 <w:zoom w:percent="100"/>
 <w:defaultTabStop w:val="420"/>
-<w:evenAndOddHeaders/>
 <w:characterSpacingControl w:val="compressPunctuation"/>
 <w:compat><w:useFELayout/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/><w:compatSetting w:name="overrideTableStyleFontSizeAndJustification" w:uri="http://schemas.microsoft.com/office/word" w:val="1"/><w:compatSetting w:name="enableOpenTypeFeatures" w:uri="http://schemas.microsoft.com/office/word" w:val="1"/><w:compatSetting w:name="doNotFlipMirrorIndents" w:uri="http://schemas.microsoft.com/office/word" w:val="1"/></w:compat>
 <w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>
@@ -156,63 +97,183 @@ FONTS = [  # name, Windows fallback (w:altName), charset (86 = GB2312, 00 = ANSI
     (SONGTI, "SimSun", "86", "auto", "variable"),
     (LATIN, None, "00", "roman", "variable"),
 ]
-FONT_TABLE = (f'{HEAD}<w:fonts xmlns:w="{W_NS}">'
+FONT_TABLE = (f'{HEAD}<w:fonts {nsdecls("w")}>'
               + "".join(f'<w:font w:name="{name}">' + (f'<w:altName w:val="{alt}"/>' if alt else "")
                         + f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
                         for name, alt, charset, family, pitch in FONTS)
               + "</w:fonts>")
 
-WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
-CONTENT_TYPES = f"""{HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-<Default Extension="xml" ContentType="application/xml"/>\
-<Override PartName="/word/document.xml" ContentType="{WML}.document.main+xml"/>\
-<Override PartName="/word/styles.xml" ContentType="{WML}.styles+xml"/>\
-<Override PartName="/word/settings.xml" ContentType="{WML}.settings+xml"/>\
-<Override PartName="/word/fontTable.xml" ContentType="{WML}.fontTable+xml"/>\
-<Override PartName="/word/footer1.xml" ContentType="{WML}.footer+xml"/>\
-<Override PartName="/word/footer2.xml" ContentType="{WML}.footer+xml"/>\
-<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
-<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>\
-</Types>"""
-
-OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PACKAGE_RELS = f"""{HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-<Relationship Id="rId1" Type="{OFFICE_REL}/officeDocument" Target="word/document.xml"/>\
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-<Relationship Id="rId3" Type="{OFFICE_REL}/extended-properties" Target="docProps/app.xml"/>\
-</Relationships>"""
-
-DOCUMENT_RELS = f"""{HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-<Relationship Id="rIdStyles" Type="{OFFICE_REL}/styles" Target="styles.xml"/>\
-<Relationship Id="rIdSettings" Type="{OFFICE_REL}/settings" Target="settings.xml"/>\
-<Relationship Id="rIdFonts" Type="{OFFICE_REL}/fontTable" Target="fontTable.xml"/>\
-<Relationship Id="rIdFooterOdd" Type="{OFFICE_REL}/footer" Target="footer1.xml"/>\
-<Relationship Id="rIdFooterEven" Type="{OFFICE_REL}/footer" Target="footer2.xml"/>\
-</Relationships>"""
-
-CORE = f"""{HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
-xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>perfdecl reference: shanghai-2023</dc:title>\
-<dc:creator>perfdecl</dc:creator><cp:revision>1</cp:revision>\
-<dcterms:created xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:created>\
-<dcterms:modified xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>"""
-
 APP = f"""{HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">\
 <Application>perfdecl</Application></Properties>"""
+
+DOCUMENT = f'{HEAD}<w:document {nsdecls("w", "r")}><w:body><w:sectPr/></w:body></w:document>'
+
+
+def seed() -> io.BytesIO:
+    """A package python-docx can open; its own OPC layer writes the content types and relationships."""
+    package = Package()
+    document = Part(PackURI("/word/document.xml"), CT.WML_DOCUMENT_MAIN, DOCUMENT.encode(), package)
+    package.relate_to(document, RT.OFFICE_DOCUMENT)
+    for name, content_type, reltype, xml in (
+            ("/word/styles.xml", CT.WML_STYLES, RT.STYLES, STYLE_DEFAULTS),
+            ("/word/settings.xml", CT.WML_SETTINGS, RT.SETTINGS, SETTINGS),
+            ("/word/fontTable.xml", CT.WML_FONT_TABLE, RT.FONT_TABLE, FONT_TABLE)):
+        document.relate_to(Part(PackURI(name), content_type, xml.encode(), package), reltype)
+    package.relate_to(Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, APP.encode(), package),
+                      RT.EXTENDED_PROPERTIES)
+    out = io.BytesIO()
+    package.save(out)
+    out.seek(0)
+    return out
+
+
+# ---- everything else through python-docx ----
+
+def east_asian(style: ParagraphStyle, font: str, size: float) -> None:
+    """The style's run fonts: python-docx sets ascii/hAnsi; the East-Asian face, hint and szCs are oxml."""
+    style.font.name = LATIN
+    rpr = style.element.get_or_add_rPr()
+    rpr.rFonts.set(qn("w:eastAsia"), font)
+    rpr.rFonts.set(qn("w:cs"), LATIN)
+    rpr.rFonts.set(qn("w:hint"), "eastAsia")
+    style.font.size = Pt(size)
+    rpr.insert_element_before(parse_xml(f'<w:szCs {nsdecls("w")} w:val="{round(size * 2)}"/>'),
+                              "w:highlight", "w:u", "w:effect", "w:lang")
+
+
+def paragraph_style(styles: Styles, name: str, font: str, size: float, *, bold: bool = False,
+                    align: WD_PARAGRAPH_ALIGNMENT = WD_PARAGRAPH_ALIGNMENT.JUSTIFY, chars: int = 0,
+                    line: int | None = EXACT, before: int = 0, after: int = 0, keep: bool = False,
+                    outline: int | None = None, custom: bool = False, priority: int = 10,
+                    normal: ParagraphStyle | None = None) -> ParagraphStyle:
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=not custom)
+    if normal is None:
+        style.element.set(qn("w:default"), "1")
+    else:
+        style.base_style = normal
+    style.next_paragraph_style = style if name.startswith("Table") or normal is None else normal
+    style.priority = priority
+    style.quick_style = True
+    layout = style.paragraph_format
+    if keep:
+        layout.keep_with_next = layout.keep_together = True
+    layout.widow_control = False
+    layout.space_before, layout.space_after = Twips(before), Twips(after)
+    if line is None:
+        layout.line_spacing = 1.0
+    else:
+        layout.line_spacing, layout.line_spacing_rule = Twips(line), WD_LINE_SPACING.EXACTLY
+    layout.first_line_indent = Twips(round(chars * size * 20))
+    style.element.pPr.ind.set(qn("w:firstLineChars"), str(chars * 100))  # Word indents by characters
+    layout.alignment = align
+    if outline is not None:
+        style.element.pPr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{outline}"/>'))
+    east_asian(style, font, size)
+    if bold:
+        style.font.bold = style.font.cs_bold = True
+    return style
+
+
+def table_styles(styles: Styles) -> None:
+    """Normal Table (the default) and Form Table (borders, narrow cell margins); no API for table borders."""
+    default = styles.add_style("Normal Table", WD_STYLE_TYPE.TABLE, builtin=True)
+    default.element.set(qn("w:default"), "1")
+    default.priority, default.hidden, default.unhide_when_used = 99, True, True
+    default.element.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+        '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr>"))
+    form = styles.add_style("Form Table", WD_STYLE_TYPE.TABLE)
+    form.base_style = default
+    form.priority = 59
+    form.paragraph_format.first_line_indent = Twips(0)
+    form.element.pPr.ind.set(qn("w:firstLineChars"), "0")
+    east_asian(form, FANGSONG, 10.5)
+    border = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    form.element.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblBorders>'
+        + "".join(border.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/>'
+        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'))
+
+
+def define_styles(document: docx.document.Document) -> None:
+    styles = document.styles
+    center = WD_PARAGRAPH_ALIGNMENT.CENTER
+    normal = paragraph_style(styles, "Normal", FANGSONG, 16, chars=2, priority=0)
+    paragraph_style(styles, "Title", XIAOBIAOSONG, 22, align=center, outline=0, line=None, before=240, after=480,
+                    normal=normal)
+    paragraph_style(styles, "Subtitle", KAITI, 16, align=center, priority=11, normal=normal)
+    paragraph_style(styles, "Heading 1", HEITI, 16, align=center, keep=True, outline=0, priority=9, before=290,
+                    normal=normal)
+    paragraph_style(styles, "Heading 2", HEITI, 16, chars=2, keep=True, outline=1, priority=9, normal=normal)
+    paragraph_style(styles, "Heading 3", KAITI, 16, chars=2, keep=True, outline=2, priority=9, normal=normal)
+    paragraph_style(styles, "Heading 4", FANGSONG, 16, chars=2, bold=True, keep=True, outline=3, priority=9,
+                    normal=normal)
+    paragraph_style(styles, "Table Text", FANGSONG, 10.5, line=None, custom=True, priority=20, normal=normal)
+    paragraph_style(styles, "Table Heading", HEITI, 10.5, align=center, line=None, custom=True, priority=20,
+                    normal=normal)
+    paragraph_style(styles, "Footer", SONGTI, 14, line=None, priority=99, normal=normal)
+    character = styles.add_style("Default Paragraph Font", WD_STYLE_TYPE.CHARACTER, builtin=True)
+    character.element.set(qn("w:default"), "1")
+    character.priority, character.hidden, character.unhide_when_used = 1, True, True
+    table_styles(styles)
+
+
+SAMPLES = [  # one paragraph per style, so a user restyling in Word sees each; the renderer clears them
+    ("Subtitle", "预算单位名称（Subtitle）"),
+    ("Title", "2023 年财政支出项目绩效目标申报表（Title）"),
+    ("Heading 1", "项目经费情况说明 1（Heading 1）"),
+    ("Heading 2", "项目名称：示例（Heading 2）"),
+    ("Heading 3", "（一）、子项目（Heading 3）"),
+    ("Heading 4", "1、项目概述（Heading 4）"),
+    ("Normal", "正文，仿宋_GB2312 三号，首行缩进两字，行距固定值 28.95 磅（Normal）。"),
+    ("Table Heading", "表头（Table Heading）"),
+    ("Table Text", "表格文字（Table Text）"),
+]
+
+
+def page_set_up(document: docx.document.Document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(11906), Twips(16838)
+    section.top_margin, section.bottom_margin = mm(37), mm(35)
+    section.left_margin, section.right_margin = mm(28), mm(26)
+    section.header_distance, section.footer_distance, section.gutter = mm(15), mm(23), Twips(0)
+    sect = section._sectPr
+    for tag, attrs in (("pgNumType", 'w:start="1"'), ("cols", 'w:space="425"'), ("docGrid", f'w:linePitch="{EXACT}"')):
+        sect.append(parse_xml(f'<w:{tag} {nsdecls("w")} {attrs}/>'))  # no API for these
+    document.settings.odd_and_even_pages_header_footer = True
+    for footer, align, side in ((section.footer, WD_PARAGRAPH_ALIGNMENT.RIGHT, "right"),
+                                (section.even_page_footer, WD_PARAGRAPH_ALIGNMENT.LEFT, "left")):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = document.styles["Footer"]
+        setattr(paragraph.paragraph_format, f"{side}_indent", Twips(280))  # one character in from the edge
+        paragraph.alignment = align
+        paragraph.add_run("— ")
+        field = OxmlElement("w:fldSimple", {qn("w:instr"): " PAGE "})  # no API for fields
+        field.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>1</w:t></w:r>'))
+        paragraph._p.append(field)
+        paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve"> —</w:t></w:r>'))
 
 
 def main(argv: list[str]) -> int:
     output = Path(argv[1]) if len(argv) > 1 else ROOT / "templates" / "shanghai-2023" / "reference.docx"
-    parts = [
-        ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
-        ("docProps/core.xml", CORE), ("docProps/app.xml", APP),
-        ("word/document.xml", DOCUMENT), ("word/_rels/document.xml.rels", DOCUMENT_RELS),
-        ("word/styles.xml", STYLES), ("word/settings.xml", SETTINGS), ("word/fontTable.xml", FONT_TABLE),
-        ("word/footer1.xml", footer("right", "right")), ("word/footer2.xml", footer("left", "left")),
-    ]
+    document = docx.Document(seed())
+    define_styles(document)
+    for style, text in SAMPLES:
+        document.add_paragraph(text, style)
+    page_set_up(document)
+    core = document.core_properties
+    core.title, core.author, core.last_modified_by = "perfdecl reference: shanghai-2023", "perfdecl", "perfdecl"
+    core.revision = 1
+    core.created = core.modified = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as z:  # python-docx stamps the zip with the clock: rewrite it
+        entries = [(info.filename, z.read(info)) for info in z.infolist()]
     with open(output, "wb") as out:
-        write_zip(out, [(name, text.encode("utf-8")) for name, text in parts], ZIP_EPOCH_MIN)
+        write_zip(out, entries, ZIP_EPOCH_MIN)
     print(f"wrote {output}")
     return 0
 

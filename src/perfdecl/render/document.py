@@ -45,8 +45,8 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
         if fmt == "html":
             for chunk in _html(doc, template, reference):
                 out.write(chunk)
-        else:
-            word.to_docx(doc, reference, epoch, out)  # type: ignore[arg-type]
+        elif reference is not None:
+            word.to_docx(doc, reference, epoch, out)
 
 
 def preview(bundle: Bundle, template: Template, findings: Sequence[Position],
