@@ -15,6 +15,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValida
 
 from .codes import RULES
 from .diagnostics import Invalid
+from .modelcache import complete
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .values import Value, parse_value
 
@@ -75,7 +76,11 @@ def _date(raw: object) -> dt.date:
     return _plausible(day, raw)
 
 
-Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(lambda d: d.isoformat()),
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+Date = Annotated[dt.date, PlainValidator(_date), PlainSerializer(_iso),
                  WithJsonSchema({"type": "string", "format": "date", "description": "日期，YYYY-MM-DD"})]
 
 
@@ -90,8 +95,12 @@ def _year_month(raw: object) -> dt.date:
     return _plausible(dt.date(int(m.group(1)), int(m.group(2)), 1), raw)
 
 
+def _iso_month(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
 YearMonth = Annotated[
-    dt.date, PlainValidator(_year_month), PlainSerializer(lambda d: f"{d.year}-{d.month:02d}"),
+    dt.date, PlainValidator(_year_month), PlainSerializer(_iso_month),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{1,2}$", "description": "年月，YYYY-MM"}),
 ]
 
@@ -105,14 +114,19 @@ def _value(raw: object) -> Value:
     return parse_value(raw)
 
 
+def _value_text(value: Value) -> str:
+    return value.text
+
+
 IndicatorValue = Annotated[
-    Value, PlainValidator(_value), PlainSerializer(lambda v: v.text),
+    Value, PlainValidator(_value), PlainSerializer(_value_text),
     WithJsonSchema({"type": ["string", "number"], "description": "年度指标值，如 =56850 份、>=90%、应修尽修"}),
 ]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=False)
+    # Built by modelcache.complete below (from the cache when it can), not at class creation.
+    model_config = ConfigDict(extra="forbid", validate_default=False, defer_build=True)
 
 
 class Funding(Model):
@@ -209,8 +223,14 @@ def _schedule_total(raw: object) -> ScheduleRow:
 
 
 _ROW_SCHEMA = {"type": "array", "prefixItems": [{"type": "string"}], "items": _MONEY_SCHEMA, "minItems": 3}
-PlanRow = Annotated[ScheduleRow, PlainValidator(_schedule_row), WithJsonSchema(_ROW_SCHEMA)]
-PlanTotal = Annotated[ScheduleRow, PlainValidator(_schedule_total),
+def _row_cells(row: ScheduleRow) -> list[str]:
+    """A plan row as written: [name, one amount per year…, total] (a total row has no name)."""
+    return [*([row.name] if row.name else []), *map(str, row.values), str(row.total)]
+
+
+PlanRow = Annotated[ScheduleRow, PlainValidator(_schedule_row), PlainSerializer(_row_cells),
+                    WithJsonSchema(_ROW_SCHEMA)]
+PlanTotal = Annotated[ScheduleRow, PlainValidator(_schedule_total), PlainSerializer(_row_cells),
                       WithJsonSchema({"type": "array", "items": _MONEY_SCHEMA, "minItems": 2})]
 
 
@@ -367,3 +387,6 @@ class Declaration(Model):
     @property
     def source(self):
         return self.__pydantic_private__["_source"]
+
+
+complete((Funding, Goals, Lines, Schedule, SubItem, Indicator, Project, Declaration))
