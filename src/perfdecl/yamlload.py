@@ -39,7 +39,6 @@ MAX_DEPTH = 100  # nesting levels; real files use fewer than 10
 MAX_BYTES = 20 * 1024 * 1024
 _C_DEPTH = 1000  # libyaml recurses in C: only give it text that cannot nest deeper
 _TOO_DEEP = Text(f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
-_CLoader = getattr(yaml, "CSafeLoader", None)
 _SAFE = SafeConstructor()
 # XML 1.0 (and so Word) cannot store these; tab, LF and CR are fine.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -54,6 +53,37 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _MERGE = _TAG + "str", _TAG + "null", _TAG + "merge"
 _KEY_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
+# Plain scalars the builder types: words (`yes`, `on` or `=` resolve to tags the builder reads as
+# text anyway) and what starts like a number or a date.
+_WORDS = {**dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _TAG + "bool"),
+          **dict.fromkeys(("null", "Null", "NULL", "~"), _NULL), "<<": _MERGE}
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+class _Resolver:
+    """PyYAML's resolver, asked only about plain scalars that the builder may type.
+
+    Most scalars of a declaration are Chinese text or key names: trying PyYAML's
+    implicit resolvers' regular expressions on each is a good part of parsing.
+    """
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted or block text
+            tag = _WORDS.get(value)
+            if tag is not None:
+                return tag
+            if value and value[0] not in _NUMERIC_START:
+                return _STR
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _PyLoader(_Resolver, yaml.SafeLoader):
+    pass
+
+
+_CLoader = type("_CLoader", (_Resolver, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else None
 
 
 class _TooBig(Exception):
@@ -307,7 +337,7 @@ def _compose(text: str) -> Node | None:
             pass  # read again below: PyYAML's messages say more
         finally:
             loader.dispose()
-    loader = yaml.SafeLoader(text)
+    loader = _PyLoader(text)
     try:
         return loader.get_single_node()
     except RecursionError:
