@@ -8,12 +8,14 @@ optional `base:`, a built-in template whose files this one falls back to),
 from __future__ import annotations
 
 import re
+import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
 
+from .. import cache
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..paths import OUTSIDE, display, inside, templates_dir
@@ -172,13 +174,42 @@ _MUTATORS = frozenset({"add", "append", "appendleft", "clear", "difference_updat
 _FILES = (PurePath, Source)
 
 
+_OPTIONS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+
+def built_in(folders: tuple[Path, ...]) -> bool:
+    """Whether every folder of a template is a built-in template's (perfdecl's own code, trusted)."""
+    root = templates_dir().resolve()
+    return all(builtin(f.name) is not None and f.resolve() == root / f.name for f in folders)
+
+
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...]):
-    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+    """Jinja2 for one template: sandboxed unless all its files are built in; compiled code cached."""
+    from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
-    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     from .filters import FILTERS
+
+    class Loader(BaseLoader):
+        """FileSystemLoader's search, through `find`: no file outside its template folder."""
+
+        def get_source(self, environment, name: str):
+            path = find(folders, "/".join(split_template_path(name)))
+            if path is None:
+                raise TemplateNotFound(name)
+            mtime = path.stat().st_mtime
+            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+
+    kind = Environment if built_in(folders) else _sandbox()
+    env = kind(loader=Loader(), undefined=StrictUndefined, **_OPTIONS)
+    env.filters.update(FILTERS)
+    env.bytecode_cache = _bytecode_cache(env)
+    return env
+
+
+def _sandbox() -> type:
+    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     class Sandbox(SandboxedEnvironment):
         """A template reads the declaration; it can neither reach Python internals nor change the data.
@@ -199,19 +230,38 @@ def _environment(folders: tuple[Path, ...]):
                     attr in _MUTATORS and modifies_known_mutable(obj, attr))
             return safe
 
-    class Loader(BaseLoader):
-        """FileSystemLoader's search, through `find`: no file outside its template folder."""
+    return Sandbox
 
-        def get_source(self, environment, name: str):
-            path = find(folders, "/".join(split_template_path(name)))
-            if path is None:
-                raise TemplateNotFound(name)
-            mtime = path.stat().st_mtime
-            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
 
-    env = Sandbox(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(FILTERS)
-    return env
+def _bytecode_cache(env):
+    """Jinja's compiled templates kept in perfdecl's cache folder, or None if there is none.
+
+    Jinja checks each entry against its template's source; what else shapes the
+    compiled code (Jinja's version, sandbox or not, options, how each filter is
+    called) names the folder.
+    """
+    import jinja2
+    from jinja2 import BytecodeCache
+
+    filters = sorted(f"{name}:{getattr(f, 'jinja_pass_arg', '')}" for name, f in env.filters.items())
+    folder = cache.folder("jinja-" + cache.key(jinja2.__version__, sys.version, str(env.sandboxed),
+                                               repr(sorted(_OPTIONS.items())), *filters))
+    if folder is None:
+        return None
+
+    class Compiled(BytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            data = cache.read(folder / f"{bucket.key}.cache")
+            if data is not None:
+                try:
+                    bucket.bytecode_from_string(data)
+                except Exception:  # noqa: BLE001 - a corrupt entry: compile again
+                    bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            cache.write(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+
+    return Compiled()
 
 
 def _mtime(path: Path) -> float | None:
