@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FunctionType, MethodType, ModuleType
+from typing import Any
 
 import pydantic
 import pydantic_core
@@ -99,7 +100,7 @@ class _Pickler(pickle.Pickler):
     def persistent_id(self, obj: object) -> int | None:
         return self.index.get(id(obj)) if isinstance(obj, type) else None
 
-    def reducer_override(self, obj: object) -> object:
+    def reducer_override(self, obj: object) -> Any:
         if isinstance(obj, (type, FunctionType, MethodType)) and id(obj) not in self.index:
             owner = obj.__self__ if isinstance(obj, MethodType) else obj
             self.modules.add(getattr(owner, "__module__", None) or "")

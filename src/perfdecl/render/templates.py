@@ -10,18 +10,24 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from .. import cache
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..paths import OUTSIDE, display, inside, templates_dir
 from ..positions import Source
-from ..text import Text
+from ..text import Text, listing
 from . import RenderError
+
+if TYPE_CHECKING:
+    from jinja2 import BytecodeCache, Environment
+    from jinja2.bccache import Bucket
+    from jinja2.sandbox import SandboxedEnvironment
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
@@ -80,9 +86,9 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if folder is None:  # e.g. a symlink named like a built-in
         return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
     if not (folder / MAIN).is_file():
-        names = "、".join(builtin_names())
-        why = Text(f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹",
-                   f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")
+        why = Text("找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {main} 的文件夹",
+                   "no template '{name}': not a built-in ({names}) nor a folder here holding {main}")
+        why = why.fill(name=decl.template, names=listing(builtin_names()), main=MAIN)
         return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 
@@ -174,9 +180,6 @@ _MUTATORS = frozenset({"add", "append", "appendleft", "clear", "difference_updat
 _FILES = (PurePath, Source)
 
 
-_OPTIONS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-
-
 def built_in(folders: tuple[Path, ...]) -> bool:
     """Whether every folder of a template is a built-in template's (perfdecl's own code, trusted)."""
     root = templates_dir().resolve()
@@ -184,7 +187,7 @@ def built_in(folders: tuple[Path, ...]) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]):
+def _environment(folders: tuple[Path, ...]) -> Environment:
     """Jinja2 for one template: sandboxed unless all its files are built in; compiled code cached."""
     from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
@@ -194,7 +197,7 @@ def _environment(folders: tuple[Path, ...]):
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
-        def get_source(self, environment, name: str):
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
             path = find(folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)
@@ -202,13 +205,13 @@ def _environment(folders: tuple[Path, ...]):
             return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
 
     kind = Environment if built_in(folders) else _sandbox()
-    env = kind(loader=Loader(), undefined=StrictUndefined, **_OPTIONS)
+    env = kind(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     env.bytecode_cache = _bytecode_cache(env)
     return env
 
 
-def _sandbox() -> type:
+def _sandbox() -> type[SandboxedEnvironment]:
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     class Sandbox(SandboxedEnvironment):
@@ -233,7 +236,7 @@ def _sandbox() -> type:
     return Sandbox
 
 
-def _bytecode_cache(env):
+def _bytecode_cache(env: Environment) -> BytecodeCache | None:
     """Jinja's compiled templates kept in perfdecl's cache folder, or None if there is none.
 
     Jinja checks each entry against its template's source; what else shapes the
@@ -243,14 +246,16 @@ def _bytecode_cache(env):
     import jinja2
     from jinja2 import BytecodeCache
 
+    options = (env.sandboxed, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+               env.newline_sequence, env.optimized, sorted(env.extensions))
     filters = sorted(f"{name}:{getattr(f, 'jinja_pass_arg', '')}" for name, f in env.filters.items())
-    folder = cache.folder("jinja-" + cache.key(jinja2.__version__, sys.version, str(env.sandboxed),
-                                               repr(sorted(_OPTIONS.items())), *filters))
-    if folder is None:
+    found = cache.folder("jinja-" + cache.key(jinja2.__version__, sys.version, repr(options), *filters))
+    if found is None:
         return None
+    folder: Path = found
 
     class Compiled(BytecodeCache):
-        def load_bytecode(self, bucket) -> None:
+        def load_bytecode(self, bucket: Bucket) -> None:
             data = cache.read(folder / f"{bucket.key}.cache")
             if data is not None:
                 try:
@@ -258,7 +263,7 @@ def _bytecode_cache(env):
                 except Exception:  # noqa: BLE001 - a corrupt entry: compile again
                     bucket.reset()
 
-        def dump_bytecode(self, bucket) -> None:
+        def dump_bytecode(self, bucket: Bucket) -> None:
             cache.write(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
 
     return Compiled()
