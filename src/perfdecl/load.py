@@ -56,18 +56,23 @@ def find_folder(path: Path) -> Path | None:
     return None
 
 
-def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
-    """Read and validate the declaration in `folder` and all its projects.
+Part = tuple[int, int]  # (k, n): the k-th of n consecutive slices of a declaration's project list
+WHOLE: Part = (0, 1)
+
+
+def load(folder: Path, part: Part = WHOLE) -> tuple[Bundle | None, list[Diagnostic]]:
+    """Read and validate the declaration in `folder` and its projects (those of `part` only).
 
     A declaration that does not validate gives no bundle, but the project
     files it lists are still read, so that their problems are reported too.
+    Every part reports the declaration's own problems.
     """
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
     if decl:
         diags += _check_paths(root, decl)
     names = list(enumerate(decl.projects)) if decl else _listed(data)
-    projects, sources, found = _read_projects(root, names, decl_source)
+    projects, sources, found = _read_projects(root, names, decl_source, part)
     diags += found
     if decl is None:
         return None, diags
@@ -79,16 +84,24 @@ def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
     return bundle, diags
 
 
-def _read_projects(root: Path, names: list[tuple[int, str]],
-                   decl_source: Source) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
-    """The projects whose models validated, the sources of all files read, and their problems."""
+def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source,
+                   part: Part) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
+    """The projects of `part` whose models validated, the sources of its files read, and their problems.
+
+    Every name is checked (a file listed twice is found whichever parts hold
+    the two entries); only the part's own names are reported on and read.
+    """
     projects: list[Project] = []
     sources: dict[str, Source] = {}
     diags: list[Diagnostic] = []
     seen: dict[Path, int] = {}
-    for i, name in names:
+    k, n = part
+    first, end = len(names) * k // n, len(names) * (k + 1) // n
+    for j, (i, name) in enumerate(names):
         where = decl_source.at("projects", i)
         path, problem = _project_path(root, name, seen, where.line)
+        if not first <= j < end:
+            continue
         if problem:
             diags.append(diag("PD007", where, what=problem))
             continue
@@ -98,6 +111,13 @@ def _read_projects(root: Path, names: list[tuple[int, str]],
         if project is not None:  # even with other problems in its file: those are errors, so nothing is built
             projects.append(project)
     return projects, sources, diags
+
+
+def project_count(folder: Path) -> int:
+    """How many project files the declaration in `folder` lists (0 if it cannot be read)."""
+    path = folder / DECLARATION
+    data, _, _ = load_yaml(path, display(path))
+    return len(_listed(data))
 
 
 def _listed(data: object) -> list[tuple[int, str]]:

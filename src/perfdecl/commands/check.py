@@ -14,10 +14,10 @@ import click
 
 from .. import output
 from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
-from ..load import find_folder
+from ..load import Part, find_folder, project_count
 from ..paths import display
 from ..text import Text
-from ..parallel import run_each
+from ..parallel import default_jobs, run_each
 
 FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
 
@@ -46,22 +46,44 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
     return folders, problems
 
 
-def check_folder(folder: Path) -> tuple[list[Diagnostic], dict[str, list[str]]]:
-    """One declaration's findings and the lines of the files they point into (plain data, for workers)."""
+Checked = tuple[list[Diagnostic], list[str], dict[str, list[str]]]
+SLICE = 250  # projects a part should have at least: below that a second process costs more than it saves
+
+
+def check_part(task: tuple[Path, Part]) -> Checked:
+    """One declaration's (or one part's) findings, the files read in order, and the lines of those
+    the findings point into: plain data, for workers."""
     from ..pipeline import check
 
-    bundle, diags = check(folder)
-    return diags, output.lines_for(diags, bundle.sources if bundle else {})
+    bundle, diags = check(*task)
+    sources = bundle.sources if bundle else {}
+    return diags, list(sources), output.lines_for(diags, sources)
+
+
+def tasks(folders: list[Path], jobs: int | None) -> list[tuple[Path, Part]]:
+    """Each declaration whole, or in parts of consecutive projects when it is large and CPUs are free."""
+    jobs = jobs or default_jobs()
+    out: list[tuple[Path, Part]] = []
+    for folder in folders:
+        n = max(1, min(jobs, project_count(folder) // SLICE)) if jobs > len(folders) else 1
+        out += [(folder, (k, n)) for k in range(n)]
+    return out
 
 
 def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang: str = "zh",
         jobs: int | None = None) -> int:
+    from ..pipeline import merge
+
     folders, problems = targets(paths)
     diags: list[Diagnostic] = list(problems)
     lines: dict[str, list[str]] = {}
-    for found, shown in run_each(check_folder, folders, jobs):
-        diags += found
-        lines |= shown
+    work = tasks(folders, jobs)
+    done = run_each(check_part, work, jobs)
+    for folder in folders:
+        parts = [checked for (task, _), checked in zip(work, done) if task == folder]
+        diags += parts[0][0] if len(parts) == 1 else merge([(found, read) for found, read, _ in parts])
+        for _, _, shown in parts:
+            lines |= shown
     if fmt in FORMATS:
         click.echo(FORMATS[fmt](diags, lang))
     elif diags:
