@@ -31,7 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("perfdecl.pipeline", "perfdecl.parallel"),
     ("perfdecl.render", "perfdecl.output"),
     ("perfdecl.commands",),
-    ("perfdecl.cli", "perfdecl.__main__"),
+    ("perfdecl.cli",),
+    ("perfdecl.main", "perfdecl.__main__"),
 )
 
 
