@@ -282,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         # perfdecl's cache (schemas, compiled templates) starts empty; the untimed warm-up
         # run of the example fills it, as a user's first run does.
         os.environ["PERFDECL_CACHE_DIR"] = str(tmp / "cache")
+        # Users run with bytecode caching on; without it every run compiles perfdecl again.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         data = args.data or tmp / "data"
         data.mkdir(parents=True, exist_ok=True)
         rows: list[Row] = []
