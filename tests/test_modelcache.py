@@ -6,7 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Annotated
+
+from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, ValidationError, create_model,
+                      field_validator)
 
 from perfdecl import cache, modelcache
 
@@ -106,3 +109,41 @@ def test_check_output_is_the_same_with_a_cold_and_a_warm_cache(tmp_path: Path) -
     assert list((tmp_path / "schemas").glob("*.pickle"))
     assert runs[0].stdout and runs[0].stdout == runs[1].stdout
     assert runs[0].returncode == runs[1].returncode
+
+
+def test_an_entry_naming_a_module_whose_source_changed_is_not_used(folder: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A schema names functions of other modules; their source is part of the entry, checked on reading."""
+    module = tmp_path / "modelcache_probe.py"
+    module.write_text("def twice(raw: object) -> int:\n    return 2 * int(raw)\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import modelcache_probe
+
+    def models() -> tuple[type[BaseModel]]:  # as a form definition would make them
+        field = Annotated[int, PlainValidator(modelcache_probe.twice), PlainSerializer(str)]
+        return (create_model("Doubled", __config__=ConfigDict(defer_build=True), n=(field, ...)),)
+
+    modelcache.complete(models())
+    rebuilt: list[str] = []
+    real = BaseModel.model_rebuild.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(BaseModel, "model_rebuild",
+                        classmethod(lambda cls, **kw: rebuilt.append(cls.__name__) or real(cls, **kw)))
+    again = models()
+    modelcache.complete(again)
+    assert rebuilt == [] and again[0].model_validate({"n": "4"}).n == 8
+    module.write_text(module.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    changed = models()
+    modelcache.complete(changed)
+    assert rebuilt == ["Doubled"] and changed[0].model_validate({"n": "4"}).n == 8
+
+
+def test_a_schema_naming_a_function_without_a_name_is_built_and_not_cached(folder: Path) -> None:
+    """A lambda cannot be named in an entry (pydantic's PlainValidator adds one unless given a serializer)."""
+    def models() -> tuple[type[BaseModel]]:
+        field = Annotated[int, PlainValidator(lambda raw: 2 * int(raw))]
+        return (create_model("Doubled", __config__=ConfigDict(defer_build=True), n=(field, ...)),)
+
+    built = models()
+    modelcache.complete(built)
+    assert built[0].model_validate({"n": "4"}).n == 8
+    assert not list(folder.glob("*.pickle"))

@@ -13,7 +13,9 @@ the models' names, the source of their modules and `definition` (the data a
 model made by `create_model` was made from); the entry records the source of
 every other module its schemas name, checked before it is used. Whatever goes
 wrong with an entry (missing, stale, corrupt, unwritable folder), the models
-are built by pydantic and the entry written again.
+are built by pydantic and the entry written again. Schemas that name a
+function without an importable name (a lambda, a local function; pydantic's
+PlainValidator adds one unless it is given a PlainSerializer) are not cached.
 
 Pydantic plugins (observability hooks found through package entry points)
 are not run for perfdecl's models: scanning the installed packages for them
