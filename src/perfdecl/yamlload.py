@@ -119,7 +119,7 @@ class _Builder:
 
     def span(self, node: ScalarNode) -> None:
         start, end = node.start_mark, node.end_mark
-        if self.hashes and (start.line in self.hashes or end.line != start.line):
+        if start.line in self.hashes or end.line != start.line:
             # a block scalar's text starts on the next line: its indicator line can end in a comment
             first = (start.line + 1, 0) if node.style in ("|", ">") else (start.line, start.column)
             self.spans.append((*first, end.line, end.column))
@@ -134,14 +134,18 @@ class _Builder:
             raise _TooBig(node.start_mark, Text(f"超过 {MAX_NODES} 个值", f"more than {MAX_NODES} values"))
         if len(path) > MAX_DEPTH:
             raise _TooBig(node.start_mark, _TOO_DEEP)
-        self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        mark = node.start_mark
+        self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, ScalarNode):  # the most common first
+            if self.hashes:
+                self.span(node)
+            if node.tag == _STR and node.style != '"':
+                return node.value  # most values: plain text that needs nothing more
+            return self.scalar(node, path)
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
-        if isinstance(node, SequenceNode):
-            self.plain_tag(node, "seq")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self.scalar(node, path)
+        self.plain_tag(node, "seq")
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def plain_tag(self, node: Node, kind: str) -> bool:
         if node.tag == _TAG + kind:
@@ -160,7 +164,8 @@ class _Builder:
             if not isinstance(knode, ScalarNode) or knode.tag not in _KEY_TAGS:
                 self.diags.append(diag("PD004", self.pos(knode), what=Text("键必须是文字", "a key must be text")))
                 continue
-            self.span(knode)
+            if self.hashes:
+                self.span(knode)
             key = self.text(knode)
             if key in first_line:
                 self.diags.append(diag("PD003", self.pos(knode), key=key, first=first_line[key]))
@@ -171,7 +176,6 @@ class _Builder:
         return out
 
     def scalar(self, node: ScalarNode, path: YamlPath) -> object:
-        self.span(node)
         tag, text = node.tag, node.value
         if tag == _STR:
             return self.text(node)
