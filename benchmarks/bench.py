@@ -42,6 +42,7 @@ class Result:
 
     label: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process and its workers
     rss_kb: list[int] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)
     failure: str | None = None
@@ -55,8 +56,8 @@ class Result:
         return max(self.rss_kb) / 1024 if self.rss_kb and not self.failure else None
 
 
-def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
-    """(wall seconds, max RSS in KiB, exit code, output tail) of one process.
+def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int, int, str]:
+    """(wall seconds, CPU seconds, max RSS in KiB, exit code, output tail) of one process.
 
     os.wait4 gives the child's rusage; its ru_maxrss is the largest resident
     set of the child or of any descendant it waited for (worker processes).
@@ -66,13 +67,13 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int, 
         try:
             proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
         except OSError as e:
-            return 0.0, 0, 127, f"cannot run {cmd[0]}: {e}"
+            return 0.0, 0.0, 0, 127, f"cannot run {cmd[0]}: {e}"
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return elapsed, usage.ru_maxrss, code, text[-3000:]
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code, text[-3000:]
 
 
 @dataclass
@@ -107,18 +108,19 @@ def measure(label: str, cmds: list[list[str]], runs: int, ok: tuple[int, ...] = 
 
 
 def _run_spec(spec: Spec, result: Result, timed: bool) -> None:
-    total, peak, codes = 0.0, 0, []
+    total, cpu, peak, codes = 0.0, 0.0, 0, []
     for cmd in spec.cmds:
-        seconds, rss, code, text = run_once(cmd, spec.cwd)
+        seconds, used, rss, code, text = run_once(cmd, spec.cwd)
         if code not in spec.ok or "Traceback (most recent call last)" in text:
             shown = " ".join(cmd if len(cmd) < 12 else [*cmd[:6], "...", *cmd[-3:]])
             tail = "\n".join(text.rstrip().splitlines()[-15:])
             result.failure = f"$ {shown}\nexit {code}\n{tail}"
             return
-        total, peak = total + seconds, max(peak, rss)
+        total, cpu, peak = total + seconds, cpu + used, max(peak, rss)
         codes.append(code)
     if timed:
         result.seconds.append(total)
+        result.cpu.append(cpu)
         result.rss_kb.append(peak)
         result.codes += codes
 
@@ -126,7 +128,7 @@ def _run_spec(spec: Spec, result: Result, timed: bool) -> None:
 # ---------------------------------------------------------------- what to run
 
 def perfdecl() -> list[str]:
-    found = shutil.which("perfdecl")
+    found = None if os.environ.get("PERFDECL_BENCH_TREE") else shutil.which("perfdecl")
     return [found] if found else [sys.executable, "-m", "perfdecl"]
 
 
@@ -136,7 +138,7 @@ def schemas(tmp: Path, notes: list[str]) -> Path | None:
     if all((ROOT / "schemas" / n).is_file() for n in names):
         return ROOT / "schemas"
     out = tmp / "schemas"
-    _, _, code, _ = run_once([*perfdecl(), "schema", "-o", str(out)])
+    _, _, _, code, _ = run_once([*perfdecl(), "schema", "-o", str(out)])
     if code == 0 and all((out / n).is_file() for n in names):
         notes.append("schemas/ absent: compared against the output of `perfdecl schema -o`")
         return out
@@ -179,10 +181,17 @@ class Row:
     peak: str
     target: str
     verdict: str
+    spread: str = ""
+    cpu: str = ""
 
 
 def _secs(r: Result) -> str:
     return f"{r.median:.3f} s" if r.median is not None else "error"
+
+
+def _spread(values: list[float], unit: str = "") -> str:
+    """The range of the runs, so that a busy machine shows in the table."""
+    return f"{min(values):.3f}-{max(values):.3f}{unit}" if len(values) > 1 else ""
 
 
 def _mb(r: Result) -> str:
@@ -200,24 +209,32 @@ def figure(r: Result, seconds: float | None = None, mb: float | None = None) -> 
     else:
         good = (not seconds or r.median < seconds) and (not mb or r.peak_mb < mb)
         verdict = "PASS" if good else "FAIL"
-    return Row(r.label, _secs(r), _mb(r), ", ".join(limits), verdict)
+    cpu = f"{statistics.median(r.cpu):.3f} s" if r.median is not None and r.cpu else ""
+    return Row(r.label, _secs(r), _mb(r), ", ".join(limits), verdict, _spread(r.seconds) if r.median else "", cpu)
 
 
-def ratio(label: str, top: Result, bottom: Result, limit: float, at_least: bool = False) -> Row:
-    if top.median is None or bottom.median is None or bottom.median == 0:
-        return Row(label, "n/a", "", f"{'>=' if at_least else '<='} {limit:g}x", "FAIL")
-    value = top.median / bottom.median
+def ratio(label: str, top: Result, bottom: Result, limit: float, at_least: bool = False, cpu: bool = False) -> Row:
+    """The median of the rounds' ratios: runs are interleaved, so each round's pair saw the same machine.
+
+    With `cpu`, of their CPU times (user + system), which a busy machine disturbs less than wall time.
+    """
+    target = f"{'>=' if at_least else '<='} {limit:g}x"
+    tops, bottoms = (top.cpu, bottom.cpu) if cpu else (top.seconds, bottom.seconds)
+    if top.median is None or bottom.median is None or not bottoms or 0 in bottoms:
+        return Row(label, "n/a", "", target, "FAIL")
+    pairs = [a / b for a, b in zip(tops, bottoms)]
+    value = statistics.median(pairs)
     good = value >= limit if at_least else value <= limit
-    return Row(label, f"{value:.2f}x", "", f"{'>=' if at_least else '<='} {limit:g}x", "PASS" if good else "FAIL")
+    return Row(label, f"{value:.2f}x", "", target, "PASS" if good else "FAIL", _spread(pairs, "x"))
 
 
 def table(rows: list[Row]) -> str:
-    head = Row("measure", "median", "peak RSS", "target", "result")
-    cells = [[r.label, r.value, r.peak, r.target, r.verdict] for r in (head, *rows)]
-    widths = [max(_width(c[i]) for c in cells) for i in range(5)]
+    head = Row("measure", "median", "peak RSS", "target", "result", "range of runs", "CPU")
+    cells = [[r.label, r.value, r.cpu, r.peak, r.target, r.verdict, r.spread] for r in (head, *rows)]
+    widths = [max(_width(c[i]) for c in cells) for i in range(7)]
     lines = []
     for n, c in enumerate(cells):
-        lines.append("  ".join(_pad(c[i], widths[i], right=i in (1, 2)) for i in range(5)).rstrip())
+        lines.append("  ".join(_pad(c[i], widths[i], right=i in (1, 2, 3)) for i in range(7)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -244,7 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=None, help="project counts for the scale group (default 1000,2000)")
     parser.add_argument("--data", type=Path, default=None,
                         help="keep generated declarations here and reuse them (default: a temporary folder)")
+    parser.add_argument("--tree", type=Path, default=None,
+                        help="measure the perfdecl sources of this checkout (e.g. an older commit's `git archive`) "
+                             "instead of the installed one")
     args = parser.parse_args(argv)
+    if args.tree:  # python -m perfdecl, importing the tree's src/ first
+        os.environ["PERFDECL_BENCH_TREE"] = str(args.tree)
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(args.tree.resolve() / "src"), os.environ.get("PYTHONPATH", "")])
     only = {w.strip() for w in ",".join(args.only).split(",") if w.strip()}
     if only - set(GROUPS + KINDS) or (args.runs is not None and args.runs < 1):
         parser.error(f"--only takes {', '.join(GROUPS + KINDS)}; --runs at least 1")
@@ -256,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="perfdecl-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        # perfdecl's cache (schemas, compiled templates) starts empty; the untimed warm-up
+        # run of the example fills it, as a user's first run does.
+        os.environ["PERFDECL_CACHE_DIR"] = str(tmp / "cache")
+        # Users run with bytecode caching on; without it every run compiles perfdecl again.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         data = args.data or tmp / "data"
         data.mkdir(parents=True, exist_ok=True)
         rows: list[Row] = []
@@ -270,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
                     failures.append(result)
         print(header())
         print(table(rows))
+        print("load average at the end  %.2f %.2f %.2f" % os.getloadavg() if hasattr(os, "getloadavg") else "")
         for note in notes:
             print(f"note: {note}")
         for r in failures:
@@ -282,7 +311,7 @@ def header() -> str:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
         cpus = os.cpu_count() or 0
-    _, _, _, version = run_once([*perfdecl(), "--version"])
+    _, _, _, _, version = run_once([*perfdecl(), "--version"])
     load = "  load average %.2f %.2f %.2f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
     return (f"perfdecl benchmark  {dt.datetime.now().isoformat(timespec='seconds')}  "
             f"Python {platform.python_version()}  {cpus} CPU(s) of {os.cpu_count()}  {platform.machine()}  "
@@ -309,13 +338,14 @@ def run_example(kinds, runs, tmp, data, notes, **_) -> list[tuple[Row, Result | 
             ], ok=(0, 1))
             ours, theirs = measure_all([ours_spec, theirs_spec], runs, warmup=1)
             out += [(figure(ours), ours), (figure(theirs), theirs)]
-            out.append((ratio("  check / check-jsonschema", ours, theirs, 0.5), None))
+            out.append((ratio("  check / check-jsonschema", ours, theirs, 0.3), None))
+            out.append((ratio("  the same, CPU time", ours, theirs, 0.3, cpu=True), None))
             if theirs.codes and max(theirs.codes):
                 notes.append("check-jsonschema reported schema errors on the example (timed all the same)")
     if "build" in kinds:
         built = measure("build example", [[*pd, "build", str(EXAMPLE), "-o", str(tmp / "example.docx")]],
                         runs, warmup=1)
-        out.append((figure(built, seconds=0.5), built))
+        out.append((figure(built, seconds=0.35), built))
     return out
 
 

@@ -15,7 +15,7 @@ from helpers import EXAMPLE, copy_example
 from perfdecl.cli import cli
 from perfdecl.money import parse_amount
 from perfdecl.render.filters import money
-from perfdecl.render.templates import builtin, builtin_names, load
+from perfdecl.render.templates import _environment, builtin, builtin_names, load
 from perfdecl.paths import frameworks_dir
 
 
@@ -210,3 +210,30 @@ def test_a_template_folder_symlinked_out_of_the_declaration_is_refused(tmp_path)
     result = runner.invoke(cli, ["build", str(decl), "-o", str(tmp_path / "x.docx")])
     assert result.exit_code == 1 and "template" in result.output and "PD012" in result.output
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_only_templates_made_of_built_in_folders_run_without_the_sandbox(tmp_path):
+    shipped = builtin("shanghai-2023")
+    copy = tmp_path / "shanghai-2023"  # a user's folder named like a built-in
+    shutil.copytree(shipped, copy)
+    assert _environment((shipped,)).sandboxed is False
+    assert _environment((copy,)).sandboxed is True
+    assert _environment((copy, shipped)).sandboxed is True
+
+
+def test_compiled_templates_are_cached_apart_by_sandbox_and_a_corrupt_entry_is_compiled_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFDECL_CACHE_DIR", str(tmp_path / "cache"))
+    _environment.cache_clear()
+    first = _built(tmp_path).read_bytes()
+    entries = list((tmp_path / "cache").glob("jinja-*/*.cache"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"\x00not jinja bytecode")
+    _environment.cache_clear()
+    assert _built(tmp_path).read_bytes() == first
+    assert all(entry.read_bytes() != b"\x00not jinja bytecode" for entry in entries)
+    folder = copy_example(tmp_path, {"declaration.yaml": [("template: shanghai-2023", "template: mine")]})
+    assert invoke("template", "export", "shanghai-2023", folder / "mine").exit_code == 0
+    assert invoke("build", folder, "-o", tmp_path / "mine.docx").exit_code == 0
+    assert len(list((tmp_path / "cache").glob("jinja-*"))) == 2
+    _environment.cache_clear()

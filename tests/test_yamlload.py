@@ -10,6 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from helpers import EXAMPLE, at
 
 from perfdecl import yamlload
@@ -373,3 +376,38 @@ def test_libyaml_and_pure_python_read_alike(monkeypatch, name):
     slow = Source(Path(name), name, text)
     assert parse(text, slow) == fast_result
     assert (slow.values, slow.keys, slow.scalars) == (fast.values, fast.keys, fast.scalars)
+
+
+_PLAIN = st.text(st.sampled_from("0123456789+-.:eExXoO_tTrRuUfFaAlLsSnN~<=yY 年月日元万"), min_size=1, max_size=12)
+
+
+@given(_PLAIN)
+def test_resolving_only_typable_scalars_reads_every_plain_scalar_as_pyyaml_would(word: str) -> None:
+    """perfdecl's resolver skips PyYAML's regular expressions for scalars that can only be text."""
+    text = f"key: {word}\nlist: [{word}]\n{word}: 1\n"
+
+    class Full(yaml.SafeLoader):  # PyYAML's own resolution, every implicit resolver tried
+        pass
+
+    def read(loader: type) -> tuple[object, list[tuple[str, int, int]]]:
+        node = loader(text).get_single_node() if _composes(loader, text) else None
+        source = Source(Path("t.yaml"), "t.yaml")
+        source.lines = text.splitlines()
+        if node is None:
+            return None, []
+        builder = yamlload._Builder(source, [])
+        try:
+            data = builder.build(node, ())
+        except yamlload._TooBig:
+            return "too big", []
+        return (data, source.scalars), [(d.code, d.pos.line, d.pos.col) for d in builder.diags]
+
+    assert read(yamlload._PyLoader) == read(Full)
+
+
+def _composes(loader: type, text: str) -> bool:
+    try:
+        loader(text).get_single_node()
+        return True
+    except yaml.YAMLError:
+        return False

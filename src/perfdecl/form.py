@@ -30,6 +30,7 @@ from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, Validat
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
 from .model import Date, Funding, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .modelcache import complete
 from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
 from .schema_errors import translated
 from .text import Text
@@ -239,20 +240,22 @@ _LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": Y
                          "money": Money, "integer": int}
 
 
-def _annotation(key: str, spec: FieldSpec) -> Any:
+def _annotation(key: str, spec: FieldSpec, made: list[type[BaseModel]]) -> Any:
+    """The type of a field; the models it makes for tables and groups are added to `made`."""
     if spec.type == "choice":
         return Literal[tuple(spec.values or ())]
     if spec.type in ("table", "group"):
         row: Any = create_model(f"{key.title().replace('_', '')}{'Row' if spec.type == 'table' else ''}",
-                           __base__=Model, **_definitions(spec.columns or {}))
+                                __base__=Model, **_definitions(spec.columns or {}, made))
+        made.append(row)
         return list[row] if spec.type == "table" else row
     return _LEAF[spec.type]
 
 
-def _definitions(fields: dict[str, FieldSpec]) -> dict[str, Any]:
+def _definitions(fields: dict[str, FieldSpec], made: list[type[BaseModel]]) -> dict[str, Any]:
     out = {}
     for key, spec in fields.items():
-        tp = _annotation(key, spec)
+        tp = _annotation(key, spec, made)
         if spec.required:
             out[key] = (tp, Field(description=spec.label))
         else:
@@ -286,10 +289,12 @@ def _project_model(definition: str) -> type[Project]:
         label = form.fields[form.dates].label
         dates = {key: (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
                  for key, what in (("start", "计划开始日期"), ("end", "计划完成日期"))}
+    made: list[type[BaseModel]] = []
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
-                         items=items, **dates, **_definitions(form.fields))
+                         items=items, **dates, **_definitions(form.fields, made))
     model.form = form
     model.dates_from = form.dates
+    complete((*made, funding, model), definition=definition.encode())  # from the schema cache when it can
     return model
 
 
@@ -415,3 +420,5 @@ def default_form() -> Form:
         raise RuntimeError(f"the built-in template {DEFAULT_TEMPLATE} has no form")  # a broken installation
     return form
 
+
+complete((FieldSpec, FigureSpec, FundingSpec, Form))

@@ -83,13 +83,18 @@ def find_folder(path: Path) -> Path | None:
     return None
 
 
-def load(folder: Path, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
-    """Read and validate the declaration in `folder` and all its projects.
+Part = tuple[int, int]  # (k, n): the k-th of n consecutive slices of a declaration's project list
+WHOLE: Part = (0, 1)
+
+
+def load(folder: Path, part: Part = WHOLE, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
+    """Read and validate the declaration in `folder` and its projects (those of `part` only).
 
     The projects are validated against the form of the declaration's
     template (`template`, a template folder, overrides it). A declaration
     that does not validate gives no bundle, but the project files it lists
-    are still read, so that their problems are reported too.
+    are still read, so that their problems are reported too. Every part
+    reports the declaration's own problems.
     """
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
@@ -100,7 +105,7 @@ def load(folder: Path, template: Path | None = None) -> tuple[Bundle | None, lis
     if form is None:  # nothing can be validated without the form (PD016 says why)
         return None, diags
     names = list(enumerate(decl.projects)) if decl else _listed(data)
-    projects, sources, found = _read_projects(root, names, decl_source, form)
+    projects, sources, found = _read_projects(root, names, decl_source, form, part)
     diags += found
     if decl is None:
         return None, diags
@@ -134,16 +139,24 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
     return None if has_errors(problems) else form or default_form(), problems
 
 
-def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source,
-                   form: Form) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
-    """The projects whose models validated, the sources of all files read, and their problems."""
+def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source, form: Form,
+                   part: Part) -> tuple[list[Project], dict[str, Source], list[Diagnostic]]:
+    """The projects of `part` whose models validated, the sources of its files read, and their problems.
+
+    Every name is checked (a file listed twice is found whichever parts hold
+    the two entries); only the part's own names are reported on and read.
+    """
     projects: list[Project] = []
     sources: dict[str, Source] = {}
     diags: list[Diagnostic] = []
     seen: dict[Path, int] = {}
-    for i, name in names:
+    k, n = part
+    first, end = len(names) * k // n, len(names) * (k + 1) // n
+    for j, (i, name) in enumerate(names):
         where = decl_source.at("projects", i)
         path, problem = _project_path(root, name, seen, where.line)
+        if not first <= j < end:
+            continue
         if problem:
             diags.append(diag("PD007", where, what=problem))
             continue
@@ -172,6 +185,13 @@ def _elsewhere(d: Diagnostic, form: Form) -> Diagnostic:
                 f": it is '{spec.label}' of template {name}; this declaration's template has no such field "
                 "(see template: in declaration.yaml)"))
     return d
+
+
+def project_count(folder: Path) -> int:
+    """How many project files the declaration in `folder` lists (0 if it cannot be read)."""
+    path = folder / DECLARATION
+    data, _, _ = load_yaml(path, display(path))
+    return len(_listed(data))
 
 
 def _listed(data: object) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValida
 
 from .codes import RULES
 from .diagnostics import Invalid
+from .modelcache import complete
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .positions import Source
 from .values import Value, parse_value
@@ -183,14 +184,19 @@ def _value(raw: object) -> Value:
     return parse_value(raw)
 
 
+def _value_text(value: Value) -> str:
+    return value.text
+
+
 IndicatorValue = Annotated[
-    Value, PlainValidator(_value), PlainSerializer(lambda v: v.text),
+    Value, PlainValidator(_value), PlainSerializer(_value_text),
     WithJsonSchema({"type": ["string", "number"], "description": "年度指标值，如 =56850 份、>=90%、应修尽修"}),
 ]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=False)
+    # Built by modelcache.complete below (from the cache when it can), not at class creation.
+    model_config = ConfigDict(extra="forbid", validate_default=False, defer_build=True)
 
 
 class File(Model):
@@ -295,8 +301,14 @@ def _schedule_total(raw: object) -> ScheduleRow:
 
 
 _ROW_SCHEMA = {"type": "array", "prefixItems": [{"type": "string"}], "items": _MONEY_SCHEMA, "minItems": 3}
-PlanRow = Annotated[ScheduleRow, PlainValidator(_schedule_row), WithJsonSchema(_ROW_SCHEMA)]
-PlanTotal = Annotated[ScheduleRow, PlainValidator(_schedule_total),
+def _row_cells(row: ScheduleRow) -> list[str]:
+    """A plan row as written: [name, one amount per year…, total] (a total row has no name)."""
+    return [*([row.name] if row.name else []), *map(str, row.values), str(row.total)]
+
+
+PlanRow = Annotated[ScheduleRow, PlainValidator(_schedule_row), PlainSerializer(_row_cells),
+                    WithJsonSchema(_ROW_SCHEMA)]
+PlanTotal = Annotated[ScheduleRow, PlainValidator(_schedule_total), PlainSerializer(_row_cells),
                       WithJsonSchema({"type": "array", "items": _MONEY_SCHEMA, "minItems": 2})]
 
 
@@ -463,3 +475,6 @@ class Declaration(File):
                 raise Invalid(f"读取类错误不能关闭，也不能改变级别：{code}",
                               f"{code} is a loading error: it cannot be turned off or changed", at=(code,))
         return rules
+
+
+complete((Funding, Goals, Lines, Schedule, SubItem, Indicator, Project, Declaration))

@@ -6,21 +6,49 @@ same and renders only when it found no errors.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Position, diag
-from .load import Bundle, load
+from .load import WHOLE, Bundle, Part, load
 
 _IGNORE = re.compile(r"#\s*perfdecl:\s*ignore(?:\[([A-Z0-9, ]+)\])?")
 
 
-def check(folder: Path, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
-    """`template`, a template folder, overrides the declaration's (its form validates the projects)."""
-    bundle, diags = load(folder, template)
+def check(folder: Path, part: Part = WHOLE, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
+    """The findings in a declaration (in one part of its projects: see `merge`); `template`, a template
+    folder, overrides the declaration's (its form validates the projects)."""
+    bundle, diags = load(folder, part, template)
     if bundle is not None:
         diags += run_rules(bundle)
     return bundle, finalize(diags, bundle)
+
+
+def merge(parts: list[tuple[list[Diagnostic], list[str]]]) -> list[Diagnostic]:
+    """The findings of a declaration checked in parts, as `check` finds them at once.
+
+    Each part is (its findings, the files it read in declared order). Every
+    rule looks at one project at a time, so the parts' findings in project
+    files are the whole's; findings about the declaration itself (or a
+    framework file) are made by every part, and are kept from the first only.
+    """
+    first = Counter(map(repr, parts[0][0]))
+    found = list(parts[0][0])
+    for diags, _ in parts[1:]:
+        shared = first.copy()
+        for d in diags:
+            if shared[repr(d)] > 0:
+                shared[repr(d)] -= 1
+            else:
+                found.append(d)
+    return ordered(found, list(dict.fromkeys(path for _, paths in parts for path in paths)))
+
+
+def ordered(diags: list[Diagnostic], paths: list[str]) -> list[Diagnostic]:
+    """Findings sorted by file (in the declared order of `paths`), line, column and code."""
+    order = {path: i for i, path in enumerate(paths)}
+    return sorted(diags, key=lambda d: (order.get(d.pos.path, len(order)), d.pos.path, d.pos.line, d.pos.col, d.code))
 
 
 def run_rules(bundle: Bundle) -> list[Diagnostic]:
@@ -51,8 +79,7 @@ def finalize(diags: list[Diagnostic], bundle: Bundle | None) -> list[Diagnostic]
         if source and d.code >= "PD100" and _ignored(source.comments.get(d.pos.line, ""), d.code):
             continue
         out.append(d)
-    order = {path: i for i, path in enumerate(sources)}
-    return sorted(out, key=lambda d: (order.get(d.pos.path, len(order)), d.pos.path, d.pos.line, d.pos.col, d.code))
+    return ordered(out, list(sources))
 
 
 def _ignored(comment: str, code: str) -> bool:

@@ -39,7 +39,6 @@ MAX_DEPTH = 100  # nesting levels; real files use fewer than 10
 MAX_BYTES = 20 * 1024 * 1024
 _C_DEPTH = 1000  # libyaml recurses in C: only give it text that cannot nest deeper
 _TOO_DEEP = Text(f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels")
-_CLoader = getattr(yaml, "CSafeLoader", None)
 _SAFE = SafeConstructor()
 # XML 1.0 (and so Word) cannot store these; tab, LF and CR are fine.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -54,6 +53,37 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _MERGE = _TAG + "str", _TAG + "null", _TAG + "merge"
 _KEY_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
+# Plain scalars the builder types: words (`yes`, `on` or `=` resolve to tags the builder reads as
+# text anyway) and what starts like a number or a date.
+_WORDS = {**dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _TAG + "bool"),
+          **dict.fromkeys(("null", "Null", "NULL", "~"), _NULL), "<<": _MERGE}
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+class _Resolver:
+    """PyYAML's resolver, asked only about plain scalars that the builder may type.
+
+    Most scalars of a declaration are Chinese text or key names: trying PyYAML's
+    implicit resolvers' regular expressions on each is a good part of parsing.
+    """
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted or block text
+            tag = _WORDS.get(value)
+            if tag is not None:
+                return tag
+            if value and value[0] not in _NUMERIC_START:
+                return _STR
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _PyLoader(_Resolver, yaml.SafeLoader):
+    pass
+
+
+_CLoader = type("_CLoader", (_Resolver, yaml.CSafeLoader), {}) if hasattr(yaml, "CSafeLoader") else None
 
 
 class _Mark(Protocol):  # where PyYAML (or libyaml) is in the text
@@ -89,7 +119,7 @@ class _Builder:
 
     def span(self, node: ScalarNode) -> None:
         start, end = node.start_mark, node.end_mark
-        if self.hashes and (start.line in self.hashes or end.line != start.line):
+        if start.line in self.hashes or end.line != start.line:
             # a block scalar's text starts on the next line: its indicator line can end in a comment
             first = (start.line + 1, 0) if node.style in ("|", ">") else (start.line, start.column)
             self.spans.append((*first, end.line, end.column))
@@ -104,14 +134,18 @@ class _Builder:
             raise _TooBig(node.start_mark, Text(f"超过 {MAX_NODES} 个值", f"more than {MAX_NODES} values"))
         if len(path) > MAX_DEPTH:
             raise _TooBig(node.start_mark, _TOO_DEEP)
-        self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        mark = node.start_mark
+        self.source.values.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, ScalarNode):  # the most common first
+            if self.hashes:
+                self.span(node)
+            if node.tag == _STR and node.style != '"':
+                return node.value  # most values: plain text that needs nothing more
+            return self.scalar(node, path)
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
-        if isinstance(node, SequenceNode):
-            self.plain_tag(node, "seq")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self.scalar(node, path)
+        self.plain_tag(node, "seq")
+        return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def plain_tag(self, node: Node, kind: str) -> bool:
         if node.tag == _TAG + kind:
@@ -130,7 +164,8 @@ class _Builder:
             if not isinstance(knode, ScalarNode) or knode.tag not in _KEY_TAGS:
                 self.diags.append(diag("PD004", self.pos(knode), what=Text("键必须是文字", "a key must be text")))
                 continue
-            self.span(knode)
+            if self.hashes:
+                self.span(knode)
             key = self.text(knode)
             if key in first_line:
                 self.diags.append(diag("PD003", self.pos(knode), key=key, first=first_line[key]))
@@ -141,7 +176,6 @@ class _Builder:
         return out
 
     def scalar(self, node: ScalarNode, path: YamlPath) -> object:
-        self.span(node)
         tag, text = node.tag, node.value
         if tag == _STR:
             return self.text(node)
@@ -312,7 +346,7 @@ def _compose(text: str) -> Node | None:
             pass  # read again below: PyYAML's messages say more
         finally:
             loader.dispose()
-    loader = yaml.SafeLoader(text)
+    loader = _PyLoader(text)
     try:
         return loader.get_single_node()
     except RecursionError:

@@ -120,7 +120,7 @@ def build_one(job: Job) -> Outcome:
 
 def plan(job: Job) -> Outcome:
     """Check one declaration and name the files it writes. Top-level, so worker processes can run it."""
-    bundle, diags = check(job.folder, job.template)
+    bundle, diags = check(job.folder, template=job.template)
     done = Outcome(diags)
     errors, warnings = output.counts(diags)
     if bundle is not None and not errors:

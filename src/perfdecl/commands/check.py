@@ -8,16 +8,16 @@ cannot be read (PD015).
 """
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
-
-import click
 
 from .. import output
 from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
-from ..load import find_folder
-from ..parallel import run_each
+from ..load import Part, find_folder, project_count
 from ..paths import display
 from ..text import Text
+from ..parallel import default_jobs, run_each
 
 FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
 
@@ -46,28 +46,71 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
     return folders, problems
 
 
-def check_folder(folder: Path) -> tuple[list[Diagnostic], dict[str, list[str]]]:
-    """One declaration's findings and the lines of the files they point into (plain data, for workers)."""
+Checked = tuple[list[Diagnostic], list[str], dict[str, list[str]]]
+SLICE = 250  # projects a part should have at least: below that a second process costs more than it saves
+
+
+def check_part(task: tuple[Path, Part]) -> Checked:
+    """One declaration's (or one part's) findings, the files read in order, and the lines of those
+    the findings point into: plain data, for workers."""
     from ..pipeline import check
 
-    bundle, diags = check(folder)
-    return diags, output.lines_for(diags, bundle.sources if bundle else {})
+    bundle, diags = check(*task)
+    sources = bundle.sources if bundle else {}
+    return diags, list(sources), output.lines_for(diags, sources)
+
+
+def tasks(folders: list[Path], jobs: int | None) -> list[tuple[Path, Part]]:
+    """Each declaration whole, or in parts of consecutive projects when it is large and CPUs are free."""
+    jobs = jobs or default_jobs()
+    out: list[tuple[Path, Part]] = []
+    for folder in folders:
+        n = max(1, min(jobs, project_count(folder) // SLICE)) if jobs > len(folders) else 1
+        out += [(folder, (k, n)) for k in range(n)]
+    return out
 
 
 def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang: str = "zh",
         jobs: int | None = None) -> int:
+    from ..pipeline import merge
+
     folders, problems = targets(paths)
     diags: list[Diagnostic] = list(problems)
     lines: dict[str, list[str]] = {}
-    for found, shown in run_each(check_folder, folders, jobs):
-        diags += found
-        lines |= shown
+    work = tasks(folders, jobs)
+    done = run_each(check_part, work, jobs)
+    for folder in folders:
+        parts = [checked for (task, _), checked in zip(work, done) if task == folder]
+        diags += parts[0][0] if len(parts) == 1 else merge([(found, read) for found, read, _ in parts])
+        for _, _, shown in parts:
+            lines |= shown
     if fmt in FORMATS:
-        click.echo(FORMATS[fmt](diags, lang))
+        print(FORMATS[fmt](diags, lang))
     elif diags:
-        click.echo(output.human(diags, lines, lang))
-    click.echo(output.summary(diags, len(folders), lang), err=fmt != "human")
+        print(output.human(diags, lines, lang))
+    print(output.summary(diags, len(folders), lang), file=sys.stderr if fmt != "human" else sys.stdout)
     if has_usage_errors(diags):
         return 2
     errors, warnings = output.counts(diags)
     return 1 if errors or (strict and warnings) else 0
+
+
+def main(args: list[str]) -> int:
+    """`perfdecl check ARGS`, parsed here rather than by click: a pre-commit hook runs this on every
+    commit, and importing click would be a tenth of checking a small declaration."""
+    parser = argparse.ArgumentParser(prog="perfdecl check", description="检查申报材料：PATHS 为申报文件夹或其中的任意文件。")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATHS")
+    parser.add_argument("--format", dest="fmt", choices=["human", *FORMATS], default="human",
+                        help="输出格式 / output format (default: human)")
+    parser.add_argument("--strict", action="store_true", help="警告也算失败 / fail on warnings too")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="消息语言 / message language (default: zh)")
+    parser.add_argument("-j", "--jobs", type=_positive, default=None,
+                        help="并行进程数，默认 CPU 数 / parallel processes (default: CPUs)")
+    given = parser.parse_args(args)
+    return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"不是正整数 / not a positive integer: {text}")
+    return int(text)

@@ -9,24 +9,27 @@ optional `base:`, a built-in template whose files this one falls back to),
 from __future__ import annotations
 
 import re
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .. import cache
 from ..diagnostics import Diagnostic, diag
 from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
 from ..load import Bundle, totals
-from ..paths import display, inside
+from ..paths import display, inside, templates_dir
 from ..positions import Source
 from ..rules.common import declared_framework
 from ..text import Text, listing
 from . import RenderError
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import BytecodeCache, Environment
+    from jinja2.bccache import Bucket
     from jinja2.sandbox import SandboxedEnvironment
 
     from .trace import Tracer
@@ -207,15 +210,64 @@ _MUTATORS = frozenset({"add", "append", "appendleft", "clear", "difference_updat
 _FILES = (PurePath, Source)
 
 
+def built_in(folders: tuple[Path, ...]) -> bool:
+    """Whether every folder of a template is a built-in template's (perfdecl's own code, trusted)."""
+    root = templates_dir().resolve()
+    return all(builtin(f.name) is not None and f.resolve() == root / f.name for f in folders)
+
+
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> SandboxedEnvironment:
-    """The sandbox that runs a template; with a `tracer` (not cached: one per render), one that also
-    tells it what the template reads and prints (see trace.py)."""
-    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> Environment:
+    """Jinja2 for one template: sandboxed unless all its files are built in; compiled code cached.
+    With a `tracer` (not cached: one per render), a sandbox that also tells it what the template reads
+    and prints (see trace.py)."""
+    from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
-    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     from .filters import FILTERS
+
+    class Loader(BaseLoader):
+        """FileSystemLoader's search, through `find`: no file outside its template folder."""
+
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
+            path = find(folders, "/".join(split_template_path(name)))
+            if path is None:
+                raise TemplateNotFound(name)
+            mtime = path.stat().st_mtime
+            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+
+    options: dict[str, Any] = dict(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                                   lstrip_blocks=True)
+    if tracer is None:
+        kind = Environment if built_in(folders) else _sandbox()
+        env = kind(**options)
+    else:
+        env = _traced(_sandbox(), tracer)(**options, finalize=tracer.finalize)
+    env.filters.update(FILTERS)
+    if tracer is None:  # a traced template compiles differently (finalize): never from or into the cache
+        env.bytecode_cache = _bytecode_cache(env)
+    return env
+
+
+def _traced(sandbox: type[SandboxedEnvironment], tracer: Tracer) -> type[SandboxedEnvironment]:
+    """A sandbox that tells `tracer` each value a template reads."""
+
+    class Traced(sandbox):  # type: ignore[valid-type,misc]
+        def getattr(self, obj: object, attribute: str) -> object:
+            value = super().getattr(obj, attribute)
+            tracer.read(obj, attribute, value)
+            return value
+
+        def getitem(self, obj: object, argument: object) -> object:
+            value = super().getitem(obj, argument)
+            tracer.read(obj, argument, value)
+            return value
+
+    return Traced
+
+
+def _sandbox() -> type[SandboxedEnvironment]:
+    from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
     class Sandbox(SandboxedEnvironment):
         """A template reads the declaration; it can neither reach Python internals nor change the data.
@@ -236,31 +288,40 @@ def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> San
                     attr in _MUTATORS and modifies_known_mutable(obj, attr))
             return safe
 
-    class Traced(Sandbox):
-        def getattr(self, obj: object, attribute: str) -> object:
-            value = super().getattr(obj, attribute)
-            tracer.read(obj, attribute, value)  # type: ignore[union-attr]
-            return value
+    return Sandbox
 
-        def getitem(self, obj: object, argument: object) -> object:
-            value = super().getitem(obj, argument)
-            tracer.read(obj, argument, value)  # type: ignore[union-attr]
-            return value
 
-    class Loader(BaseLoader):
-        """FileSystemLoader's search, through `find`: no file outside its template folder."""
+def _bytecode_cache(env: Environment) -> BytecodeCache | None:
+    """Jinja's compiled templates kept in perfdecl's cache folder, or None if there is none.
 
-        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
-            path = find(folders, "/".join(split_template_path(name)))
-            if path is None:
-                raise TemplateNotFound(name)
-            mtime = path.stat().st_mtime
-            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+    Jinja checks each entry against its template's source; what else shapes the
+    compiled code (Jinja's version, sandbox or not, options, how each filter is
+    called) names the folder.
+    """
+    import jinja2
+    from jinja2 import BytecodeCache
 
-    options = dict(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env = Sandbox(**options) if tracer is None else Traced(**options, finalize=tracer.finalize)
-    env.filters.update(FILTERS)
-    return env
+    options = (env.sandboxed, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+               env.newline_sequence, env.optimized, sorted(env.extensions))
+    filters = sorted(f"{name}:{getattr(f, 'jinja_pass_arg', '')}" for name, f in env.filters.items())
+    found = cache.folder("jinja-" + cache.key(jinja2.__version__, sys.version, repr(options), *filters))
+    if found is None:
+        return None
+    folder: Path = found
+
+    class Compiled(BytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            data = cache.read(folder / f"{bucket.key}.cache")
+            if data is not None:
+                try:
+                    bucket.bytecode_from_string(data)
+                except Exception:  # noqa: BLE001 - a corrupt entry: compile again
+                    bucket.reset()
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            cache.write(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+
+    return Compiled()
 
 
 def _mtime(path: Path) -> float | None:
