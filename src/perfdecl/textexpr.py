@@ -48,7 +48,7 @@ _STR_METHODS = frozenset({
     "removeprefix", "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip",
     "split", "splitlines", "startswith", "strip", "swapcase", "title", "upper", "zfill",
 })
-_WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\*|\d{6})|\{[^{}]*:[^{}]*(?:\{|\d{6})")
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*+(?:\*|\d{6})|\{[^{}:]*+:[^{}]*(?:\{|\d{6})")
 
 
 class Failure(NamedTuple):
@@ -273,7 +273,9 @@ def _environment() -> _Sandbox:
 
 
 _ENV = _environment()
-_FIELD = re.compile(r"\{\{(.*?)\}\}", re.S)
+# `{{ … }}` holding no other `{{`: each try stops at the next `{{`, so a text of many
+# unclosed `{{` is scanned once, not once per `{{` (nested ones take Jinja's full way).
+_FIELD = re.compile(r"\{\{((?:[^{}]|\{(?!\{)|\}(?!\}))*+)\}\}")
 
 
 def render_text(text: str, context: dict) -> tuple[str, Failure | None]:

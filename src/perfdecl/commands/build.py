@@ -13,6 +13,7 @@ Exit codes: 0 written, 1 problems in a declaration or its rendering,
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -28,6 +29,7 @@ from ..pipeline import check
 from .check import targets
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
+LAST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z, the latest
 
 MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
     "error": ("错误：{}", "error: {}"),
@@ -40,7 +42,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
     "no_name": ("“{}”中没有文件名", "'{}' has no file name"),
     "pdf_docx": ("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx"),
     "no_template": ("模板文件夹不存在：{}", "no such template folder: {}"),
-    "epoch": ("SOURCE_DATE_EPOCH 应为整数秒，而不是“{}”", "SOURCE_DATE_EPOCH must be whole seconds, not '{}'"),
+    "epoch": ("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{}”",
+              "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{}'"),
     "outside": ("生成的文件 {} 应在申报文件夹内", "the file written, {}, must lie inside the declaration folder"),
     "overwrite": ("拒绝覆盖源文件或模板文件：{}", "refusing to overwrite a source or template file: {}"),
     "twice": ("{} 会被写入两次", "{} would be written twice"),
@@ -247,8 +250,10 @@ def _epoch(lang: str) -> tuple[int, str | None]:
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return DEFAULT_EPOCH, None
-    if not raw.isdigit():
-        return DEFAULT_EPOCH, say(lang, "epoch", raw)
+    # ASCII digits only (str.isdigit() takes ² and ٣), and few of them: int() refuses 5,000 digits.
+    if re.fullmatch("[0-9]{1,12}", raw) is None or not DEFAULT_EPOCH <= int(raw) <= LAST_EPOCH:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        return DEFAULT_EPOCH, say(lang, "epoch", shown)
     return int(raw), None
 
 

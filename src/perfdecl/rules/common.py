@@ -18,7 +18,7 @@ from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
 
 FUNDING = ("total", "fiscal", "other", "annual", "appropriation", "carryover", "annual_other")
-_HAS_UNIT = re.compile(r"[元万]\s*$")
+_HAS_UNIT = re.compile(r"[元万]\s*+$")
 
 
 # -- figures in messages ---------------------------------------------------------------------------

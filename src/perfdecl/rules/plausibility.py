@@ -66,7 +66,7 @@ def check_dates(bundle: Bundle) -> Iterator[Diagnostic]:
                            item_end=ym(item.end) if item.end else "…")
 
 
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年\s*(?:(\d{1,2})\s*月)?|[-/.]\s*(\d{1,2})(?!\d))")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*+(?:年\s*+(?:(\d{1,2})\s*+月)?|[-/.]\s*+(\d{1,2})(?!\d))")
 
 
 def check_timeliness(bundle: Bundle) -> Iterator[Diagnostic]:
@@ -101,9 +101,9 @@ def _within(m: re.Match, start: dt.date, end: dt.date) -> bool:
 # Full-width digits, comma and point read as NFKC reads them; one character each, so offsets hold.
 _WIDE = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 # A bare 万 is money before punctuation, a line's or the text's end, 元, 每, /, 一年 …; not in 2 万平方米, 3 万人.
-_BARE_WAN = r"万(?=[^\S\n]*(?:[元每]|一[年次期]|左右|以[内下上]|用于|\n|$|[^\w\s㎡㎥㎞％%‰]))"
+_BARE_WAN = r"万(?=[^\S\n]*+(?:[元每]|一[年次期]|左右|以[内下上]|用于|\n|$|[^\w\s㎡㎥㎞％%‰]))"
 _STATED = re.compile(r"(?:预算|金额|资金需求|总额|申请资金)(?P<gap>[^\d，。；;,、\n]{0,12}?)"
-                     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|" + _BARE_WAN + ")")
+                     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*+(?P<unit>万元|元|" + _BARE_WAN + ")")
 
 
 def check_figures(bundle: Bundle) -> Iterator[Diagnostic]:
@@ -159,9 +159,11 @@ def _matches(number: Decimal, scale: Decimal, known: Iterable[Decimal], approxim
     return any((k / scale).quantize(step, rounding=ROUND_HALF_UP) == number for k in known)
 
 
-_YM = r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月"
-_RANGE = re.compile(_YM + r"\s*[（(]?\s*(?:至|到|-|－|–|—|~|～)\s*"  # 2023年 9月（至 2023年 10月）, 2023 年 8 月-10 月
-                    r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月")
+# Possessive `\s*+` (Python 3.11) wherever blanks are followed by something that is not blank: the
+# same matches, but a long run of blanks is crossed once instead of once per way to split it.
+_YM = r"((?:19|20)\d\d)\s*+年\s*+(\d{1,2})\s*+月"
+_RANGE = re.compile(_YM + r"\s*+[（(]?\s*+(?:至|到|-|－|–|—|~|～)\s*+"  # 2023年 9月（至 2023年 10月）, 2023 年 8 月-10 月
+                    r"(?:((?:19|20)\d\d)\s*+年\s*+)?(\d{1,2})\s*+月")
 
 
 def check_periods(bundle: Bundle) -> Iterator[Diagnostic]:
@@ -191,9 +193,11 @@ def _span(m: re.Match) -> tuple[int, int] | None:
 
 
 # Cited documents keep their own years: 〔2021〕, 【2017】, [2007], 《…》, GB/T 22239-2019.
-_CITED = re.compile(r"〔[^〕\n]*〕|【[^】\n]*】|\[[^\]\n]*\]|《[^》\n]*》"
-                    r"|[A-Z]{1,4}(?:/[A-Z]{1,2})?\s*\d+(?:\.\d+)*\s*[-—－]\s*\d{4}")
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*[-－–—~～至]\s*((?:19|20)\d\d))?(?![\d.])(\s*年)?")
+# A bracket's text stops at the next opening bracket of its kind, so that many unclosed ones
+# are each scanned only up to the next, not to the end of the line.
+_CITED = re.compile(r"〔[^〔〕\n]*+〕|【[^【】\n]*+】|\[[^\[\]\n]*+\]|《[^《》\n]*+》"
+                    r"|[A-Z]{1,4}(?:/[A-Z]{1,2})?\s*+\d++(?:\.\d++)*+\s*+[-—－]\s*+\d{4}")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*+[-－–—~～至]\s*+((?:19|20)\d\d))?(?![\d.])(\s*+年)?")
 
 
 def check_years(bundle: Bundle) -> Iterator[Diagnostic]:
@@ -244,8 +248,10 @@ def _stray_years(project: Project, path: tuple, text: str, allowed: set[int],
 
 # -- form ----------------------------------------------------------------------------------------------
 
-_RESIDUE = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|TODO|TBD|FIXME)(?![A-Za-z])|某某|待填写|待补充|请填写"
-                      r"|^\s*[（(【\[]?\s*(?:…+|\.{3,})\s*[)）】\]]?\s*$|[：:]\s*(?:…+|\.{3,})\s*$", re.M)
+# A line of only … or ..., possibly bracketed; blanks here never cross a line break.
+_RESIDUE = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}+|TODO|TBD|FIXME)(?![A-Za-z])|某某|待填写|待补充|请填写"
+                      r"|^[^\S\n]*+[（(【\[]?[^\S\n]*+(?:…++|\.{3,}+)[^\S\n]*+[)）】\]]?[^\S\n]*+$"
+                      r"|[：:][^\S\n]*+(?:…++|\.{3,}+)[^\S\n]*+$", re.M)
 
 
 def check_residue(bundle: Bundle) -> Iterator[Diagnostic]:
@@ -263,7 +269,7 @@ def check_residue(bundle: Bundle) -> Iterator[Diagnostic]:
                 yield diag("PD210", where, text=m.group(0).strip())
 
 
-_UNIT_LABEL = re.compile(r"[（(]\s*(万元|元)\s*[)）/]|(万元|元)\s*$")
+_UNIT_LABEL = re.compile(r"[（(]\s*+(万元|元)\s*+[)）/]|(万元|元)\s*+$")
 
 
 def check_labels(bundle: Bundle) -> Iterator[Diagnostic]:
