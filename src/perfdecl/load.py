@@ -60,6 +60,10 @@ def load(folder: Path) -> tuple[Bundle | None, list[Diagnostic]]:
     A declaration that does not validate gives no bundle, but the project
     files it lists are still read, so that their problems are reported too.
     """
+    if inside(folder, DECLARATION) is None:  # a link that leads out of the folder: as for project files
+        shown = display(folder / DECLARATION)
+        why = Text(f"无法读取文件 {shown}：", f"cannot read file {shown}: ") + OUTSIDE
+        return None, [diag("PD015", Position(shown, 1, 1), what=why)]
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
     if decl:

@@ -31,6 +31,7 @@ from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diag
+from .paths import TooLarge, Unreadable, read_regular
 from .positions import Position, Source
 from .text import Text
 
@@ -414,13 +415,12 @@ def load(path: Path, display: str, unreadable: str = "PD007") -> tuple[object, S
     """
     source = Source(path, display)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, source, [diag("PD005", source.at(), what=Text(f"文件超过 {MAX_BYTES // 2**20} MB",
-                                                                 f"the file is larger than {MAX_BYTES // 2**20} MB"))]
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, source, [diag(unreadable, source.at(), what=Text(f"无法读取文件 {display}：{e.strerror or e}",
-                                                                f"cannot read file {display}: {e.strerror or e}"))]
+        raw = read_regular(path, MAX_BYTES)
+    except TooLarge as e:
+        return None, source, [diag("PD005", source.at(), what=e.why)]
+    except Unreadable as e:
+        what = Text(f"无法读取文件 {display}：", f"cannot read file {display}: ") + e.why
+        return None, source, [diag(unreadable, source.at(), what=what)]
     text, diags = decode(raw, display)
     if text is None:
         return None, source, diags

@@ -23,8 +23,8 @@ import click
 from .. import output
 from ..diagnostics import Diagnostic, diag, has_usage_errors
 from ..load import Bundle
-from ..paths import display, inside
-from ..parallel import run_each
+from ..paths import display, inside, is_path
+from ..parallel import each
 from ..pipeline import check
 from .check import targets
 
@@ -45,7 +45,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
     "epoch": ("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{}”",
               "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{}'"),
     "outside": ("生成的文件 {} 应在申报文件夹内", "the file written, {}, must lie inside the declaration folder"),
-    "overwrite": ("拒绝覆盖源文件或模板文件：{}", "refusing to overwrite a source or template file: {}"),
+    "overwrite": ("拒绝覆盖申报读取的文件（源文件、指标体系文件或模板文件）：{}",
+                  "refusing to overwrite a file the declaration reads (a source, framework or template file): {}"),
     "twice": ("{} 会被写入两次", "{} would be written twice"),
     "clash": ("{} 与 {} 都要写入 {}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
               "{} and {} would both write {}, so nothing was written; build them one at a time with -o, "
@@ -61,7 +62,7 @@ def say(lang: str, key: str, *args: object, **kwargs: object) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """One declaration to build; picklable, so `run_each` can send it to a worker."""
+    """One declaration to build; picklable, so `each` can send it to a worker."""
 
     folder: Path
     output: Path | None
@@ -97,16 +98,16 @@ def run(paths, output: Path | None = None, template: Path | None = None, fmt: st
         click.echo(say(lang, "error", usage), err=True)
         return 2
     work = [Job(f, output, template, fmt, split, pdf, strict, epoch, lang) for f in folders]
-    outcomes = run_each(build_one, work, jobs) if work else []
-    _clashes(work, outcomes, lang)
-    if any(done.usage for done in outcomes):
-        _discard(*outcomes)  # all at once: declarations may share a folder made for them
-    else:
-        try:
+    outcomes: list[Outcome] = []
+    try:  # interrupted or failed anywhere: no temporary file left behind, here or in a worker
+        for done in each(build_one, work, jobs, on_term=_discard_live, cleanup=_discard):
+            outcomes.append(done)
+        _clashes(work, outcomes, lang)
+        if not any(done.usage for done in outcomes):
             for job, done in zip(work, outcomes):
                 _guarded(job, done, lambda: _commit(job, done))
-        finally:  # interrupted: no temporary file left behind
-            _discard(*outcomes)
+    finally:  # all at once: declarations may share a folder made for them
+        _discard(*outcomes)
     return _report(problems, outcomes, len(folders), strict, lang)
 
 
@@ -138,7 +139,7 @@ def plan(job: Job) -> Outcome:
 
 
 def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
-    from ..render import files, templates
+    from ..render import RenderError, files, templates
 
     folder, found = templates.locate(bundle, job.template)
     done.diags += found
@@ -153,16 +154,43 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
         return
     paths = [whole, *(whole.with_name(f"{whole.stem}-{n}-{files.safe_filename(p.name)}{whole.suffix}")
                       for n, p in enumerate(bundle.projects, start=1) if job.split)]
-    protected = {p.resolve() for p in [*(s.path for s in bundle.sources.values()), *template.files()]}
+    protected = _identities([*(s.path for s in bundle.sources.values()), *template.files(), *_framework(bundle)])
     seen: set[Path] = set()
     for path in _files(paths, job.pdf):
         key = path.resolve()
-        if key in protected or key in seen:
-            done.failures.append(say(job.lang, "overwrite" if key in protected else "twice", display(path)))
+        try:
+            files.refuse_special(path)  # a device, FIFO, socket or folder
+        except RenderError as e:
+            done.failures.append(e.message(job.lang))
+        else:
+            if protected & _identities([path]) or key in seen:
+                done.failures.append(say(job.lang, "overwrite" if key not in seen else "twice", display(path)))
+        if done.failures:
             done.usage = job.output is not None
             return
         seen.add(key)
     done.paths, done.bundle = paths, bundle
+
+
+def _framework(bundle: Bundle) -> list[Path]:
+    """The declaration's own framework file, if it names one."""
+    name = bundle.declaration.framework
+    path = inside(bundle.folder, name) if is_path(name) else None
+    return [path] if path is not None else []
+
+
+def _identities(paths: list[Path]) -> set[object]:
+    """What makes two paths one file: the resolved path and, for an existing file, its device and inode
+    (a hard link to a source is that source)."""
+    found: set[object] = set()
+    for path in paths:
+        found.add(path.resolve())
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        found.add((st.st_dev, st.st_ino))
+    return found
 
 
 def _whole(bundle: Bundle, job: Job) -> Path | tuple[str, str]:
@@ -229,6 +257,13 @@ def _discard(*outcomes: Outcome) -> None:
     files.discard([s for done in outcomes for s in done.staged])
     for done in outcomes:
         done.staged = []
+
+
+def _discard_live() -> None:
+    """In a worker being stopped: remove the files it was writing."""
+    from ..render import files
+
+    files.discard_live()
 
 
 def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:

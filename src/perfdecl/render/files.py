@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from itertools import takewhile
@@ -27,18 +28,21 @@ class Staged(NamedTuple):
     made: tuple[Path, ...] = ()  # the folders made for it, deepest first
 
 
+_LIVE: dict[Path, Staged] = {}  # this process's staged files, not yet renamed into place or removed
+
+
 def stage(path: Path, write: Callable[[BinaryIO], None]) -> Staged:
     """Run `write` on a new temporary file in `path`'s folder (created if missing)."""
+    refuse_special(path)
     made = tuple(takewhile(lambda f: not f.exists(), [path.parent, *path.parent.parents]))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            raise IsADirectoryError(21, "是一个文件夹 / is a directory")
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
         _remove(made)
         raise _cannot(path, e) from None
     temp = Path(name)
+    _LIVE[temp] = Staged(temp, path, made)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
@@ -57,10 +61,15 @@ def commit(staged: list[Staged]) -> None:
     """Rename every staged file into place."""
     for i, (temp, path, _) in enumerate(staged):
         try:
+            refuse_special(path)  # again: it may have become one since it was staged
             os.replace(temp, path)
+            _LIVE.pop(temp, None)
         except OSError as e:
             discard(staged[i:])
             raise _cannot(path, e) from None
+        except RenderError:
+            discard(staged[i:])
+            raise
 
 
 def discard(staged: list[Staged]) -> None:
@@ -68,7 +77,13 @@ def discard(staged: list[Staged]) -> None:
     for temp, _, _ in staged:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        _LIVE.pop(temp, None)
     _remove([f for s in staged for f in s.made])
+
+
+def discard_live() -> None:
+    """Remove every temporary file this process staged and did not rename (it is being stopped)."""
+    discard(list(_LIVE.values()))
 
 
 def _remove(folders: list[Path] | tuple[Path, ...]) -> None:
@@ -80,6 +95,23 @@ def _remove(folders: list[Path] | tuple[Path, ...]) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     commit([stage(path, lambda out: out.write(data))])
+
+
+def refuse_special(path: Path) -> None:
+    """A RenderError if `path` (links followed) exists and is not a regular file.
+
+    Renaming over a device node (as root, /dev/null), a FIFO, a socket or a
+    folder would destroy it: a document is written only to a regular file or a new path.
+    """
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return  # a new path (or one the write itself will say is unusable)
+    if stat.S_ISREG(mode):
+        return
+    what = ("是文件夹", "is a folder") if stat.S_ISDIR(mode) else ("不是普通文件（设备、管道或套接字）",
+                                                               "is not a regular file (a device, a pipe or a socket)")
+    raise RenderError(f"拒绝写入 {path}：{what[0]}", f"refusing to write {path}: it {what[1]}")
 
 
 def _cannot(path: Path, e: OSError) -> RenderError:

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import ERROR, Diagnostic, diag
 from ..load import Bundle
-from ..paths import OUTSIDE, display, inside, templates_dir
+from ..paths import OUTSIDE, Unreadable, display, inside, read_regular, templates_dir
 from ..positions import Source
 from ..text import Text
+from ..yamlload import load as load_yaml
 from . import RenderError
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
+MAX_TEMPLATE_BYTES = 2 * 2**20  # one template file; the built-in ones are a few KB
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 
 
@@ -109,17 +111,17 @@ def load(folder: Path) -> Template:
 
 
 def _meta(folder: Path) -> dict:
-    import yaml
-
     if not folder.is_dir():
         raise RenderError(f"模板文件夹不存在：{display(folder)}", f"no such template folder: {display(folder)}")
     path = find((folder,), META)
     if path is None:
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise RenderError(f"无法读取 {display(path)}：{e}", f"cannot read {display(path)}: {e}") from None
+    # The declaration loader: a regular file of bounded size, nesting and aliases, problems positioned.
+    data, _, diags = load_yaml(path, display(path))
+    problem = next((d for d in diags if d.severity == ERROR), None)
+    if problem is not None:
+        where = f"{problem.pos.path}:{problem.pos.line}:{problem.pos.col}"
+        raise RenderError(f"{where}：{problem.message('zh')}", f"{where}: {problem.message('en')}")
     if data is not None and not isinstance(data, dict):
         raise RenderError(f"{display(path)} 应为“键: 值”的映射", f"{display(path)} must be a mapping")
     return data or {}
@@ -207,11 +209,23 @@ def _environment(folders: tuple[Path, ...]):
             if path is None:
                 raise TemplateNotFound(name)
             mtime = path.stat().st_mtime
-            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+            return _template_text(path), str(path), lambda: _mtime(path) == mtime
 
     env = Sandbox(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)
     return env
+
+
+def _template_text(path: Path) -> str:
+    """A template file's text: a regular file of at most MAX_TEMPLATE_BYTES, in UTF-8."""
+    try:
+        return read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except Unreadable as e:
+        why = e.why
+    except UnicodeDecodeError:
+        why = Text("不是 UTF-8 编码", "not UTF-8")
+    shown = display(path)
+    raise RenderError(f"无法读取模板文件 {shown}：{why.zh}", f"cannot read template file {shown}: {why.en}")
 
 
 def _mtime(path: Path) -> float | None:
