@@ -152,14 +152,15 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
         done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output",
                                why=say("zh", key, path), why_en=say("en", key, path)))
         return
-    paths = [whole, *(whole.with_name(f"{whole.stem}-{n}-{files.safe_filename(p.name)}{whole.suffix}")
-                      for n, p in enumerate(bundle.projects, start=1) if job.split)]
+    paths = [whole, *(files.part_path(whole, n, p.name) for n, p in enumerate(bundle.projects, start=1) if job.split)]
     protected = _identities([*(s.path for s in bundle.sources.values()), *template.files(), *_framework(bundle)])
     seen: set[Path] = set()
+    whole_files = _files([whole], job.pdf)
     for path in _files(paths, job.pdf):
         key = path.resolve()
         try:
-            files.refuse_special(path)  # a device, FIFO, socket or folder
+            if path in whole_files:  # a split part that cannot be written fails alone, when written
+                files.refuse_special(path)  # a device, FIFO, socket or folder
         except RenderError as e:
             done.failures.append(e.message(job.lang))
         else:
@@ -229,8 +230,11 @@ def _stage(job: Job, done: Outcome) -> None:
 
     try:
         for n, path in enumerate(done.paths):
-            done.staged.append(files.stage(path, lambda out, part=n or None: document.write(
-                done.bundle, done.template, job.fmt, job.epoch, out, part)))
+            try:
+                done.staged.append(files.stage(path, lambda out, part=n or None: document.write(
+                    done.bundle, done.template, job.fmt, job.epoch, out, part)))
+            except files.Unwritable as e:  # this file cannot be written there; the others still are
+                done.failures.append(e.message(job.lang))
     except BaseException:
         _discard(done)
         raise
@@ -242,13 +246,19 @@ def _commit(job: Job, done: Outcome) -> None:
         return
     from ..render import files
 
-    staged, done.staged = done.staged, []
-    files.commit(staged)
-    done.written += [display(s.path) for s in staged]
-    if job.pdf:
+    committed = []
+    for one in list(done.staged):  # each leaves `done.staged` only once it is renamed or removed
+        try:
+            files.commit([one])
+            committed.append(one)
+        except files.Unwritable as e:  # one file that cannot be renamed into place does not stop the others
+            done.failures.append(e.message(job.lang))
+        done.staged.remove(one)
+    done.written += [display(s.path) for s in committed]
+    if job.pdf and committed:
         from ..render import pdf
 
-        done.written += [display(p) for p in pdf.convert([s.path for s in staged])]
+        done.written += [display(p) for p in pdf.convert([s.path for s in committed])]
 
 
 def _discard(*outcomes: Outcome) -> None:

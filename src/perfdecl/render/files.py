@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from itertools import takewhile
 from pathlib import Path
@@ -111,11 +112,15 @@ def refuse_special(path: Path) -> None:
         return
     what = ("是文件夹", "is a folder") if stat.S_ISDIR(mode) else ("不是普通文件（设备、管道或套接字）",
                                                                "is not a regular file (a device, a pipe or a socket)")
-    raise RenderError(f"拒绝写入 {path}：{what[0]}", f"refusing to write {path}: it {what[1]}")
+    raise Unwritable(f"拒绝写入 {path}：{what[0]}", f"refusing to write {path}: it {what[1]}")
+
+
+class Unwritable(RenderError):
+    """One file cannot be written there (the others may be)."""
 
 
 def _cannot(path: Path, e: OSError) -> RenderError:
-    return RenderError(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e.strerror or e}")
+    return Unwritable(f"无法写入 {path}：{e.strerror or e}", f"cannot write {path}: {e.strerror or e}")
 
 
 def _mode(path: Path) -> int:
@@ -128,7 +133,25 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def safe_filename(name: str, limit: int = 80) -> str:
-    """A file name part that is valid on Windows, macOS and Linux; CJK kept."""
-    cleaned = _UNSAFE.sub("_", name).strip().strip(".")
-    return cleaned[:limit].rstrip(" .") or "_"
+NAME_MAX = 255  # bytes in one file name on the usual file systems (ext4, APFS, NTFS counts UTF-16 units)
+_TEMP_EXTRA = len(".") + len(".12345678.tmp")  # what `stage` adds around a name for its temporary file
+
+
+def safe_filename(name: str, limit: int = 120) -> str:
+    """A file name part of at most `limit` UTF-8 bytes, valid on Windows, macOS and Linux; CJK kept.
+
+    File systems count bytes, not characters (90 CJK characters are 270 bytes);
+    invisible format characters (bidi controls, zero-width) are dropped.
+    """
+    visible = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    cleaned = _UNSAFE.sub("_", visible).strip().strip(".")
+    cut = cleaned.encode("utf-8", "replace")[:limit].decode("utf-8", "ignore")
+    return cut.rstrip(" .") or "_"
+
+
+def part_path(whole: Path, n: int, name: str) -> Path:
+    """The file of part `n` (a project) of the document `whole`: `<stem>-<n>-<name><suffix>`,
+    the name cut so that the file and its temporary file fit NAME_MAX bytes."""
+    head = f"{whole.stem}-{n}-"
+    room = NAME_MAX - _TEMP_EXTRA - len(head.encode("utf-8", "replace")) - len(whole.suffix.encode("utf-8", "replace"))
+    return whole.with_name(f"{head}{safe_filename(name, max(room, 16))}{whole.suffix}")
