@@ -202,14 +202,19 @@ def _as_written(data: dict, errors: list, source: Source) -> bool:
 
 
 def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
-    """Evaluate `{{ … }}` in texts, sandboxed; Jinja2 is imported only if needed."""
+    """Evaluate `{{ … }}` in texts, sandboxed; Jinja2 is imported only if needed.
+
+    All texts of the declaration draw on one budget (`run`, made by the first
+    text that needs Jinja), not one each: 200 texts of nested loops cannot add up to minutes.
+    """
     diags: list[Diagnostic] = []
+    run: dict[str, object] = {}
     for project in bundle.projects:
         for owner, name, path in _texts(project):
             text = getattr(owner, name)
             if not text or ("{{" not in text and "{%" not in text):
                 continue
-            value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None)
+            value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None, run)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
                 diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
@@ -245,7 +250,8 @@ def _texts(project: Project):
         yield project.goals, name, ("goals", name)
 
 
-def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, Failure | None]:
+def _render_text(text: str, bundle: Bundle, project: Project, item,
+                 run: dict[str, object]) -> tuple[str, Failure | None]:
     context = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,
@@ -255,7 +261,7 @@ def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str
         return plain, None
     from .textexpr import render_text
 
-    return render_text(text, context)
+    return render_text(text, context, run)
 
 
 _FIELD = re.compile(r"\{\{ *([a-z_]+(?:\.[a-z_]+)*) *\}\}")

@@ -11,13 +11,16 @@ filter and intercepted operator is charged to a budget of WORK units (one,
 forty for a call, plus the size of what it reads and builds); no value may grow beyond
 MAX_OUTPUT characters or elements; and evaluation stops after DEADLINE
 seconds, a backstop for the little work the budget cannot see (comparing two
-large values inside a loop).
+large values inside a loop). All texts of one declaration share a further budget of
+RUN_WORK units and RUN_DEADLINE seconds, so that many such texts cannot add up to minutes.
 """
 from __future__ import annotations
 
 import re
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache, wraps
@@ -32,6 +35,9 @@ from pydantic import BaseModel
 MAX_OUTPUT = 100_000  # characters one text may expand to; also the largest value it may build
 WORK = 1_000_000  # units of work one text may do
 DEADLINE = 2.0  # seconds one text may take
+RUN_WORK = 5 * WORK  # units of work all texts of one declaration may do together
+RUN_DEADLINE = 2.5 * DEADLINE  # seconds all texts of one declaration may take together
+INTERCEPTED = frozenset({"*", "**", "+", "%"})  # the operators whose results are checked and charged
 _CALL = 40  # units a call costs: a macro call takes some forty times a loop step
 _PROPERTIES = frozenset({"annual_amount"})  # model properties a text may read, besides fields
 _FILTERS = frozenset({
@@ -68,16 +74,35 @@ class _Refused(SecurityError):
 
 
 class _Budget:
-    def __init__(self) -> None:
-        self.left = WORK
-        self.until = time.monotonic() + DEADLINE
+    """Work and time left to one text, and to the run it is part of (`whole`), if any."""
+
+    def __init__(self, work: int | None = None, seconds: float | None = None, whole: _Budget | None = None,
+                 scope: tuple[str, str] = ("", "")) -> None:
+        self.work = WORK if work is None else work
+        self.seconds = DEADLINE if seconds is None else seconds
+        self.whole, self.scope = whole, scope
+        self.left = self.work
+        self.until = time.monotonic() + self.seconds
 
     def charge(self, units: int) -> None:
         self.left -= units
+        (zh, en) = self.scope
         if self.left < 0:
-            raise _Refused(f"计算量超过 {WORK} 步", f"more than {WORK} steps of work")
+            raise _Refused(f"{zh}计算量超过 {self.work} 步", f"more than {self.work} steps of work{en}")
         if time.monotonic() > self.until:
-            raise _Refused(f"计算超过 {DEADLINE:g} 秒", f"took more than {DEADLINE:g} seconds")
+            raise _Refused(f"{zh}计算超过 {self.seconds:g} 秒", f"took more than {self.seconds:g} seconds{en}")
+        if self.whole is not None:
+            self.whole.charge(units)
+
+
+def _text_budget(run: dict[str, object] | None) -> _Budget:
+    """A new text's budget, drawing also on the run's (kept in `run`, made on first use)."""
+    whole = None
+    if run is not None:
+        whole = run.get("budget")
+        if not isinstance(whole, _Budget):
+            whole = run["budget"] = _Budget(RUN_WORK, RUN_DEADLINE, scope=("整份申报的文字", " in all texts of the declaration"))
+    return _Budget(whole=whole)
 
 
 _BUDGET: ContextVar[_Budget] = ContextVar("perfdecl_budget")
@@ -158,7 +183,7 @@ def _text_op(name: str, text: str, params: tuple) -> tuple | None:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    intercepted_binops = INTERCEPTED
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
         if isinstance(obj, BaseModel):  # its data, not its source, path or pydantic's methods
@@ -166,21 +191,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context, op: str, left, right):
-        work = 1 + _small(left, right)
-        if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
-            _refuse_over(left.bit_length() * right // 3, _POWER)
-        elif op == "*" and type(left) is int and type(right) is int:
-            _refuse_over((left.bit_length() + right.bit_length()) // 3, _PRODUCT)
-        elif op == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
-            _refuse_over(_length(left) * right, _REPEAT)
-        elif op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
-            _refuse_over(_length(right) * left, _REPEAT)
-        elif op == "%" and isinstance(left, str):
-            _text_op("%", left, (right,))
-        return _built(self.binop_table[op](left, right), work)
+        return bounded_binop(self.binop_table, op, left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        if __obj in _OWN:  # the guards _Guard put in: they charge for themselves
+        if is_guard(__obj):  # the guards _Guard put in: they charge for themselves
             return __obj(*args)  # without the _loop_vars/_block_vars Jinja passes inside loops and blocks
         if not __self.is_safe_callable(__obj):
             raise _Refused(f"{__obj!r} 不可调用", f"{__obj!r} is not callable")
@@ -199,6 +213,23 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         reads = _small(owner if isinstance(owner, (str, list, dict, tuple)) else None, *params)
         _BUDGET.get().charge(_CALL + reads)
         return _built(__context.call(__obj, *args, **kwargs))
+
+
+def bounded_binop(table: dict, op: str, left: object, right: object) -> object:
+    """`left op right` (one of INTERCEPTED), refused before it is computed if its result would be too large,
+    and charged to the current budget."""
+    work = 1 + _small(left, right)
+    if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
+        _refuse_over(left.bit_length() * right // 3, _POWER)
+    elif op == "*" and type(left) is int and type(right) is int:
+        _refuse_over((left.bit_length() + right.bit_length()) // 3, _PRODUCT)
+    elif op == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
+        _refuse_over(_length(left) * right, _REPEAT)
+    elif op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+        _refuse_over(_length(right) * left, _REPEAT)
+    elif op == "%" and isinstance(left, str):
+        _text_op("%", left, (right,))
+    return _built(table[op](left, right), work)
 
 
 def _bounded(name: str, func):
@@ -263,12 +294,44 @@ def _call(name: str, *args: nodes.Expr) -> nodes.Call:
     return nodes.Call(nodes.EnvironmentAttribute(name, lineno=lineno), list(args), [], None, None, lineno=lineno)
 
 
+def guard(tree: nodes.Template) -> nodes.Template:
+    """A parsed template whose loops, `~` and literal collections are charged to the current budget;
+    its environment must have had `install_guards`, and its `call` must let `is_guard` objects through."""
+    return _Guard().visit(tree)
+
+
+def install_guards(env: object) -> None:
+    env.perfdecl_steps, env.perfdecl_concat, env.perfdecl_built = _steps, _concat, _built  # type: ignore[attr-defined]
+
+
+check_args = _check_args  # for the templates' sandbox
+
+
+def is_guard(obj: object) -> bool:
+    return obj in _OWN
+
+
+@contextmanager
+def budget(work: int, seconds: float, scope: tuple[str, str]) -> Iterator[None]:
+    """Charge what runs inside to a budget of `work` units and `seconds` (a template's rendering)."""
+    token = _BUDGET.set(_Budget(work, seconds, scope=scope))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def refusal(e: BaseException) -> tuple[str, str] | None:
+    """(zh, en) if `e` is one of our limits."""
+    return (e.zh, e.en) if isinstance(e, _Refused) else None
+
+
 def _environment() -> _Sandbox:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, finalize=_built)
     env.filters = {name: _bounded(name, f) for name, f in env.filters.items() if name in _FILTERS}
     for name in ("lipsum", "namespace"):  # lorem ipsum by the megabyte; state that grows across loop steps
         env.globals.pop(name, None)
-    env.perfdecl_steps, env.perfdecl_concat, env.perfdecl_built = _steps, _concat, _built
+    install_guards(env)
     return env
 
 
@@ -278,9 +341,12 @@ _ENV = _environment()
 _FIELD = re.compile(r"\{\{((?:[^{}]|\{(?!\{)|\}(?!\}))*+)\}\}")
 
 
-def render_text(text: str, context: dict) -> tuple[str, Failure | None]:
-    """(expanded text, None) or (original text, why not)."""
-    token = _BUDGET.set(_Budget())
+def render_text(text: str, context: dict, run: dict[str, object] | None = None) -> tuple[str, Failure | None]:
+    """(expanded text, None) or (original text, why not).
+
+    `run`, shared by the texts of one declaration, holds their common budget.
+    """
+    token = _BUDGET.set(_text_budget(run))
     try:
         return _render(text, context), None
     except Exception as e:  # anything a text can make Jinja raise is a problem in the text
@@ -315,7 +381,8 @@ def _render(text: str, context: dict) -> str:
         try:
             return _bounded_join(part if i % 2 == 0 else _field(part).render(context) for i, part in enumerate(parts))
         except Exception:
-            _BUDGET.set(_Budget())
+            spent = _BUDGET.get()
+            _BUDGET.set(_Budget(whole=spent.whole))
     tree = _Guard().visit(_ENV.parse(text))
     tree.set_environment(_ENV)
     return _bounded_join(_ENV.from_string(tree).generate(context))
