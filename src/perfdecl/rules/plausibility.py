@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import Diagnostic, Position, diag
 from ..load import Bundle
 from ..model import Project, SubItem
 from ..money import SCALE, WAN, YUAN
@@ -252,6 +252,23 @@ def _stray_years(project: Project, path: tuple, text: str, allowed: set[int],
 _RESIDUE = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}+|TODO|TBD|FIXME)(?![A-Za-z])|某某|待填写|待补充|请填写"
                       r"|^[^\S\n]*+[（(【\[]?[^\S\n]*+(?:…++|\.{3,}+)[^\S\n]*+[)）】\]]?[^\S\n]*+$"
                       r"|[：:][^\S\n]*+(?:…++|\.{3,}+)[^\S\n]*+$", re.M)
+
+
+# Unicode's format characters (category Cf, as of Unicode 15) and the Hangul fillers, which show as nothing.
+INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+                       "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+                       "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                       "\U000e0001\U000e0020-\U000e007f]")
+
+
+def check_invisible(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Invisible format characters anywhere in the files as written: texts, names, keys (not escapes)."""
+    for shown, source in bundle.sources.items():
+        for number, line in enumerate(source.lines, start=1):
+            m = INVISIBLE.search(line)
+            if m:
+                found = sorted({f"U+{ord(ch):04X}" for ch in INVISIBLE.findall(line)})
+                yield diag("PD212", Position(shown, number, m.start() + 1), chars=" ".join(found))
 
 
 def check_residue(bundle: Bundle) -> Iterator[Diagnostic]:
