@@ -130,30 +130,21 @@ def template_export(name: str, directory: Path) -> None:
     sys.exit(command.export(name, directory))
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM. Not a KeyboardInterrupt, which click's standalone mode would swallow
-    (“Aborted!”, exit 1); a BaseException, so no `except Exception` stops it on its way out
-    through the `finally` blocks that remove staged files and stop the workers."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.code = 128 + signum  # 130 for SIGINT, 143 for SIGTERM
-
-
-def _interrupted(signum: int, _frame: object) -> None:
-    raise Interrupted(signum)
-
-
 def main() -> None:
+    from .parallel import Interrupted, interrupted, received
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _interrupted)
+        signal.signal(signum, interrupted)
     # A run is short and its data lives to the end: the cyclic collector would only
     # walk the growing model again and again (about a fifth of a large check).
     gc.disable()
     try:
         cli()
-    except Interrupted as e:
-        for signum in (signal.SIGINT, signal.SIGTERM):  # a second signal while leaving: leave anyway
-            signal.signal(signum, signal.SIG_IGN)
+    except (Interrupted, SystemExit) as e:
+        signum = received()
+        if signum is None:
+            raise
+        for each in (signal.SIGINT, signal.SIGTERM):  # a second signal while leaving: leave anyway
+            signal.signal(each, signal.SIG_IGN)
         click.echo("已中断 / interrupted", err=True)
-        sys.exit(e.code)
+        sys.exit(128 + signum)

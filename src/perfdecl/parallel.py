@@ -16,6 +16,37 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM. Not a KeyboardInterrupt, which click's standalone mode would swallow
+    (“Aborted!”, exit 1); a BaseException, so no `except Exception` stops it on its way out
+    through the `finally` blocks that remove staged files and stop the workers."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum  # 130 for SIGINT, 143 for SIGTERM
+
+
+_RECEIVED: list[int] = []  # signals received: raised again at the next `stop_if_interrupted`
+
+
+def interrupted(signum: int, _frame: object = None) -> None:
+    """The signal handler: raise Interrupted, and remember it, for Python ignores an exception
+    raised while it runs a finalizer (`__del__`, a generator being closed)."""
+    _RECEIVED.append(signum)
+    raise Interrupted(signum)
+
+
+def received() -> int | None:
+    """The first signal received, if any."""
+    return _RECEIVED[0] if _RECEIVED else None
+
+
+def stop_if_interrupted() -> None:
+    """Raise Interrupted if a signal came whose exception was lost; called between steps of work."""
+    if _RECEIVED:
+        raise Interrupted(_RECEIVED[0])
+
+
 T = TypeVar("T")
 R = TypeVar("R")
 _STOP_WAIT = 30.0  # seconds to wait for a stopped worker to clean up and end
@@ -39,6 +70,7 @@ def each(func: Callable[[T], R], items: Sequence[T], jobs: int | None,
     bar = _Progress(len(items)) if len(items) > 1 and sys.stderr.isatty() else None
     if jobs <= 1:
         for item in items:
+            stop_if_interrupted()
             yield func(item)
             bar and bar.step()
     else:
@@ -54,7 +86,9 @@ def _pooled(func: Callable[[T], R], items: Sequence[T], jobs: int, bar: _Progres
     futures = [pool.submit(func, item) for item in items]
     try:
         for future in futures:
-            yield future.result()
+            result = future.result()
+            stop_if_interrupted()
+            yield result
             bar and bar.step()
     except BaseException:
         _stop(pool)

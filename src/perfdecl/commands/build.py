@@ -24,7 +24,7 @@ from .. import output
 from ..diagnostics import Diagnostic, diag, has_usage_errors
 from ..load import Bundle
 from ..paths import display, inside, is_path
-from ..parallel import each
+from ..parallel import each, stop_if_interrupted
 from ..pipeline import check
 from .check import targets
 
@@ -105,6 +105,7 @@ def run(paths, output: Path | None = None, template: Path | None = None, fmt: st
         _clashes(work, outcomes, lang)
         if not any(done.usage for done in outcomes):
             for job, done in zip(work, outcomes):
+                stop_if_interrupted()
                 _guarded(job, done, lambda: _commit(job, done))
     finally:  # all at once: declarations may share a folder made for them
         _discard(*outcomes)

@@ -18,6 +18,7 @@ from itertools import takewhile
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from ..parallel import stop_if_interrupted
 from . import RenderError
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -47,6 +48,7 @@ def stage(path: Path, write: Callable[[BinaryIO], None]) -> Staged:
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
+            stop_if_interrupted()
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, _mode(path))
@@ -62,6 +64,7 @@ def commit(staged: list[Staged]) -> None:
     """Rename every staged file into place."""
     for i, (temp, path, _) in enumerate(staged):
         try:
+            stop_if_interrupted()
             refuse_special(path)  # again: it may have become one since it was staged
             os.replace(temp, path)
             _LIVE.pop(temp, None)
