@@ -133,8 +133,8 @@ def template_export(name: str, directory: Path) -> None:
 def main() -> None:
     from .parallel import Interrupted, interrupted, received
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, interrupted)
+    for handled in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(handled, interrupted)
     # A run is short and its data lives to the end: the cyclic collector would only
     # walk the growing model again and again (about a fifth of a large check).
     gc.disable()
@@ -144,7 +144,7 @@ def main() -> None:
         signum = received()
         if signum is None:
             raise
-        for each in (signal.SIGINT, signal.SIGTERM):  # a second signal while leaving: leave anyway
-            signal.signal(each, signal.SIG_IGN)
+        for other in (signal.SIGINT, signal.SIGTERM):  # a second signal while leaving: leave anyway
+            signal.signal(other, signal.SIG_IGN)
         click.echo("已中断 / interrupted", err=True)
         sys.exit(128 + signum)

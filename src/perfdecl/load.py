@@ -12,16 +12,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
-from .model import SECTIONS, Declaration, Project
+from .model import SECTIONS, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside, is_path
 from .schema_errors import translated
 from .text import Text
+from .positions import YamlPath
 from .yamlload import Source, clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -149,7 +151,11 @@ def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     return found
 
 
-def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
+_File = TypeVar("_File", bound=File)
+
+
+def _validated(model: type[_File], path: Path,
+               unreadable: str = "PD007") -> tuple[_File | None, Source, list[Diagnostic], object]:
     """(model or None, source, diagnostics, raw data) for one YAML file."""
     data, source, diags = load_yaml(path, display(path), unreadable)
     if data is None and has_errors(diags):
@@ -158,11 +164,11 @@ def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
         what = (Text("文件为空", "file is empty") if data is None else
                 Text("文件内容应为“键: 值”的映射，而不是列表或单个值", "file must be a mapping of keys to values"))
         return None, source, [*diags, diag("PD006", source.at(), what=what)], data
+    obj: _File | None = None
     try:
         obj = model.model_validate(data)
     except ValidationError as e:
         errors = e.errors()
-        obj = None
         if _as_written(data, errors, source):
             try:
                 obj = model.model_validate(data)
@@ -214,7 +220,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             text = getattr(owner, name)
             if not text or ("{{" not in text and "{%" not in text):
                 continue
-            value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None, run)
+            value, failed = _render_text(text, bundle, project, owner if isinstance(owner, SubItem) else None, run)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
                 diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
@@ -241,7 +247,7 @@ def _expression_at(source: Source, path: tuple, text: str, line: int) -> Positio
     return source.locate(path, text, opened, opened + 2)
 
 
-def _texts(project: Project):
+def _texts(project: Project) -> Iterator[tuple[BaseModel, str, YamlPath]]:
     """(owner, field name, YAML path) of every text that may hold `{{ … }}`."""
     for i, item in enumerate(project.items):
         for name in SECTIONS:
@@ -250,9 +256,9 @@ def _texts(project: Project):
         yield project.goals, name, ("goals", name)
 
 
-def _render_text(text: str, bundle: Bundle, project: Project, item,
+def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None,
                  run: dict[str, object]) -> tuple[str, Failure | None]:
-    context = {"project": project, "declaration": bundle.declaration}
+    context: dict[str, object] = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,
                     "schedule": item.schedule, "start": item.start, "end": item.end, "item": item}

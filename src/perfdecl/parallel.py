@@ -72,10 +72,12 @@ def each(func: Callable[[T], R], items: Sequence[T], jobs: int | None,
         for item in items:
             stop_if_interrupted()
             yield func(item)
-            bar and bar.step()
+            if bar:
+                bar.step()
     else:
         yield from _pooled(func, items, jobs, bar, on_term, cleanup)
-    bar and bar.done()
+    if bar:
+        bar.done()
 
 
 def _pooled(func: Callable[[T], R], items: Sequence[T], jobs: int, bar: _Progress | None,
@@ -89,7 +91,8 @@ def _pooled(func: Callable[[T], R], items: Sequence[T], jobs: int, bar: _Progres
             result = future.result()
             stop_if_interrupted()
             yield result
-            bar and bar.step()
+            if bar:
+                bar.step()
     except BaseException:
         _stop(pool)
         for future in futures:

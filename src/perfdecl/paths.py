@@ -98,7 +98,8 @@ def read_regular(path: Path, limit: int) -> bytes:
             raise Unreadable(Text("是文件夹，不是文件", "is a folder, not a file"))
         if not stat.S_ISREG(mode):
             raise Unreadable(NOT_REGULAR)
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
             if not chunk:
@@ -111,6 +112,6 @@ def read_regular(path: Path, limit: int) -> bytes:
     finally:
         os.close(fd)
     if len(data) > limit:
-        size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
-        raise TooLarge(Text(f"文件超过 {size}", f"the file is larger than {size}"))
+        shown = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+        raise TooLarge(Text(f"文件超过 {shown}", f"the file is larger than {shown}"))
     return data

@@ -16,48 +16,48 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import output
 from ..diagnostics import Diagnostic, diag, has_usage_errors
 from ..load import Bundle
-from ..paths import display, inside, is_path
+from ..paths import OUTSIDE, display, inside, is_path
 from ..parallel import each, stop_if_interrupted
 from ..pipeline import check
+from ..text import Text
 from .check import targets
+from .messages import ERROR, refuse, say
+
+if TYPE_CHECKING:
+    from ..render.files import Staged
+    from ..render.templates import Template
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 LAST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z, the latest
 
-MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
-    "error": ("错误：{}", "error: {}"),
-    "wrote": ("已生成 {}", "wrote {}"),
-    "summary": ("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
-                "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)"),
-    "strict": ("未生成：{} 有 {} 个警告（--strict）", "not written: {} has {} warning(s) (--strict)"),
-    "one_output": ("-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only"),
-    "output_dir": ("-o 应指定一个文件，而“{}”是文件夹", "-o must name a file, but '{}' is a folder"),
-    "no_name": ("“{}”中没有文件名", "'{}' has no file name"),
-    "pdf_docx": ("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx"),
-    "no_template": ("模板文件夹不存在：{}", "no such template folder: {}"),
-    "epoch": ("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{}”",
-              "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{}'"),
-    "outside": ("生成的文件 {} 应在申报文件夹内", "the file written, {}, must lie inside the declaration folder"),
-    "overwrite": ("拒绝覆盖申报读取的文件（源文件、指标体系文件或模板文件）：{}",
-                  "refusing to overwrite a file the declaration reads (a source, framework or template file): {}"),
-    "twice": ("{} 会被写入两次", "{} would be written twice"),
-    "clash": ("{} 与 {} 都要写入 {}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
-              "{} and {} would both write {}, so nothing was written; build them one at a time with -o, "
-              "or give each its own output: in declaration.yaml"),
-    "internal": ("perfdecl 内部错误，请报告：{}", "internal error in perfdecl, please report it: {}"),
-}
-
-
-def say(lang: str, key: str, *args: object, **kwargs: object) -> str:
-    zh, en = MESSAGES[key]
-    return (en if lang == "en" else zh).format(*args, **kwargs)
+_WROTE = Text("已生成 {path}", "wrote {path}")
+_SUMMARY = Text("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
+                "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)")
+_STRICT = Text("未生成：{folder} 有 {warnings} 个警告（--strict）", "not written: {folder} has {warnings} warning(s) (--strict)")
+_ONE_OUTPUT = Text("-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only")
+_OUTPUT_DIR = Text("-o 应指定一个文件，而“{path}”是文件夹", "-o must name a file, but '{path}' is a folder")
+_NO_NAME = Text("“{path}”中没有文件名", "'{path}' has no file name")
+_PDF_DOCX = Text("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx")
+_NO_TEMPLATE = Text("模板文件夹不存在：{path}", "no such template folder: {path}")
+_EPOCH = Text("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{raw}”",
+              "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{raw}'")
+_OUTSIDE = Text("生成的文件 {path} ", "the file written, {path}, ") + OUTSIDE
+_OVERWRITE = Text("拒绝覆盖申报读取的文件（源文件、指标体系文件或模板文件）：{path}",
+                  "refusing to overwrite a file the declaration reads (a source, framework or template file): {path}")
+_TWICE = Text("{path} 会被写入两次", "{path} would be written twice")
+_CLASH = Text("{first} 与 {second} 都要写入 {path}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
+              "{first} and {second} would both write {path}, so nothing was written; build them one at a time with -o, "
+              "or give each its own output: in declaration.yaml")
+_INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in perfdecl, please report it: {why}")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,6 @@ class Job:
     pdf: bool
     strict: bool
     epoch: int
-    lang: str
 
 
 @dataclass
@@ -80,29 +79,28 @@ class Outcome:
     diags: list[Diagnostic]
     lines: dict[str, list[str]] = field(default_factory=dict)  # source lines, to show under diagnostics
     paths: list[Path] = field(default_factory=list)  # the documents to write: the whole, then --split's parts
-    template: object = None  # the loaded render.templates.Template
+    template: Template | None = None
     bundle: Bundle | None = None  # what `paths` are made of, until they are staged
-    staged: list = field(default_factory=list)  # render.files.Staged: made, not yet renamed into place
+    staged: list[Staged] = field(default_factory=list)  # made, not yet renamed into place
     written: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)  # rendering problems, as messages
-    notes: list[str] = field(default_factory=list)
+    failures: list[Text] = field(default_factory=list)  # rendering problems, as messages
+    notes: list[Text] = field(default_factory=list)
     usage: bool = False  # the failure is a usage error (exit 2)
 
 
-def run(paths, output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
+def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
         split: bool = False, strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
     folders, problems = targets(paths)
-    epoch, usage = _epoch(lang)
-    usage = usage or _usage(folders, output, template, fmt, pdf, lang)
+    epoch, usage = _epoch()
+    usage = usage or _usage(folders, output, template, fmt, pdf)
     if usage:
-        click.echo(say(lang, "error", usage), err=True)
-        return 2
-    work = [Job(f, output, template, fmt, split, pdf, strict, epoch, lang) for f in folders]
+        return refuse(usage, lang)
+    work = [Job(f, output, template, fmt, split, pdf, strict, epoch) for f in folders]
     outcomes: list[Outcome] = []
     try:  # interrupted or failed anywhere: no temporary file left behind, here or in a worker
         for done in each(build_one, work, jobs, on_term=_discard_live, cleanup=_discard):
             outcomes.append(done)
-        _clashes(work, outcomes, lang)
+        _clashes(work, outcomes)
         if not any(done.usage for done in outcomes):
             for job, done in zip(work, outcomes):
                 stop_if_interrupted()
@@ -132,7 +130,7 @@ def plan(job: Job) -> Outcome:
     errors, warnings = output.counts(diags)
     if bundle is not None and not errors:
         if job.strict and warnings:
-            done.notes.append(say(job.lang, "strict", display(job.folder), warnings))
+            done.notes.append(_STRICT.fill(folder=display(job.folder), warnings=warnings))
         else:
             _guarded(job, done, lambda: _plan(bundle, job, done))
     done.lines = output.lines_for(done.diags, bundle.sources if bundle else {})
@@ -148,10 +146,8 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
         return
     done.template = template = templates.load(folder)
     whole = _whole(bundle, job)
-    if isinstance(whole, tuple):  # why the declaration's `output:` cannot be used
-        key, path = whole
-        done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output",
-                               why=say("zh", key, path), why_en=say("en", key, path)))
+    if isinstance(whole, Text):  # why the declaration's `output:` cannot be used
+        done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output", why=whole))
         return
     paths = [whole, *(files.part_path(whole, n, p.name) for n, p in enumerate(bundle.projects, start=1) if job.split)]
     protected = _identities([*(s.path for s in bundle.sources.values()), *template.files(), *_framework(bundle)])
@@ -163,10 +159,10 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
             if path in whole_files:  # a split part that cannot be written fails alone, when written
                 files.refuse_special(path)  # a device, FIFO, socket or folder
         except RenderError as e:
-            done.failures.append(e.message(job.lang))
+            done.failures.append(e.text)
         else:
             if protected & _identities([path]) or key in seen:
-                done.failures.append(say(job.lang, "overwrite" if key not in seen else "twice", display(path)))
+                done.failures.append((_OVERWRITE if key not in seen else _TWICE).fill(path=display(path)))
         if done.failures:
             done.usage = job.output is not None
             return
@@ -195,20 +191,20 @@ def _identities(paths: list[Path]) -> set[object]:
     return found
 
 
-def _whole(bundle: Bundle, job: Job) -> Path | tuple[str, str]:
+def _whole(bundle: Bundle, job: Job) -> Path | Text:
     """The whole declaration's document: -o as given; else the declaration's `output:` with the format's
     suffix, which must still name a file inside the folder; else build/<folder>.<format>.
-    A (message key, path) when `output:` cannot be used."""
+    Why not, when `output:` cannot be used."""
     if job.output is not None:
         return job.output
     wanted = bundle.declaration.output
     if not wanted:
         return Path("build") / f"{bundle.folder.name}.{job.fmt}"
     if not _named(PurePath(wanted)):
-        return "no_name", wanted
+        return _NO_NAME.fill(path=wanted)
     path = (bundle.folder / wanted).with_suffix(f".{job.fmt}")
     if inside(bundle.folder, path) in (None, bundle.folder.resolve()):
-        return "outside", display(path)
+        return _OUTSIDE.fill(path=display(path))
     return path
 
 
@@ -229,13 +225,15 @@ def _files(documents: list[Path], pdf: bool) -> list[Path]:
 def _stage(job: Job, done: Outcome) -> None:
     from ..render import document, files
 
+    bundle, template = done.bundle, done.template
+    assert bundle is not None and template is not None, "staged only after a plan"
     try:
         for n, path in enumerate(done.paths):
+            write = partial(document.write, bundle, template, job.fmt, job.epoch, part=n or None)
             try:
-                done.staged.append(files.stage(path, lambda out, part=n or None: document.write(
-                    done.bundle, done.template, job.fmt, job.epoch, out, part)))
+                done.staged.append(files.stage(path, write))
             except files.Unwritable as e:  # this file cannot be written there; the others still are
-                done.failures.append(e.message(job.lang))
+                done.failures.append(e.text)
     except BaseException:
         _discard(done)
         raise
@@ -253,7 +251,7 @@ def _commit(job: Job, done: Outcome) -> None:
             files.commit([one])
             committed.append(one)
         except files.Unwritable as e:  # one file that cannot be renamed into place does not stop the others
-            done.failures.append(e.message(job.lang))
+            done.failures.append(e.text)
         done.staged.remove(one)
     done.written += [display(s.path) for s in committed]
     if job.pdf and committed:
@@ -284,54 +282,52 @@ def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
     try:
         step()
     except RenderError as e:
-        done.failures.append(e.message(job.lang))
+        done.failures.append(e.text)
     except Exception as e:  # a bug in perfdecl: one line
         if os.environ.get("PERFDECL_DEBUG"):
             raise
-        done.failures.append(say(job.lang, "internal", f"{type(e).__name__}: {e}"))
+        done.failures.append(_INTERNAL.fill(why=f"{type(e).__name__}: {e}"))
 
 
-def _epoch(lang: str) -> tuple[int, str | None]:
+def _epoch() -> tuple[int, Text | None]:
     """SOURCE_DATE_EPOCH (reproducible builds), else a fixed time: never the clock."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return DEFAULT_EPOCH, None
     # ASCII digits only (str.isdigit() takes ² and ٣), and few of them: int() refuses 5,000 digits.
     if re.fullmatch("[0-9]{1,12}", raw) is None or not DEFAULT_EPOCH <= int(raw) <= LAST_EPOCH:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        return DEFAULT_EPOCH, say(lang, "epoch", shown)
+        return DEFAULT_EPOCH, _EPOCH.fill(raw=raw if len(raw) <= 40 else raw[:40] + "…")
     return int(raw), None
 
 
-def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str, pdf: bool,
-           lang: str) -> str | None:
+def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str, pdf: bool) -> Text | None:
     """What makes the command line unusable, found before anything is read or written."""
     if out is not None and len(folders) > 1:
-        return say(lang, "one_output")
+        return _ONE_OUTPUT
     if out is not None and out.is_dir():
-        return say(lang, "output_dir", out)
+        return _OUTPUT_DIR.fill(path=out)
     if out is not None and not _named(out):
-        return say(lang, "no_name", out)
+        return _NO_NAME.fill(path=out)
     if pdf and fmt != "docx":
-        return say(lang, "pdf_docx")
+        return _PDF_DOCX
     if template is not None and not template.is_dir():
-        return say(lang, "no_template", template)
+        return _NO_TEMPLATE.fill(path=template)
     if pdf:
         from ..render.pdf import missing
 
         problem = missing()
-        return problem.message(lang) if problem else None
+        return problem.text if problem else None
     return None
 
 
-def _clashes(work: list[Job], plans: list[Outcome], lang: str) -> None:
+def _clashes(work: list[Job], plans: list[Outcome]) -> None:
     """Two declarations that would write one file: a usage error, found before anything is written."""
     owner: dict[Path, Path] = {}
     for job, done in zip(work, plans):
         for path in _files(done.paths, job.pdf):
             first = owner.setdefault(path.resolve(), job.folder)
             if first != job.folder:
-                done.failures.append(say(lang, "clash", display(first), display(job.folder), display(path)))
+                done.failures.append(_CLASH.fill(first=display(first), second=display(job.folder), path=display(path)))
                 done.usage = True
                 break
 
@@ -343,15 +339,15 @@ def _report(problems: list[Diagnostic], outcomes: list[Outcome], declarations: i
         click.echo(output.human(diags, lines, lang))
     failures = [f for done in outcomes for f in done.failures]
     for failure in failures:
-        click.echo(say(lang, "error", failure), err=True)
+        say(ERROR.fill(what=failure), lang, err=True)
     for note in (n for done in outcomes for n in done.notes):
-        click.echo(note)
+        say(note, lang)
     written = [p for done in outcomes for p in done.written]
     for path in written:
-        click.echo(say(lang, "wrote", path))
+        say(_WROTE.fill(path=path), lang)
     errors, warnings = output.counts(diags)
     errors += len(failures)
-    click.echo(say(lang, "summary", n=declarations, written=len(written), errors=errors, warnings=warnings))
+    say(_SUMMARY.fill(n=declarations, written=len(written), errors=errors, warnings=warnings), lang)
     if has_usage_errors(diags) or any(done.usage for done in outcomes):
         return 2
     return 1 if errors or (strict and warnings) else 0

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
+
+from pydantic import BaseModel
 
 from ..model import Declaration, Project
+from ..text import Text
+from .messages import refuse, say
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT = Path("schemas")
-SCHEMAS = {
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "declaration.schema.json": (Declaration, "perfdecl 申报文件 declaration.yaml"),
     "project.schema.json": (Project, "perfdecl 项目文件"),
 }
@@ -36,30 +39,30 @@ def run(output: Path | None, verify: bool) -> int:
     folder = output or DEFAULT
     try:
         if folder.exists() and not folder.is_dir():
-            return _refuse(f"{folder} 不是文件夹", f"{folder} is not a folder")
+            return refuse(Text(f"{folder} 不是文件夹", f"{folder} is not a folder"))
         stale = {folder / name: text for name, text in generate().items() if _current(folder / name) != text}
     except (OSError, ValueError) as e:  # no permission, a NUL in the name
         where, why = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
-        return _refuse(f"无法读取 {where}：{why}", f"cannot read {where}: {why}")
+        return refuse(Text(f"无法读取 {where}：{why}", f"cannot read {where}: {why}"))
     if verify:
         for path in stale:
-            click.echo(f"缺少或与模型不一致，请运行 perfdecl schema：{path}\n"
-                       f"missing or out of date, run perfdecl schema: {path}", err=True)
+            say(Text(f"缺少或与模型不一致，请运行 perfdecl schema：{path}", f"missing or out of date, run perfdecl schema: {path}"),
+                err=True)
         return 1 if stale else 0
     if stale:
         from ..render import RenderError
-        from ..render.files import commit, discard, stage
+        from ..render.files import commit, discard, stage, writer
 
         staged = []
         try:
             for path, text in stale.items():
-                staged.append(stage(path, lambda out, data=text.encode("utf-8"): out.write(data)))
+                staged.append(stage(path, writer(text.encode("utf-8"))))
             commit(staged)
         except RenderError as e:
             discard(staged)
-            return _refuse(e.zh, e.en)
+            return refuse(e.text)
     for path in stale:
-        click.echo(f"已写入 {path}")
+        say(Text(f"已写入 {path}", f"wrote {path}"))
     return 0
 
 
@@ -71,7 +74,3 @@ def _current(path: Path) -> str | None:
         raise IsADirectoryError(21, "不是文件 / not a file", str(path))
     return path.read_text(encoding="utf-8", errors="replace")  # a damaged file is stale, not an error
 
-
-def _refuse(zh: str, en: str) -> int:
-    click.echo(f"错误：{zh}\nerror: {en}", err=True)
-    return 2

@@ -33,7 +33,7 @@ class Staged(NamedTuple):
 _LIVE: dict[Path, Staged] = {}  # this process's staged files, not yet renamed into place or removed
 
 
-def stage(path: Path, write: Callable[[BinaryIO], None]) -> Staged:
+def stage(path: Path, write: Callable[[BinaryIO], object]) -> Staged:
     """Run `write` on a new temporary file in `path`'s folder (created if missing)."""
     refuse_special(path)
     made = tuple(takewhile(lambda f: not f.exists(), [path.parent, *path.parent.parents]))
@@ -97,8 +97,13 @@ def _remove(folders: list[Path] | tuple[Path, ...]) -> None:
             folder.rmdir()
 
 
+def writer(data: bytes) -> Callable[[BinaryIO], object]:
+    """What `stage` calls to write `data`."""
+    return lambda out: out.write(data)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    commit([stage(path, lambda out: out.write(data))])
+    commit([stage(path, writer(data))])
 
 
 def refuse_special(path: Path) -> None:

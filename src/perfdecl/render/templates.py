@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import ERROR, Diagnostic, diag
 from ..load import Bundle
 from ..paths import OUTSIDE, Unreadable, display, inside, read_regular, templates_dir
 from ..positions import Source
-from ..text import Text
+from ..text import Text, listing
 from ..yamlload import load as load_yaml
 from . import RenderError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, nodes
+    from jinja2.runtime import Context
+    from jinja2.sandbox import SandboxedEnvironment
 
 MAIN, META, REFERENCE, CSS = "document.xml.j2", "template.yaml", "reference.docx", "html.css"
 MAX_TEMPLATE_BYTES = 2 * 2**20  # one template file; the built-in ones are a few KB
@@ -85,9 +91,9 @@ def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Dia
     if folder is None:  # e.g. a symlink named like a built-in
         return None, [diag("PD012", decl.source.at("template"), key="template", why=OUTSIDE)]
     if not (folder / MAIN).is_file():
-        names = "、".join(builtin_names())
-        why = Text(f"找不到模板“{decl.template}”：它不是内置模板（{names}），也不是本文件夹内含 {MAIN} 的文件夹",
-                   f"no template '{decl.template}': not a built-in ({names}) nor a folder here holding {MAIN}")
+        why = Text("找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {main} 的文件夹",
+                   "no template '{name}': not a built-in ({names}) nor a folder here holding {main}")
+        why = why.fill(name=decl.template, names=listing(builtin_names()), main=MAIN)
         return None, [diag("PD012", decl.source.at("template"), key="template", why=why)]
     return folder, []
 
@@ -188,7 +194,7 @@ _FILES = (PurePath, Source)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]):
+def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
@@ -206,17 +212,17 @@ def _environment(folders: tuple[Path, ...]):
         known: dict[tuple[type, str], bool] = {}
         intercepted_binops = INTERCEPTED  # 'x' * 10**9 is refused before it is made
 
-        def call_binop(self, context, op: str, left, right):
+        def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
             return bounded_binop(self.binop_table, op, left, right)
 
-        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
             if is_guard(__obj):  # the budget's hooks: without the _loop_vars Jinja passes inside loops
                 return __obj(*args)
             if isinstance(getattr(__obj, "__self__", None), (str, int)):  # 'x'.ljust(10**9)
                 check_args((*args, *kwargs.values()))
             return super().call(__context, __obj, *args, **kwargs)
 
-        def _parse(self, source, name, filename):
+        def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
             """Every template, included ones too, with its loops charged to the budget."""
             tree = guard(super()._parse(source, name, filename))
             tree.set_environment(self)
@@ -235,7 +241,7 @@ def _environment(folders: tuple[Path, ...]):
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
-        def get_source(self, environment, name: str):
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
             path = find(folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)
@@ -249,7 +255,7 @@ def _environment(folders: tuple[Path, ...]):
     return env
 
 
-def _checked(func):
+def _checked(func: Callable[..., Any]) -> Callable[..., Any]:
     """A filter whose integer arguments (widths, counts) are bounded: `'x'|center(10**9)` is refused."""
     from functools import wraps
 
@@ -258,7 +264,7 @@ def _checked(func):
     skip = 2 if getattr(func, "jinja_pass_arg", None) else 1  # the context, if passed, and the value
 
     @wraps(func)
-    def checked(*args, **kwargs):
+    def checked(*args: Any, **kwargs: Any) -> Any:
         check_args((*args[skip:], *kwargs.values()))
         return func(*args, **kwargs)
 
