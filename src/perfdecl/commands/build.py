@@ -295,7 +295,8 @@ def _epoch() -> tuple[int, Text | None]:
     if not raw:
         return DEFAULT_EPOCH, None
     # ASCII digits only (str.isdigit() takes ² and ٣), and few of them: int() refuses 5,000 digits.
-    if re.fullmatch("[0-9]{1,12}", raw) is None or not DEFAULT_EPOCH <= int(raw) <= LAST_EPOCH:
+    digits = re.fullmatch("[0-9]+", raw) is not None and len(raw.lstrip("0")) <= 12
+    if not digits or not DEFAULT_EPOCH <= int(raw) <= LAST_EPOCH:
         return DEFAULT_EPOCH, _EPOCH.fill(raw=raw if len(raw) <= 40 else raw[:40] + "…")
     return int(raw), None
 

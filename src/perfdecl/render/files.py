@@ -21,7 +21,7 @@ from typing import BinaryIO, NamedTuple
 from ..parallel import stop_if_interrupted
 from . import RenderError
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]+')
 
 
 class Staged(NamedTuple):
