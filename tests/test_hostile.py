@@ -197,3 +197,14 @@ def test_one_split_file_that_cannot_be_written_does_not_stop_the_others(tmp_path
     assert "d-1-设备维护.docx" in done.stderr
     assert (tmp_path / "out" / "d.docx").is_file() and (tmp_path / "out" / "d-2-第二个.docx").is_file()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["d-1-设备维护.docx", "d-2-第二个.docx", "d.docx"]
+
+
+def test_a_project_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
+    folder = make(tmp_path / "d")
+    (folder / "p.yaml").unlink()
+    os.mkfifo(folder / "p.yaml")
+    done = perfdecl("check", "d", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1
+    lines = DECLARATION.splitlines()
+    number = next(i for i, line in enumerate(lines, start=1) if "p.yaml" in line)
+    assert f'"line": {number}' in done.stdout and "PD007" in done.stdout and "不是普通文件" in done.stdout

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .model import SECTIONS, Declaration, File, Project, SubItem
-from .paths import OUTSIDE, display, inside, is_path
+from .paths import NOT_REGULAR, OUTSIDE, display, inside, is_path
 from .schema_errors import translated
 from .text import Text
 from .positions import YamlPath
@@ -125,6 +125,8 @@ def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tu
             return path, Text(f"项目文件“{name}”重复列出（第 {seen[path]} 行已列出）",
                               f"project file '{name}' is listed twice (already on line {seen[path]})")
         seen[path] = line
+        if path.exists() and not path.is_file():  # a FIFO, a socket, a device: never opened
+            return path, Text(f"项目文件“{name}”", f"project file '{name}' is ") + NOT_REGULAR
         if not path.is_file():
             return path, Text(f"找不到项目文件“{name}”", f"project file '{name}' not found")
     except OSError as e:
