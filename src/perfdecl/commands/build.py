@@ -107,6 +107,7 @@ def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | No
                 _guarded(job, done, lambda: _commit(job, done))
     finally:  # all at once: declarations may share a folder made for them
         _discard(*outcomes)
+        _discard_live()  # and whatever this process staged that no outcome holds (a signal mid-way)
     return _report(problems, outcomes, len(folders), strict, lang)
 
 
@@ -269,7 +270,8 @@ def _discard(*outcomes: Outcome) -> None:
 
 
 def _discard_live() -> None:
-    """In a worker being stopped: remove the files it was writing."""
+    """Remove the files this process staged and did not rename into place (in a worker being stopped,
+    the files it was writing)."""
     from ..render import files
 
     files.discard_live()

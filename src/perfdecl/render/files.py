@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import takewhile
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -39,12 +41,13 @@ def stage(path: Path, write: Callable[[BinaryIO], object]) -> Staged:
     made = tuple(takewhile(lambda f: not f.exists(), [path.parent, *path.parent.parents]))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with _signals_held():  # a signal between making the file and noting it would leave it behind
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temp = Path(name)
+            _LIVE[temp] = Staged(temp, path, made)
     except OSError as e:
         _remove(made)
         raise _cannot(path, e) from None
-    temp = Path(name)
-    _LIVE[temp] = Staged(temp, path, made)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
@@ -58,6 +61,20 @@ def stage(path: Path, write: Callable[[BinaryIO], object]) -> Staged:
             raise _cannot(path, e) from None
         raise
     return Staged(temp, path, made)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait (where the system can hold them) until the block is done."""
+    hold = getattr(signal, "pthread_sigmask", None)
+    if hold is None:
+        yield
+        return
+    before = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        hold(signal.SIG_SETMASK, before)
 
 
 def commit(staged: list[Staged]) -> None:
