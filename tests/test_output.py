@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -164,3 +165,10 @@ def test_sarif_uris_are_encoded():
     log = json.loads(output.sarif([Diagnostic("PD006", Position("例子/申报 1.yaml", 1, 1), (), "error")], "zh"))
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "%E4%BE%8B%E5%AD%90/%E7%94%B3%E6%8A%A5%201.yaml"
+
+
+def test_sarif_uris_of_names_that_are_not_utf8_are_the_bytes_percent_encoded():
+    name = os.fsdecode(b"decl\xff/p.yaml")  # as Python shows a file name that is not UTF-8
+    log = json.loads(output.sarif([Diagnostic("PD006", Position(name, 1, 1), (), "error")], "zh"))
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "decl%FF/p.yaml"

@@ -1,6 +1,7 @@
 """Properties over generated input: the loader never raises, money and values round-trip exactly."""
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from decimal import Decimal
@@ -186,3 +187,53 @@ def test_any_value_anywhere_in_a_project_is_reported_not_raised(path, value):
     for d in diags:  # the loader's messages exist in English too: no Chinese but the data they quote
         if d.code < "PD100":
             assert not re.search("[\u4e00-\u9fff]", re.sub("'[^']*'", "", d.message("en"))), d.message("en")
+
+
+# -- bad input, round 2 (issue 10) ------------------------------------------------------------------
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=30)
+       | st.integers(-10**25, 10**25).map(str) | st.integers(0, 10**10).map(lambda n: f"{n:020d}"))
+def test_source_date_epoch_is_taken_only_as_ascii_digits_within_zips_range(raw):
+    from perfdecl.commands.build import DEFAULT_EPOCH, LAST_EPOCH, _epoch
+
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = raw
+    try:
+        epoch, problem = _epoch()
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+    text = raw.strip()
+    usable = text != "" and all(c in "0123456789" for c in text) and DEFAULT_EPOCH <= int(text) <= LAST_EPOCH
+    if usable:
+        assert (epoch, problem) == (int(text), None)
+    else:
+        assert epoch == DEFAULT_EPOCH and (problem is None) == (text == "")
+
+
+@given(st.text(max_size=300), st.integers(1, 999), st.sampled_from([".docx", ".html", ".pdf"]))
+def test_split_file_names_fit_the_file_system_with_their_temporary_file(name, n, suffix):
+    import unicodedata
+
+    from perfdecl.render.files import NAME_MAX, part_path
+
+    path = part_path(Path("out") / f"申报{suffix}", n, name)
+    assert path.parent == Path("out") and path.name.startswith(f"申报-{n}-") and path.suffix == suffix
+    assert len((".%s.12345678.tmp" % path.name).encode("utf-8", "surrogateescape")) <= NAME_MAX
+    assert not any(unicodedata.category(ch) in ("Cf", "Cc") or ch in '<>:"/\\|?*' for ch in path.name)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(lambda d: d.is_finite()),
+       st.sampled_from(["e", "E"]), st.integers(-10**6, 10**20))
+def test_a_yaml_number_with_an_exponent_is_never_an_amount(mantissa, e, exponent):
+    written = f"{abs(mantissa):f}{e}{'+' if exponent >= 0 else ''}{exponent}"
+    data, diags = parse(f"a: {written}\n", Source(Path("p.yaml"), "p.yaml"))
+    assert data == {"a": written}
+    try:
+        parse_amount(data["a"])
+    except ValueError:
+        return
+    raise AssertionError(f"{written} was read as an amount")

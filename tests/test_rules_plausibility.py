@@ -1,7 +1,7 @@
 """PD2xx: totals, periods, texts, residue and labels a reviewer would question."""
 from __future__ import annotations
 
-from helpers import assert_findings, at, declaration
+from helpers import assert_findings, at, declaration, findings
 from test_rules_arithmetic import SCHEDULE
 
 FUNDING = "  total: 30000\n  fiscal: 30000"
@@ -162,3 +162,32 @@ def test_findings_across_a_fold_are_located_where_they_start(tmp_path):
     plain = "    arrangement: 第一行，\n      第二行，\n      第三行，\n      第四行，预算金额为 4\n      万元。\n    lines:"
     folder = declaration(tmp_path / "plain", [("    lines:", plain)])
     assert_findings(folder, at(folder / "p.yaml", "为 4", "PD207", mark="4"))
+
+
+def test_the_invisible_pattern_is_every_format_character_and_the_hangul_fillers():
+    import sys
+    import unicodedata
+
+    from perfdecl.rules.plausibility import INVISIBLE
+
+    expected = {c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    expected |= {0x115F, 0x1160, 0x3164, 0xFFA0}
+    found = {c for c in range(sys.maxunicode + 1) if INVISIBLE.fullmatch(chr(c))}
+    # Unicode 15 made U+13439..U+1343F format characters; older tables call them unassigned
+    assert found - expected <= set(range(0x13439, 0x13440)), sorted(map(hex, found - expected))
+    assert expected <= found, sorted(map(hex, expected - found))
+
+
+def test_invisible_characters_are_found_where_they_stand_in_any_file(tmp_path):
+    folder = declaration(tmp_path, [("  - title: 设备维护费", "  - title: 设备\u202e维护费"),
+                                    ("      用户满意度:", "      用户\u200b满意度:")],
+                         decl_edits=[("unit: 测试单位", "unit: 测试\u2066单位")])
+    found = {f for f in findings(folder) if f[3] == "PD212"}
+    project = (folder / "p.yaml").read_text(encoding="utf-8").splitlines()
+    decl = (folder / "declaration.yaml").read_text(encoding="utf-8").splitlines()
+    expected = set()
+    for name, lines, ch in (("p.yaml", project, "\u202e"), ("p.yaml", project, "\u200b"),
+                            ("declaration.yaml", decl, "\u2066")):
+        number = next(i for i, line in enumerate(lines, start=1) if ch in line)
+        expected.add((name, number, lines[number - 1].index(ch) + 1, "PD212"))
+    assert found == expected

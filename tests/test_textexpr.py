@@ -149,3 +149,14 @@ def test_texts_that_only_print_fields_come_out_as_jinja_makes_them(context, text
     # A comment makes Jinja compile the whole text; without one, a text of fields takes the cached way.
     fast, full = render_text(text, context), render_text(text + "{# #}", context)
     assert fast[0] == full[0].removesuffix("{# #}") and bool(fast[1]) == bool(full[1])
+
+
+def test_all_texts_of_a_run_share_one_budget(context, monkeypatch):
+    monkeypatch.setattr(textexpr, "WORK", 5_000)
+    monkeypatch.setattr(textexpr, "RUN_WORK", 12_000)
+    loop = "{% for i in range(2000) %}{% endfor %}"  # about 4000 units: within one text's budget
+    run: dict = {}
+    results = [render_text(loop, context, run)[1] for _ in range(4)]
+    assert results[:2] == [None, None]
+    assert results[3] and "整份申报" in results[3].zh and "all texts of the declaration" in results[3].en
+    assert render_text(loop, context, {}) == ("", None)  # another run starts afresh

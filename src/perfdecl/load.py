@@ -24,7 +24,7 @@ from .form import (Form, builtin_template, builtin_templates, default_form, read
                    text_slots)
 from .money import YUAN, Amount, number_text
 from .model import SECTIONS, Day, Declaration, File, Project, SubItem
-from .paths import OUTSIDE, display, inside
+from .paths import NOT_REGULAR, OUTSIDE, display, inside
 from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
@@ -96,6 +96,10 @@ def load(folder: Path, part: Part = WHOLE, template: Path | None = None) -> tupl
     are still read, so that their problems are reported too. Every part
     reports the declaration's own problems.
     """
+    if inside(folder, DECLARATION) is None:  # a link that leads out of the folder: as for project files
+        shown = display(folder / DECLARATION)
+        why = Text(f"无法读取文件 {shown}：", f"cannot read file {shown}: ") + OUTSIDE
+        return None, [diag("PD015", Position(shown, 1, 1), what=why)]
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
     if decl:
@@ -215,6 +219,8 @@ def _project_path(root: Path, name: str, seen: dict[Path, int], line: int) -> tu
             return path, Text(f"项目文件“{name}”重复列出（第 {seen[path]} 行已列出）",
                               f"project file '{name}' is listed twice (already on line {seen[path]})")
         seen[path] = line
+        if path.exists() and not path.is_file():  # a FIFO, a socket, a device: never opened
+            return path, Text(f"项目文件“{name}”", f"project file '{name}' is ") + NOT_REGULAR
         if not path.is_file():
             return path, Text(f"找不到项目文件“{name}”", f"project file '{name}' not found")
     except OSError as e:
@@ -341,14 +347,19 @@ def _as_written(data: dict, errors: list, source: Source) -> bool:
 
 
 def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
-    """Evaluate `{{ … }}` in texts, sandboxed; Jinja2 is imported only if needed."""
+    """Evaluate `{{ … }}` in texts, sandboxed; Jinja2 is imported only if needed.
+
+    All texts of the declaration draw on one budget (`run`, made by the first
+    text that needs Jinja), not one each: 200 texts of nested loops cannot add up to minutes.
+    """
     diags: list[Diagnostic] = []
+    run: dict[str, object] = {}
     for project in bundle.projects:
         for owner, name, path in _texts(project):
             text = getattr(owner, name)
             if not text or ("{{" not in text and "{%" not in text):
                 continue
-            value, failed = _render_text(text, bundle, project, owner if isinstance(owner, SubItem) else None)
+            value, failed = _render_text(text, bundle, project, owner if isinstance(owner, SubItem) else None, run)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
                 diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
@@ -385,7 +396,8 @@ def _texts(project: Project) -> Iterator[tuple[BaseModel, str, YamlPath]]:
     yield from text_slots(project)
 
 
-def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None) -> tuple[str, Failure | None]:
+def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None,
+                 run: dict[str, object]) -> tuple[str, Failure | None]:
     context: dict[str, object] = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,
@@ -395,7 +407,7 @@ def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | No
         return plain, None
     from .textexpr import render_text
 
-    return render_text(text, context)
+    return render_text(text, context, run)
 
 
 _FIELD = re.compile(r"\{\{ *([a-z_]+(?:\.[a-z_]+)*) *\}\}")

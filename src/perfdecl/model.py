@@ -45,7 +45,7 @@ Quantity = Annotated[
 ]
 
 
-_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+_DATE = re.compile(r"\s*+(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+[-/.月]\s*+(\d{1,2})\s*+日?\s*+")
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # years a declaration, a project or a sub-item can be about
 
 
@@ -105,7 +105,7 @@ def _year_month(raw: object) -> Day:
     if isinstance(raw, dt.date):
         text = raw.text if isinstance(raw, Day) else f"{raw.year}-{raw.month:02d}"
         return Day.written(_plausible(raw.replace(day=1), raw), text)
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?\s*", str(raw))
+    m = re.fullmatch(r"\s*+(\d{4})\s*+(?:-|/|\.|年)\s*+(\d{1,2})\s*+月?\s*+", str(raw))
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise Invalid(f"“{raw}”不是年月，应写作 YYYY-MM，例如 2023-09",
                       f"'{raw}' is not a year and month: write YYYY-MM, e.g. 2023-09")

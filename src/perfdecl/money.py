@@ -16,6 +16,7 @@ SCALE = {YUAN: Decimal(1), WAN: Decimal(10000)}
 PLACES = {YUAN: 2, WAN: 6}  # the most decimals a figure in each unit may carry
 LIMIT = Decimal(10) ** 13  # 10 万亿元: anything larger is a typing error
 MAX_PLACES = 20  # more decimals is a typing error (the unit's own limit is a cross-check)
+MAX_DIGITS = 60  # digits, separators and point a written figure may have; longer is a typing error
 _TEXT = re.compile(r"([+-]?)([0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(万元|万|元)?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
@@ -92,6 +93,8 @@ def _read(raw: object, what: tuple[str, str]) -> tuple[Decimal, str | None, str]
                           f"cannot read {en} '{raw}': write a number"
                           + (", optionally with the unit '元' or '万元'" if money else ""))
         sign, digits, unit = m.groups()
+        if len(digits) > MAX_DIGITS:  # before Decimal reads it: nothing a form means
+            raise Invalid(f"{zh}过大：{raw}", f"{en} too large: '{raw}'")
         if "," in digits:
             if not _GROUPED.fullmatch(digits):
                 raise Invalid(f"{zh}“{raw}”中的千位分隔符位置不对", f"misplaced thousands separator in {en} '{raw}'")

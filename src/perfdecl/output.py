@@ -128,7 +128,8 @@ def _artifact(path: str) -> dict[str, str]:
     """A file as a URI: absolute paths as file: URIs, relative ones as relative references."""
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/"), safe="/")}
+    # The file system's bytes, percent-encoded: a name that is not valid UTF-8 is still a URI.
+    return {"uri": quote(os.fsencode(path.replace(os.sep, "/")), safe="/")}
 
 
 def sarif(diags: Sequence[Diagnostic], lang: str) -> str:

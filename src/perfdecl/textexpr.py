@@ -11,7 +11,8 @@ filter and intercepted operator is charged to a budget of WORK units (one,
 forty for a call, plus the size of what it reads and builds); no value may grow beyond
 MAX_OUTPUT characters or elements; and evaluation stops after DEADLINE
 seconds, a backstop for the little work the budget cannot see (comparing two
-large values inside a loop).
+large values inside a loop). All texts of one declaration share a further budget of
+RUN_WORK units and RUN_DEADLINE seconds, so that many such texts cannot add up to minutes.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache, wraps
@@ -37,6 +39,9 @@ _T = TypeVar("_T")
 MAX_OUTPUT = 100_000  # characters one text may expand to; also the largest value it may build
 WORK = 1_000_000  # units of work one text may do
 DEADLINE = 2.0  # seconds one text may take
+RUN_WORK = 5 * WORK  # units of work all texts of one declaration may do together
+RUN_DEADLINE = 2.5 * DEADLINE  # seconds all texts of one declaration may take together
+INTERCEPTED = frozenset({"*", "**", "+", "%"})  # the operators whose results are checked and charged
 _CALL = 40  # units a call costs: a macro call takes some forty times a loop step
 _PROPERTIES = frozenset({"annual_amount"})  # model properties a text may read, besides fields
 _FILTERS = frozenset({
@@ -53,7 +58,7 @@ _STR_METHODS = frozenset({
     "removeprefix", "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip",
     "split", "splitlines", "startswith", "strip", "swapcase", "title", "upper", "zfill",
 })
-_WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\*|\d{6})|\{[^{}]*:[^{}]*(?:\{|\d{6})")
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*+(?:\*|\d{6})|\{[^{}:]*+:[^{}]*(?:\{|\d{6})")
 
 
 class Failure(NamedTuple):
@@ -73,16 +78,36 @@ class _Refused(SecurityError):
 
 
 class _Budget:
-    def __init__(self) -> None:
-        self.left = WORK
-        self.until = time.monotonic() + DEADLINE
+    """Work and time left to one text, and to the run it is part of (`whole`), if any."""
+
+    def __init__(self, work: int | None = None, seconds: float | None = None, whole: _Budget | None = None,
+                 scope: tuple[str, str] = ("", "")) -> None:
+        self.work = WORK if work is None else work
+        self.seconds = DEADLINE if seconds is None else seconds
+        self.whole, self.scope = whole, scope
+        self.left = self.work
+        self.until = time.monotonic() + self.seconds
 
     def charge(self, units: int) -> None:
         self.left -= units
+        (zh, en) = self.scope
         if self.left < 0:
-            raise _Refused(f"计算量超过 {WORK} 步", f"more than {WORK} steps of work")
+            raise _Refused(f"{zh}计算量超过 {self.work} 步", f"more than {self.work} steps of work{en}")
         if time.monotonic() > self.until:
-            raise _Refused(f"计算超过 {DEADLINE:g} 秒", f"took more than {DEADLINE:g} seconds")
+            raise _Refused(f"{zh}计算超过 {self.seconds:g} 秒", f"took more than {self.seconds:g} seconds{en}")
+        if self.whole is not None:
+            self.whole.charge(units)
+
+
+def _text_budget(run: dict[str, object] | None) -> _Budget:
+    """A new text's budget, drawing also on the run's (kept in `run`, made on first use)."""
+    if run is None:
+        return _Budget()
+    whole = run.get("budget")
+    if not isinstance(whole, _Budget):
+        whole = _Budget(RUN_WORK, RUN_DEADLINE, scope=("整份申报的文字", " in all texts of the declaration"))
+        run["budget"] = whole
+    return _Budget(whole=whole)
 
 
 _BUDGET: ContextVar[_Budget] = ContextVar("perfdecl_budget")
@@ -163,7 +188,7 @@ def _text_op(name: str, text: str, params: tuple) -> tuple | None:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    intercepted_binops = INTERCEPTED
     perfdecl_steps: Callable[..., Any]  # reached from the guarded templates as environment attributes
     perfdecl_concat: Callable[..., Any]
     perfdecl_built: Callable[..., Any]
@@ -174,21 +199,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
-        work = 1 + _small(left, right)
-        if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
-            _refuse_over(left.bit_length() * right // 3, _POWER)
-        elif op == "*" and type(left) is int and type(right) is int:
-            _refuse_over((left.bit_length() + right.bit_length()) // 3, _PRODUCT)
-        elif op == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
-            _refuse_over(_length(left) * right, _REPEAT)
-        elif op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
-            _refuse_over(_length(right) * left, _REPEAT)
-        elif op == "%" and isinstance(left, str):
-            _text_op("%", left, (right,))
-        return _built(self.binop_table[op](left, right), work)
+        return bounded_binop(self.binop_table, op, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-        if __obj in _OWN:  # the guards _Guard put in: they charge for themselves
+        if is_guard(__obj):  # the guards _Guard put in: they charge for themselves
             return __obj(*args)  # without the _loop_vars/_block_vars Jinja passes inside loops and blocks
         if not __self.is_safe_callable(__obj):
             raise _Refused(f"{__obj!r} 不可调用", f"{__obj!r} is not callable")
@@ -207,6 +221,23 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         reads = _small(owner if isinstance(owner, (str, list, dict, tuple)) else None, *params)
         _BUDGET.get().charge(_CALL + reads)
         return _built(__context.call(__obj, *args, **kwargs))
+
+
+def bounded_binop(table: dict[str, Callable[[Any, Any], Any]], op: str, left: Any, right: Any) -> Any:
+    """`left op right` (one of INTERCEPTED), refused before it is computed if its result would be too large,
+    and charged to the current budget."""
+    work = 1 + _small(left, right)
+    if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
+        _refuse_over(left.bit_length() * right // 3, _POWER)
+    elif op == "*" and type(left) is int and type(right) is int:
+        _refuse_over((left.bit_length() + right.bit_length()) // 3, _PRODUCT)
+    elif op == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
+        _refuse_over(_length(left) * right, _REPEAT)
+    elif op == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
+        _refuse_over(_length(right) * left, _REPEAT)
+    elif op == "%" and isinstance(left, str):
+        _text_op("%", left, (right,))
+    return _built(table[op](left, right), work)
 
 
 def _bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -272,22 +303,59 @@ def _call(name: str, *args: nodes.Node) -> nodes.Call:
     return nodes.Call(nodes.EnvironmentAttribute(name, lineno=lineno), list(args), [], None, None, lineno=lineno)
 
 
+def guard(tree: nodes.Template) -> nodes.Template:
+    """A parsed template whose loops, `~` and literal collections are charged to the current budget;
+    its environment must have had `install_guards`, and its `call` must let `is_guard` objects through."""
+    return _Guard().visit(tree)
+
+
+def install_guards(env: object) -> None:
+    env.perfdecl_steps, env.perfdecl_concat, env.perfdecl_built = _steps, _concat, _built  # type: ignore[attr-defined]
+
+
+check_args = _check_args  # for the templates' sandbox
+
+
+def is_guard(obj: object) -> bool:
+    return obj in _OWN
+
+
+@contextmanager
+def budget(work: int, seconds: float, scope: tuple[str, str]) -> Iterator[None]:
+    """Charge what runs inside to a budget of `work` units and `seconds` (a template's rendering)."""
+    token = _BUDGET.set(_Budget(work, seconds, scope=scope))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def refusal(e: BaseException) -> tuple[str, str] | None:
+    """(zh, en) if `e` is one of our limits."""
+    return (e.zh, e.en) if isinstance(e, _Refused) else None
+
+
 def _environment() -> _Sandbox:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, finalize=_built)
     env.filters = {name: _bounded(name, f) for name, f in env.filters.items() if name in _FILTERS}
     for name in ("lipsum", "namespace"):  # lorem ipsum by the megabyte; state that grows across loop steps
         env.globals.pop(name, None)
-    env.perfdecl_steps, env.perfdecl_concat, env.perfdecl_built = _steps, _concat, _built
+    install_guards(env)
     return env
 
 
 _ENV = _environment()
-_FIELD = re.compile(r"\{\{(.*?)\}\}", re.S)
+# `{{ … }}` holding no other `{{`: each try stops at the next `{{`, so a text of many
+# unclosed `{{` is scanned once, not once per `{{` (nested ones take Jinja's full way).
+_FIELD = re.compile(r"\{\{((?:[^{}]|\{(?!\{)|\}(?!\}))*+)\}\}")
 
 
-def render_text(text: str, context: dict) -> tuple[str, Failure | None]:
-    """(expanded text, None) or (original text, why not)."""
-    token = _BUDGET.set(_Budget())
+def render_text(text: str, context: dict, run: dict[str, object] | None = None) -> tuple[str, Failure | None]:
+    """(expanded text, None) or (original text, why not).
+
+    `run`, shared by the texts of one declaration, holds their common budget.
+    """
+    token = _BUDGET.set(_text_budget(run))
     try:
         return _render(text, context), None
     except Exception as e:  # anything a text can make Jinja raise is a problem in the text
@@ -322,7 +390,8 @@ def _render(text: str, context: dict) -> str:
         try:
             return _bounded_join(part if i % 2 == 0 else _field(part).render(context) for i, part in enumerate(parts))
         except Exception:
-            _BUDGET.set(_Budget())
+            spent = _BUDGET.get()
+            _BUDGET.set(_Budget(whole=spent.whole))
     tree = _Guard().visit(_ENV.parse(text))
     tree.set_environment(_ENV)
     return _bounded_join(_ENV.from_string(tree).generate(context))

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 OPERATORS = {"=": "=", "＝": "=", ">=": ">=", "≥": ">=", "≧": ">=", "<=": "<=", "≤": "<=",
              "≦": "<=", ">": ">", "＞": ">", "<": "<", "＜": "<"}
-_OP = re.compile(r"^\s*(>=|<=|≥|≤|≧|≦|=|＝|>|<|＞|＜)\s*")
-_NUMBER = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)\s*(.*?)\s*$", re.S)
+_OP = re.compile(r"\s*+(>=|<=|≥|≤|≧|≦|=|＝|>|<|＞|＜)\s*+")
+# Possessive quantifiers keep matching linear in the text's length (a lazy `(.*?)\s*$`
+# tried every split of a long run of blanks); what follows the number is stripped in Python.
+_NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d++)(?:\.\d++)?)(.*)", re.S)
 _HOLDS = {
     "=": lambda a, b: a == b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b, "<": lambda a, b: a < b,
@@ -55,12 +57,13 @@ def parse_value(raw: object) -> Value:
     m = _OP.match(text)
     if not m:
         bare = _NUMBER.match(text.strip())
-        return Value(text, "=", _decimal(bare.group(1))) if bare and not bare.group(2) else Value(text)
+        return Value(text, "=", _decimal(bare.group(1))) if bare and not bare.group(2).strip() else Value(text)
     op = OPERATORS[m.group(1)]
     n = _NUMBER.match(text[m.end():])
-    if not n or re.match(r"[,.]\d", n.group(2)):  # =1,5 个: a decimal comma is not a number we can read
+    rest = n.group(2).strip() if n else ""
+    if not n or re.match(r"[,.]\d", rest):  # =1,5 个: a decimal comma is not a number we can read
         return Value(text, op)
-    return Value(text, op, _decimal(n.group(1)), n.group(2))
+    return Value(text, op, _decimal(n.group(1)), rest)
 
 
 def _decimal(digits: str) -> Decimal:

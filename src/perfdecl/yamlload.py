@@ -9,7 +9,7 @@ Decimals, refuse tags that are not plain data, and bound alias expansion
 
 Plain scalars are read as a form-filler means them, close to YAML 1.2 rather
 than PyYAML's YAML 1.1: `yes`/`no`/`on`/`off`, `0x1F`, `017`, `1:30`, `1_000`,
-`.inf` and `.nan` stay text (a field that wants a number or a boolean parses
+`.inf`, `.nan` and exponents (`3.0e+4`) stay text (a field that wants a number or a boolean parses
 the text itself); `true`/`false`, decimal integers, decimals, dates and
 date-times are typed, and their source text is kept in `Source.scalars` so
 that a text field given `2023` or `2023-01-01` can take the text as written.
@@ -31,6 +31,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diag
+from .paths import TooLarge, Unreadable, read_regular
 from .positions import Position, Source, YamlPath
 from .text import Text
 
@@ -48,7 +49,9 @@ _BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")  # YAML's line breaks
 # A line's indentation and the dashes of its list items; lines may end in any of YAML's breaks.
 _PREFIX = re.compile("(?:^|(?<=[\r\x85\u2028\u2029]))[ \t?:-]+", re.M)
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,99})")
-_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Decimals as a form prints them, of a bounded length; `3.0e+4` and `1.0e+999999999` stay text
+# (a field that wants a number refuses them) and never reach Decimal.
+_FLOAT = re.compile(r"[-+]?(?=[0-9.]{2,100}$)(?:[0-9]+\.[0-9]*|\.[0-9]+)")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _TAG = "tag:yaml.org,2002:"
 _STR, _NULL, _MERGE = _TAG + "str", _TAG + "null", _TAG + "merge"
@@ -452,13 +455,12 @@ def load(path: Path, display: str, unreadable: str = "PD007") -> tuple[object, S
     """
     source = Source(path, display)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, source, [diag("PD005", source.at(), what=Text(f"文件超过 {MAX_BYTES // 2**20} MB",
-                                                                 f"the file is larger than {MAX_BYTES // 2**20} MB"))]
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, source, [diag(unreadable, source.at(), what=Text(f"无法读取文件 {display}：{e.strerror or e}",
-                                                                f"cannot read file {display}: {e.strerror or e}"))]
+        raw = read_regular(path, MAX_BYTES)
+    except TooLarge as e:
+        return None, source, [diag("PD005", source.at(), what=e.why)]
+    except Unreadable as e:
+        what = Text(f"无法读取文件 {display}：", f"cannot read file {display}: ") + e.why
+        return None, source, [diag(unreadable, source.at(), what=what)]
     text, diags = decode(raw, display)
     if text is None:
         return None, source, diags

@@ -136,4 +136,17 @@ history by nature.""",
 must name the table's `unit`.""",
          passing=(Example(_LINES + "  total_label: 合计（万元）", ITEM),),
          failing=(Example(_LINES + "  total_label: 合计（元）", ITEM),)),
+    Rule("PD212", W, "不可见的格式字符", "invisible format character",
+         "文字中有不可见的格式字符 {chars}（双向控制符、零宽字符等），会原样进入文档",
+         "the text holds invisible format characters {chars} (bidi controls, zero-width characters, …), "
+         "which go into the document as they are",
+         """Characters that show nothing but change how text reads: bidi
+controls (U+202A–U+202E, U+2066–U+2069) that reorder what is displayed,
+zero-width spaces and joiners (U+200B–U+200D, U+2060), soft hyphens and the
+other format characters (Unicode category Cf), and the Hangul fillers.
+Usually pasted in unseen; the finding points at the first one on each line.""",
+         hint="删除该处不可见字符（可在编辑器中显示不可见字符后删除）",
+         hint_en="delete the invisible character (make your editor show invisible characters)",
+         passing=(Example("overview: 维护两台设备。", ITEM),),
+         failing=(Example("overview: 维护两台\u200b设备。", ITEM),)),
 )

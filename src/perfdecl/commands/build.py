@@ -13,6 +13,7 @@ Exit codes: 0 written, 1 problems in a declaration or its rendering,
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,8 +25,8 @@ import click
 from .. import output
 from ..diagnostics import Diagnostic, diag, has_usage_errors
 from ..load import Bundle
-from ..paths import OUTSIDE, display, inside
-from ..parallel import run_each
+from ..paths import OUTSIDE, display, inside, is_path
+from ..parallel import each, stop_if_interrupted
 from ..pipeline import check
 from ..text import Text
 from .check import targets
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ..render.templates import Template
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
+LAST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z, the latest
 
 _WROTE = Text("已生成 {path}", "wrote {path}")
 _SUMMARY = Text("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
@@ -46,9 +48,11 @@ _OUTPUT_DIR = Text("-o 应指定一个文件，而“{path}”是文件夹", "-o
 _NO_NAME = Text("“{path}”中没有文件名", "'{path}' has no file name")
 _PDF_DOCX = Text("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx")
 _NO_TEMPLATE = Text("模板文件夹不存在：{path}", "no such template folder: {path}")
-_EPOCH = Text("SOURCE_DATE_EPOCH 应为整数秒，而不是“{raw}”", "SOURCE_DATE_EPOCH must be whole seconds, not '{raw}'")
+_EPOCH = Text("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{raw}”",
+              "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{raw}'")
 _OUTSIDE = Text("生成的文件 {path} ", "the file written, {path}, ") + OUTSIDE
-_OVERWRITE = Text("拒绝覆盖源文件或模板文件：{path}", "refusing to overwrite a source or template file: {path}")
+_OVERWRITE = Text("拒绝覆盖申报读取的文件（源文件、指标体系文件或模板文件）：{path}",
+                  "refusing to overwrite a file the declaration reads (a source, framework or template file): {path}")
 _TWICE = Text("{path} 会被写入两次", "{path} would be written twice")
 _CLASH = Text("{first} 与 {second} 都要写入 {path}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
               "{first} and {second} would both write {path}, so nothing was written; build them one at a time with -o, "
@@ -58,7 +62,7 @@ _INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in
 
 @dataclass(frozen=True)
 class Job:
-    """One declaration to build; picklable, so `run_each` can send it to a worker."""
+    """One declaration to build; picklable, so `each` can send it to a worker."""
 
     folder: Path
     output: Path | None
@@ -92,16 +96,18 @@ def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | No
     if usage:
         return refuse(usage, lang)
     work = [Job(f, output, template, fmt, split, pdf, strict, epoch) for f in folders]
-    outcomes = run_each(build_one, work, jobs) if work else []
-    _clashes(work, outcomes)
-    if any(done.usage for done in outcomes):
-        _discard(*outcomes)  # all at once: declarations may share a folder made for them
-    else:
-        try:
+    outcomes: list[Outcome] = []
+    try:  # interrupted or failed anywhere: no temporary file left behind, here or in a worker
+        for done in each(build_one, work, jobs, on_term=_discard_live, cleanup=_discard):
+            outcomes.append(done)
+        _clashes(work, outcomes)
+        if not any(done.usage for done in outcomes):
             for job, done in zip(work, outcomes):
+                stop_if_interrupted()
                 _guarded(job, done, lambda: _commit(job, done))
-        finally:  # interrupted: no temporary file left behind
-            _discard(*outcomes)
+    finally:  # all at once: declarations may share a folder made for them
+        _discard(*outcomes)
+        _discard_live()  # and whatever this process staged that no outcome holds (a signal mid-way)
     return _report(problems, outcomes, len(folders), strict, lang)
 
 
@@ -133,7 +139,7 @@ def plan(job: Job) -> Outcome:
 
 
 def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
-    from ..render import files, templates
+    from ..render import RenderError, files, templates
 
     folder, found = templates.locate(bundle, job.template)
     done.diags += found
@@ -144,18 +150,46 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
     if isinstance(whole, Text):  # why the declaration's `output:` cannot be used
         done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output", why=whole))
         return
-    paths = [whole, *(whole.with_name(f"{whole.stem}-{n}-{files.safe_filename(p.name)}{whole.suffix}")
-                      for n, p in enumerate(bundle.projects, start=1) if job.split)]
-    protected = {p.resolve() for p in [*(s.path for s in bundle.sources.values()), *template.files()]}
+    paths = [whole, *(files.part_path(whole, n, p.name) for n, p in enumerate(bundle.projects, start=1) if job.split)]
+    protected = _identities([*(s.path for s in bundle.sources.values()), *template.files(), *_framework(bundle)])
     seen: set[Path] = set()
+    whole_files = _files([whole], job.pdf)
     for path in _files(paths, job.pdf):
         key = path.resolve()
-        if key in protected or key in seen:
-            done.failures.append((_OVERWRITE if key in protected else _TWICE).fill(path=display(path)))
+        try:
+            if path in whole_files:  # a split part that cannot be written fails alone, when written
+                files.refuse_special(path)  # a device, FIFO, socket or folder
+        except RenderError as e:
+            done.failures.append(e.text)
+        else:
+            if protected & _identities([path]) or key in seen:
+                done.failures.append((_OVERWRITE if key not in seen else _TWICE).fill(path=display(path)))
+        if done.failures:
             done.usage = job.output is not None
             return
         seen.add(key)
     done.paths, done.bundle = paths, bundle
+
+
+def _framework(bundle: Bundle) -> list[Path]:
+    """The declaration's own framework file, if it names one."""
+    name = bundle.declaration.framework
+    path = inside(bundle.folder, name) if is_path(name) else None
+    return [path] if path is not None else []
+
+
+def _identities(paths: list[Path]) -> set[object]:
+    """What makes two paths one file: the resolved path and, for an existing file, its device and inode
+    (a hard link to a source is that source)."""
+    found: set[object] = set()
+    for path in paths:
+        found.add(path.resolve())
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        found.add((st.st_dev, st.st_ino))
+    return found
 
 
 def _whole(bundle: Bundle, job: Job) -> Path | Text:
@@ -197,7 +231,10 @@ def _stage(job: Job, done: Outcome) -> None:
     try:
         for n, path in enumerate(done.paths):
             write = partial(document.write, bundle, template, job.fmt, job.epoch, part=n or None)
-            done.staged.append(files.stage(path, write))
+            try:
+                done.staged.append(files.stage(path, write))
+            except files.Unwritable as e:  # this file cannot be written there; the others still are
+                done.failures.append(e.text)
     except BaseException:
         _discard(done)
         raise
@@ -209,14 +246,20 @@ def _commit(job: Job, done: Outcome) -> None:
         return
     from ..render import files
 
-    staged, done.staged = done.staged, []
-    files.commit(staged)
-    done.written += [display(s.path) for s in staged]
-    if job.pdf:
+    committed = []
+    for one in list(done.staged):  # each leaves `done.staged` only once it is renamed or removed
+        try:
+            files.commit([one])
+            committed.append(one)
+        except files.Unwritable as e:  # one file that cannot be renamed into place does not stop the others
+            done.failures.append(e.text)
+        done.staged.remove(one)
+    done.written += [display(s.path) for s in committed]
+    if job.pdf and committed:
         from ..render import pdf, templates
 
         fonts = templates.fonts(done.template) if done.template else {}
-        done.written += [display(p) for p in pdf.convert([s.path for s in staged], fonts)]
+        done.written += [display(p) for p in pdf.convert([s.path for s in committed], fonts)]
 
 
 def _discard(*outcomes: Outcome) -> None:
@@ -225,6 +268,14 @@ def _discard(*outcomes: Outcome) -> None:
     files.discard([s for done in outcomes for s in done.staged])
     for done in outcomes:
         done.staged = []
+
+
+def _discard_live() -> None:
+    """Remove the files this process staged and did not rename into place (in a worker being stopped,
+    the files it was writing)."""
+    from ..render import files
+
+    files.discard_live()
 
 
 def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
@@ -246,8 +297,10 @@ def _epoch() -> tuple[int, Text | None]:
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return DEFAULT_EPOCH, None
-    if not raw.isdigit():
-        return DEFAULT_EPOCH, _EPOCH.fill(raw=raw)
+    # ASCII digits only (str.isdigit() takes ² and ٣), and few of them: int() refuses 5,000 digits.
+    digits = re.fullmatch("[0-9]+", raw) is not None and len(raw.lstrip("0")) <= 12
+    if not digits or not DEFAULT_EPOCH <= int(raw) <= LAST_EPOCH:
+        return DEFAULT_EPOCH, _EPOCH.fill(raw=raw if len(raw) <= 40 else raw[:40] + "…")
     return int(raw), None
 
 

@@ -188,18 +188,29 @@ def _scalar(value: str | dict[str, str]) -> str:
     return text.removesuffix("\n").removesuffix("\n...")
 
 
+def _within(directory: Path, path: Path) -> list[Path]:
+    """`path` and its folders below `directory`."""
+    return [path, *(p for p in path.parents if p != directory and p.is_relative_to(directory))]
+
+
 def write_new(directory: Path, files: dict[Path, bytes]) -> int | None:
     """Write `files` into `directory` (made if missing) unless any exists; None when written, else an exit code."""
     try:
         if directory.exists() and not directory.is_dir():
             return refuse(Text(f"{display(directory)} 不是文件夹", f"{display(directory)} is not a folder"))
-        existing = [path for path in files if path.exists()]
+        # A link, even a broken one, exists: writing through it could write outside `directory`.
+        existing = sorted({p for path in files for p in _within(directory, path) if os.path.lexists(p)
+                           and (p == path or p.is_symlink())})
         if existing:
             listed = "".join(f"\n  {display(path)}" for path in existing)
             return refuse(Text(f"以下文件已存在，未做任何改动：{listed}", f"these files exist, nothing was written:{listed}"))
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            # O_EXCL: never an existing file nor a link made meanwhile
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_BINARY", 0), 0o666)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
     except OSError as e:
         why = e.strerror or str(e)
         where = display(Path(e.filename)) if e.filename else display(directory)

@@ -18,18 +18,20 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .. import cache
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import ERROR, Diagnostic, diag
 from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
 from ..load import Bundle, totals
-from ..paths import display, inside, templates_dir
+from ..paths import Unreadable, display, inside, read_regular, templates_dir
 from ..positions import Source
 from ..rules.common import declared_framework
 from ..text import Text, listing
+from ..yamlload import load as load_yaml
 from . import RenderError
 
 if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment
+    from jinja2 import BytecodeCache, Environment, nodes
     from jinja2.bccache import Bucket
+    from jinja2.runtime import Context
     from jinja2.sandbox import SandboxedEnvironment
 
     from .trace import Tracer
@@ -38,6 +40,12 @@ REFERENCE, CSS, FONTS = "reference.docx", "html.css", "fonts.yaml"
 MAX_FONTS = 200  # fonts named in a font table, and faces listed for each
 # A font's name as fonts.yaml may give it: it is written into CSS and LibreOffice's settings.
 _FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}(?::bold)?")
+MAX_TEMPLATE_BYTES = 2 * 2**20  # one template file; the built-in ones are a few KB
+# What rendering may cost: units of work (a loop step is one; see textexpr), seconds (a backstop),
+# and characters of markup made. A generated 1,000-project declaration takes about 200,000 units.
+TEMPLATE_WORK = 5_000_000
+TEMPLATE_SECONDS = 30.0
+MAX_MARKUP = 400 * 2**20
 
 
 @dataclass(frozen=True)
@@ -128,12 +136,12 @@ def _meta(folder: Path) -> dict:
 
 def _mapping(path: Path) -> dict:
     """A small YAML file of the template that must hold a mapping."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise RenderError(f"无法读取 {display(path)}：{e}", f"cannot read {display(path)}: {e}") from None
+    # The declaration loader: a regular file of bounded size, nesting and aliases, problems positioned.
+    data, _, diags = load_yaml(path, display(path))
+    problem = next((d for d in diags if d.severity == ERROR), None)
+    if problem is not None:
+        where = f"{problem.pos.path}:{problem.pos.line}:{problem.pos.col}"
+        raise RenderError(f"{where}：{problem.message('zh')}", f"{where}: {problem.message('en')}")
     if data is not None and not isinstance(data, dict):
         raise RenderError(f"{display(path)} 应为“键: 值”的映射", f"{display(path)} must be a mapping")
     return data or {}
@@ -169,16 +177,23 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
     """
     from jinja2 import TemplateSyntaxError
 
+    from ..textexpr import budget, refusal
+
     env = _environment(template.folders) if tracer is None else _environment.__wrapped__(template.folders, tracer)
     try:
-        pieces, size = [], 0
-        for piece in env.get_template(MAIN).generate(context):
-            pieces.append(piece)
-            size += len(piece)
-            if size >= batch:
-                yield "".join(pieces)
-                pieces, size = [], 0
-        yield "".join(pieces)
+        with budget(TEMPLATE_WORK, TEMPLATE_SECONDS, ("模板", " in the template")):
+            pieces, size, total = [], 0, 0
+            for piece in env.get_template(MAIN).generate(context):
+                pieces.append(piece)
+                size += len(piece)
+                total += len(piece)
+                if total > MAX_MARKUP:
+                    raise RenderError(f"{MAIN}：模板生成的内容超过 {MAX_MARKUP} 个字符",
+                                      f"{MAIN}: the template makes more than {MAX_MARKUP} characters")
+                if size >= batch:
+                    yield "".join(pieces)
+                    pieces, size = [], 0
+            yield "".join(pieces)
     except TemplateSyntaxError as e:
         where = f"{display(Path(e.filename)) if e.filename else e.name}:{e.lineno}"
         raise RenderError(f"{where}：模板语法错误：{e.message}", f"{where}: template syntax error: {e.message}") from None
@@ -189,7 +204,8 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
             raise
         where = _template_line(e, template)
         why = f"{type(e).__name__}: {e}"
-        raise RenderError(f"{where}模板出错：{why}", f"{where}template error: {why}") from None
+        zh, en = refusal(e) or (why, why)
+        raise RenderError(f"{where}模板出错：{zh}", f"{where}template error: {en}") from None
 
 
 def _template_line(e: Exception, template: Template) -> str:
@@ -218,12 +234,13 @@ def built_in(folders: tuple[Path, ...]) -> bool:
 
 @lru_cache(maxsize=8)
 def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> Environment:
-    """Jinja2 for one template: sandboxed unless all its files are built in; compiled code cached.
-    With a `tracer` (not cached: one per render), a sandbox that also tells it what the template reads
-    and prints (see trace.py)."""
+    """Jinja2 for one template: sandboxed, with loops and sizes charged to the render budget, unless
+    all its files are built in (perfdecl's own code); compiled code cached. With a `tracer` (not cached:
+    one per render), a sandbox that also tells it what the template reads and prints (see trace.py)."""
     from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
 
+    from ..textexpr import install_guards
     from .filters import FILTERS
 
     class Loader(BaseLoader):
@@ -234,7 +251,7 @@ def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> Env
             if path is None:
                 raise TemplateNotFound(name)
             mtime = path.stat().st_mtime
-            return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+            return _template_text(path), str(path), lambda: _mtime(path) == mtime
 
     options: dict[str, Any] = dict(loader=Loader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True,
                                    lstrip_blocks=True)
@@ -244,6 +261,9 @@ def _environment(folders: tuple[Path, ...], tracer: Tracer | None = None) -> Env
     else:
         env = _traced(_sandbox(), tracer)(**options, finalize=tracer.finalize)
     env.filters.update(FILTERS)
+    if env.sandboxed:
+        env.filters = {name: _checked(f) for name, f in env.filters.items()}
+        install_guards(env)
     if tracer is None:  # a traced template compiles differently (finalize): never from or into the cache
         env.bytecode_cache = _bytecode_cache(env)
     return env
@@ -269,6 +289,8 @@ def _traced(sandbox: type[SandboxedEnvironment], tracer: Tracer) -> type[Sandbox
 def _sandbox() -> type[SandboxedEnvironment]:
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
+    from ..textexpr import INTERCEPTED, bounded_binop, check_args, guard, is_guard
+
     class Sandbox(SandboxedEnvironment):
         """A template reads the declaration; it can neither reach Python internals nor change the data.
 
@@ -277,6 +299,23 @@ def _sandbox() -> type[SandboxedEnvironment]:
         """
 
         known: dict[tuple[type, str], bool] = {}
+        intercepted_binops = INTERCEPTED  # 'x' * 10**9 is refused before it is made
+
+        def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
+            return bounded_binop(self.binop_table, op, left, right)
+
+        def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            if is_guard(__obj):  # the budget's hooks: without the _loop_vars Jinja passes inside loops
+                return __obj(*args)
+            if isinstance(getattr(__obj, "__self__", None), (str, int)):  # 'x'.ljust(10**9)
+                check_args((*args, *kwargs.values()))
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+            """Every template, included ones too, with its loops charged to the budget."""
+            tree = guard(super()._parse(source, name, filename))
+            tree.set_environment(self)
+            return tree
 
         def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
             if isinstance(value, _FILES):  # a path could read or write any file
@@ -296,15 +335,18 @@ def _bytecode_cache(env: Environment) -> BytecodeCache | None:
 
     Jinja checks each entry against its template's source; what else shapes the
     compiled code (Jinja's version, sandbox or not, options, how each filter is
-    called) names the folder.
+    called, the budget's guards that a sandbox compiles in) names the folder.
     """
     import jinja2
     from jinja2 import BytecodeCache
 
+    from .. import textexpr
+
     options = (env.sandboxed, env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
                env.newline_sequence, env.optimized, sorted(env.extensions))
     filters = sorted(f"{name}:{getattr(f, 'jinja_pass_arg', '')}" for name, f in env.filters.items())
-    found = cache.folder("jinja-" + cache.key(jinja2.__version__, sys.version, repr(options), *filters))
+    guards = Path(textexpr.__file__).read_bytes() if env.sandboxed else b""
+    found = cache.folder("jinja-" + cache.key(jinja2.__version__, sys.version, repr(options), guards, *filters))
     if found is None:
         return None
     folder: Path = found
@@ -322,6 +364,34 @@ def _bytecode_cache(env: Environment) -> BytecodeCache | None:
             cache.write(folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
 
     return Compiled()
+
+
+def _checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose integer arguments (widths, counts) are bounded: `'x'|center(10**9)` is refused."""
+    from functools import wraps
+
+    from ..textexpr import check_args
+
+    skip = 2 if getattr(func, "jinja_pass_arg", None) else 1  # the context, if passed, and the value
+
+    @wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        check_args((*args[skip:], *kwargs.values()))
+        return func(*args, **kwargs)
+
+    return checked
+
+
+def _template_text(path: Path) -> str:
+    """A template file's text: a regular file of at most MAX_TEMPLATE_BYTES, in UTF-8."""
+    try:
+        return read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except Unreadable as e:
+        why = e.why
+    except UnicodeDecodeError:
+        why = Text("不是 UTF-8 编码", "not UTF-8")
+    shown = display(path)
+    raise RenderError(f"无法读取模板文件 {shown}：{why.zh}", f"cannot read template file {shown}: {why.en}")
 
 
 def _mtime(path: Path) -> float | None:

@@ -29,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     plausibility.check_years,
     plausibility.check_residue,
     plausibility.check_labels,
+    plausibility.check_invisible,
     indicators.check_framework,
     indicators.check_values,
     indicators.check_links,

@@ -18,7 +18,7 @@ from ..load import Bundle
 from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
 
-_HAS_UNIT = re.compile(r"[元万]\s*$")
+_HAS_UNIT = re.compile(r"[元万]\s*+$")
 
 
 # -- figures in messages ---------------------------------------------------------------------------

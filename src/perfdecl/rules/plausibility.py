@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import Diagnostic, Position, diag
 from ..load import Bundle
 from ..model import Project, SubItem
 from ..money import SCALE, WAN, YUAN, Amount
@@ -73,7 +73,7 @@ def check_dates(bundle: Bundle) -> Iterator[Diagnostic]:
                            item_end=ym(item.end) if item.end else "…")
 
 
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年\s*(?:(\d{1,2})\s*月)?|[-/.]\s*(\d{1,2})(?!\d))")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*+(?:年\s*+(?:(\d{1,2})\s*+月)?|[-/.]\s*+(\d{1,2})(?!\d))")
 
 
 @emits("PD206")
@@ -109,9 +109,9 @@ def _within(m: re.Match, start: dt.date, end: dt.date) -> bool:
 # Full-width digits, comma and point read as NFKC reads them; one character each, so offsets hold.
 _WIDE = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 # A bare 万 is money before punctuation, a line's or the text's end, 元, 每, /, 一年 …; not in 2 万平方米, 3 万人.
-_BARE_WAN = r"万(?=[^\S\n]*(?:[元每]|一[年次期]|左右|以[内下上]|用于|\n|$|[^\w\s㎡㎥㎞％%‰]))"
+_BARE_WAN = r"万(?=[^\S\n]*+(?:[元每]|一[年次期]|左右|以[内下上]|用于|\n|$|[^\w\s㎡㎥㎞％%‰]))"
 _STATED = re.compile(r"(?:预算|金额|资金需求|总额|申请资金)(?P<gap>[^\d，。；;,、\n]{0,12}?)"
-                     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|" + _BARE_WAN + ")")
+                     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*+(?P<unit>万元|元|" + _BARE_WAN + ")")
 
 
 @emits("PD207")
@@ -178,9 +178,11 @@ def _matches(number: Decimal, scale: Decimal, known: Iterable[Decimal], approxim
     return any((k / scale).quantize(step, rounding=ROUND_HALF_UP) == number for k in known)
 
 
-_YM = r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月"
-_RANGE = re.compile(_YM + r"\s*[（(]?\s*(?:至|到|-|－|–|—|~|～)\s*"  # 2023年 9月（至 2023年 10月）, 2023 年 8 月-10 月
-                    r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月")
+# Possessive `\s*+` (Python 3.11) wherever blanks are followed by something that is not blank: the
+# same matches, but a long run of blanks is crossed once instead of once per way to split it.
+_YM = r"((?:19|20)\d\d)\s*+年\s*+(\d{1,2})\s*+月"
+_RANGE = re.compile(_YM + r"\s*+[（(]?\s*+(?:至|到|-|－|–|—|~|～)\s*+"  # 2023年 9月（至 2023年 10月）, 2023 年 8 月-10 月
+                    r"(?:((?:19|20)\d\d)\s*+年\s*+)?(\d{1,2})\s*+月")
 
 
 @emits("PD208")
@@ -211,9 +213,11 @@ def _span(m: re.Match) -> tuple[int, int] | None:
 
 
 # Cited documents keep their own years: 〔2021〕, 【2017】, [2007], 《…》, GB/T 22239-2019.
-_CITED = re.compile(r"〔[^〕\n]*〕|【[^】\n]*】|\[[^\]\n]*\]|《[^》\n]*》"
-                    r"|[A-Z]{1,4}(?:/[A-Z]{1,2})?\s*\d+(?:\.\d+)*\s*[-—－]\s*\d{4}")
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*[-－–—~～至]\s*((?:19|20)\d\d))?(?![\d.])(\s*年)?")
+# A bracket's text stops at the next opening bracket of its kind, so that many unclosed ones
+# are each scanned only up to the next, not to the end of the line.
+_CITED = re.compile(r"〔[^〔〕\n]*+〕|【[^【】\n]*+】|\[[^\[\]\n]*+\]|《[^《》\n]*+》"
+                    r"|[A-Z]{1,4}(?:/[A-Z]{1,2})?\s*+\d++(?:\.\d++)*+\s*+[-—－]\s*+\d{4}")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*+[-－–—~～至]\s*+((?:19|20)\d\d))?(?![\d.])(\s*+年)?")
 
 
 @emits("PD209")
@@ -265,8 +269,28 @@ def _stray_years(project: Project, path: tuple, text: str, allowed: set[int],
 
 # -- form ----------------------------------------------------------------------------------------------
 
-_RESIDUE = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|TODO|TBD|FIXME)(?![A-Za-z])|某某|待填写|待补充|请填写"
-                      r"|^\s*[（(【\[]?\s*(?:…+|\.{3,})\s*[)）】\]]?\s*$|[：:]\s*(?:…+|\.{3,})\s*$", re.M)
+# A line of only … or ..., possibly bracketed; blanks here never cross a line break.
+_RESIDUE = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}+|TODO|TBD|FIXME)(?![A-Za-z])|某某|待填写|待补充|请填写"
+                      r"|^[^\S\n]*+[（(【\[]?[^\S\n]*+(?:…++|\.{3,}+)[^\S\n]*+[)）】\]]?[^\S\n]*+$"
+                      r"|[：:][^\S\n]*+(?:…++|\.{3,}+)[^\S\n]*+$", re.M)
+
+
+# Unicode's format characters (category Cf, as of Unicode 15) and the Hangul fillers, which show as nothing.
+INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+                       "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+                       "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                       "\U000e0001\U000e0020-\U000e007f]")
+
+
+@emits("PD212")
+def check_invisible(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Invisible format characters anywhere in the files as written: texts, names, keys (not escapes)."""
+    for shown, source in bundle.sources.items():
+        for number, line in enumerate(source.lines, start=1):
+            m = INVISIBLE.search(line)
+            if m:
+                found = sorted({f"U+{ord(ch):04X}" for ch in INVISIBLE.findall(line)})
+                yield diag("PD212", Position(shown, number, m.start() + 1), chars=" ".join(found))
 
 
 @emits("PD210")
@@ -285,7 +309,7 @@ def check_residue(bundle: Bundle) -> Iterator[Diagnostic]:
                 yield diag("PD210", where, text=m.group(0).strip())
 
 
-_UNIT_LABEL = re.compile(r"[（(]\s*(万元|元)\s*[)）/]|(万元|元)\s*$")
+_UNIT_LABEL = re.compile(r"[（(]\s*+(万元|元)\s*+[)）/]|(万元|元)\s*+$")
 
 
 @emits("PD211")
