@@ -45,8 +45,8 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str, jobs: int 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（单个申报时）/ output file")
 @click.option("--template", type=click.Path(path_type=Path), help="模板文件夹 / template folder")
-@click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="docx", show_default=True,
-              help="输出格式 / output format")
+@click.option("--format", "fmt", type=click.Choice(["docx", "html", "xlsx"]), default="docx",
+              show_default=True, help="输出格式 / output format")
 @click.option("--pdf", is_flag=True, help="另用 LibreOffice 转换为 PDF / also convert to PDF")
 @click.option("--split", is_flag=True, help="另按项目分别输出 / also one file per project")
 @STRICT
@@ -54,7 +54,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str, jobs: int 
 @JOBS
 def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, fmt: str, pdf: bool,
           split: bool, strict: bool, lang: str, jobs: int | None) -> None:
-    """生成申报表文档（.docx）。"""
+    """生成申报表文档（.docx，或 .html、.xlsx）。"""
     from .commands import build as command
 
     sys.exit(command.run(paths, output=output, template=template, fmt=fmt, pdf=pdf, split=split,

@@ -20,7 +20,7 @@ from ..paths import display, inside
 from ..positions import Source
 from . import RenderError
 
-REFERENCE, CSS = "reference.docx", "html.css"
+REFERENCE, CSS, WORKBOOK = "reference.docx", "html.css", "workbook.yaml"
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Template:
     def files(self) -> list[Path]:
         """The files the template is made of (never to be overwritten by an output)."""
         return [*(p for f in self.folders for p in f.rglob("*.j2")),
-                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS)) if p.is_file())]
+                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS, WORKBOOK)) if p.is_file())]
 
 
 def find(folders: tuple[Path, ...], name: str) -> Path | None:
@@ -118,8 +118,8 @@ def _meta(folder: Path) -> dict:
     return data or {}
 
 
-def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[str]:
-    """The template's markup for `context`, in pieces of about `batch` characters, as it is made.
+def stream(template: Template, context: dict, batch: int = 1 << 16, entry: str = MAIN) -> Iterator[str]:
+    """The markup of the template's `entry` file for `context`, in pieces of about `batch` characters, as it is made.
 
     Any failure of the template is a RenderError naming its file and line.
     """
@@ -127,7 +127,7 @@ def stream(template: Template, context: dict, batch: int = 1 << 16) -> Iterator[
 
     try:
         pieces, size = [], 0
-        for piece in _environment(template.folders).get_template(MAIN).generate(context):
+        for piece in _environment(template.folders).get_template(entry).generate(context):
             pieces.append(piece)
             size += len(piece)
             if size >= batch:
