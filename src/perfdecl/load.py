@@ -13,17 +13,19 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .form import Form, default_form, read_form, template_folder
-from .model import SECTIONS, Day, Declaration, Project
+from .model import SECTIONS, Day, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside
 from .schema_errors import translated
 from .text import Text
+from .positions import YamlPath
 from .yamlload import Source, clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -94,15 +96,16 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
     None when the template's form definition has errors.
     """
     if override is not None:
-        folder: Path | None = override
+        folder = override
     else:
         name = decl.template if decl else data.get("template") if isinstance(data, dict) else None
         if not isinstance(name, str):
             return default_form(), []
-        folder, why = template_folder(root, name)
-        if folder is None:
+        found, why = template_folder(root, name)
+        if found is None:
             return default_form(), [] if why is None or decl is None else [
                 diag("PD012", decl_source.at("template"), key="template", why=why)]
+        folder = found
     form, problems = read_form(folder)
     return None if has_errors(problems) else form or default_form(), problems
 
@@ -175,7 +178,11 @@ def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     return found
 
 
-def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
+_File = TypeVar("_File", bound=File)
+
+
+def _validated(model: type[_File], path: Path,
+               unreadable: str = "PD007") -> tuple[_File | None, Source, list[Diagnostic], object]:
     """(model or None, source, diagnostics, raw data) for one YAML file."""
     data, source, diags = load_yaml(path, display(path), unreadable)
     if data is None and has_errors(diags):
@@ -185,11 +192,11 @@ def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
                 Text("文件内容应为“键: 值”的映射，而不是列表或单个值", "file must be a mapping of keys to values"))
         return None, source, [*diags, diag("PD006", source.at(), what=what)], data
     _dates_as_written(data, source)
+    obj: _File | None = None
     try:
         obj = model.model_validate(data)
     except ValidationError as e:
         errors = e.errors()
-        obj = None
         if _as_written(data, errors, source):
             try:
                 obj = model.model_validate(data)
@@ -252,7 +259,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             text = getattr(owner, name)
             if not text or ("{{" not in text and "{%" not in text):
                 continue
-            value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None)
+            value, failed = _render_text(text, bundle, project, owner if isinstance(owner, SubItem) else None)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
                 diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
@@ -279,7 +286,7 @@ def _expression_at(source: Source, path: tuple, text: str, line: int) -> Positio
     return source.locate(path, text, opened, opened + 2)
 
 
-def _texts(project: Project):
+def _texts(project: Project) -> Iterator[tuple[BaseModel, str, YamlPath]]:
     """(owner, field name, YAML path) of every text that may hold `{{ … }}`."""
     for i, item in enumerate(project.items):
         for name in SECTIONS:
@@ -288,8 +295,8 @@ def _texts(project: Project):
         yield project.goals, name, ("goals", name)
 
 
-def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, Failure | None]:
-    context = {"project": project, "declaration": bundle.declaration}
+def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None) -> tuple[str, Failure | None]:
+    context: dict[str, object] = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,
                     "schedule": item.schedule, "start": item.start, "end": item.end, "item": item}

@@ -32,7 +32,7 @@ def run_rules(bundle: Bundle) -> list[Diagnostic]:
             found.extend(rule_check(bundle))
         except Exception as e:  # a bug in perfdecl, not in the user's data: say so, go on
             where = Position(bundle.declaration.source.display, 1, 1)
-            found.append(diag("PD000", where, rule=rule_check.__module__, why=f"{type(e).__name__}: {e}"))
+            found.append(diag("PD000", where, rule=rule_check.run.__module__, why=f"{type(e).__name__}: {e}"))
     return found
 
 
@@ -58,4 +58,6 @@ def finalize(diags: list[Diagnostic], bundle: Bundle | None) -> list[Diagnostic]
 def _ignored(comment: str, code: str) -> bool:
     """Whether the YAML comment on a finding's line says to ignore it (text that only looks like one does not)."""
     m = _IGNORE.search(comment)
-    return bool(m) and (m.group(1) is None or code in re.split(r"[,\s]+", m.group(1)))
+    if m is None:
+        return False
+    return m.group(1) is None or code in re.split(r"[,\s]+", m.group(1))

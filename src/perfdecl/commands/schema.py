@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
 from pydantic import BaseModel
 
 from ..form import Form, builtin_template, builtin_templates, default_form, read_form
 from ..model import Declaration
+from ..text import Text
+from .messages import refuse, say
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT = Path("schemas")
@@ -72,22 +72,22 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
         wanted = generate(form, every_template=template is None)
         stale = {folder / name: text for name, text in wanted.items() if _current(folder / name) != text}
     except (OSError, ValueError) as e:  # no permission, a NUL in the name
-        where, why = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
-        return _refuse(f"无法读取 {where}：{why}", f"cannot read {where}: {why}")
+        where, cause = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
+        return _refuse(f"无法读取 {where}：{cause}", f"cannot read {where}: {cause}")
     if verify:
         for path in stale:
-            click.echo(f"缺少或与模型不一致，请运行 perfdecl schema：{path}\n"
-                       f"missing or out of date, run perfdecl schema: {path}", err=True)
+            say(Text(f"缺少或与模型不一致，请运行 perfdecl schema：{path}", f"missing or out of date, run perfdecl schema: {path}"),
+                err=True)
         return 1 if stale else 0
     if stale:
         from ..render import RenderError
-        from ..render.files import commit, discard, stage
+        from ..render.files import commit, discard, stage, writer
 
         staged = []
         try:
             for path, text in stale.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                staged.append(stage(path, lambda out, data=text.encode("utf-8"): out.write(data)))
+                staged.append(stage(path, writer(text.encode("utf-8"))))
             commit(staged)
         except (RenderError, OSError) as e:
             discard(staged)
@@ -95,7 +95,7 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
                 return _refuse(f"无法写入 {e.filename or folder}：{e.strerror}", f"cannot write {e.filename or folder}: {e.strerror}")
             return _refuse(e.zh, e.en)
     for path in stale:
-        click.echo(f"已写入 {path}")
+        say(Text(f"已写入 {path}", f"wrote {path}"))
     return 0
 
 
@@ -109,5 +109,4 @@ def _current(path: Path) -> str | None:
 
 
 def _refuse(zh: str, en: str) -> int:
-    click.echo(f"错误：{zh}\nerror: {en}", err=True)
-    return 2
+    return refuse(Text(zh, en))

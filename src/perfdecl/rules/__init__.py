@@ -1,23 +1,19 @@
 """The cross-checks, one family per module, run on a loaded bundle.
 
 arithmetic (PD1xx), plausibility (PD2xx), indicators (PD3xx): each
-`check_*(bundle)` yields Diagnostics. Their records (codes, severities,
+`check_*(bundle)` yields Diagnostics and declares the codes it reports
+(`@emits`, rules/check.py). Their records (codes, severities,
 messages, documentation) are leaf data in perfdecl/codes, which the loader
 uses too; they are re-exported here for callers that look for them beside
 the checks.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from ..codes import RULES, Example, Rule, hint, message
-from ..diagnostics import Diagnostic
-from ..load import Bundle
 from . import arithmetic, indicators, plausibility
+from .check import Check
 
-__all__ = ["CHECKS", "RULES", "Example", "Rule", "hint", "message"]
-
-Check = Callable[[Bundle], Iterable[Diagnostic]]
+__all__ = ["CHECKS", "RULES", "Check", "Example", "Rule", "hint", "message"]
 
 # The cross-checks, run in this order on a loaded bundle; each yields Diagnostics.
 CHECKS: tuple[Check, ...] = (
