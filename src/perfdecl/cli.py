@@ -61,6 +61,18 @@ def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, f
                          strict=strict, lang=lang, jobs=jobs))
 
 
+@cli.command("import-indicators")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--sheet", default=None, help="工作表名称，默认找第一张指标表 / sheet name")
+@LANG
+def import_indicators(workbook: Path, project: Path, sheet: str | None, lang: str) -> None:
+    """把 Excel 指标表导入项目文件，替换其 indicators（其余内容不变）。"""
+    from .commands import import_indicators as command
+
+    sys.exit(command.run(workbook, project, sheet, lang))
+
+
 @cli.command("rules")
 @LANG
 def rules_(lang: str) -> None:

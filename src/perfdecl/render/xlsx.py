@@ -212,10 +212,17 @@ def _put(cell: Any, text: str) -> None:
     """A form cell: a figure as a number printed with its decimals, anything else as text."""
     m = _NUMBER.fullmatch(text)
     if m is None:
-        cell.value = text or None
+        put_text(cell, text or None)
         return
     places = len(m.group(2) or "")
     put_number(cell, Decimal(text.replace(",", "")), places, grouped="," in text)
+
+
+def put_text(cell: Any, text: str | None) -> None:
+    """Text as text, even `=56850 份` (which openpyxl would otherwise write as a formula)."""
+    cell.value = text
+    if text:
+        cell.data_type = "s"
 
 
 def put_number(cell: Any, value: Decimal, places: int, grouped: bool = False) -> None:
@@ -269,7 +276,7 @@ def flat_sheet(sheet: Worksheet, titles: list[str], body: Iterable[list[Cell]], 
             if isinstance(value.value, Decimal):
                 put_number(cell, value.value, value.places)
             elif value.value is not None:
-                cell.value = _clean(value.value)
+                put_text(cell, _clean(value.value))
             cell.font, cell.border = look.font, look.border
             widths[col - 1] = max(widths[col - 1], _display(str(cell.value or "")) + 1)
     for col, width in enumerate(widths, start=1):
