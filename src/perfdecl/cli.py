@@ -61,6 +61,18 @@ def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, f
                          strict=strict, lang=lang, jobs=jobs))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出 .xlsx、.csv 或 .md；默认打印 Markdown / output file")
+@LANG
+@JOBS
+def summary(paths: tuple[Path, ...], output: Path | None, lang: str, jobs: int | None) -> None:
+    """汇总多份申报：每个项目一行，按单位小计，另列全部问题。"""
+    from .commands import summary as command
+
+    sys.exit(command.run(paths, output, lang, jobs))
+
+
 @cli.command("import-indicators")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.argument("project", type=click.Path(path_type=Path))

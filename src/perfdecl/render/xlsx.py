@@ -55,7 +55,7 @@ def write(bundle: Bundle, template: Template, context: dict, epoch: int, out: Bi
     spec = read_spec(template.find(SPEC))
     book = Workbook()
     book.remove(book.active)
-    look = _Look(spec.font.name, spec.font.size)
+    look = Look(spec.font.name, spec.font.size)
     names: set[str] = set()
     attrs: dict[str, str] = {}
     if template.find(ENTRY) is not None:
@@ -94,7 +94,7 @@ def _title(blocks: list[etree._Element]) -> str:
     return next((text_of(b) for b in blocks if b.tag == "p"), "")
 
 
-class _Look:
+class Look:
     """The cell styles of a workbook (openpyxl shares equal styles; made once here)."""
 
     def __init__(self, font: str, size: float) -> None:
@@ -114,7 +114,7 @@ class _Look:
                          wrap_text=True)
 
 
-def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: float, look: _Look) -> None:
+def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: float, look: Look) -> None:
     tables = [grid(b, text_width) for b in blocks if b.tag == "table"]
     widths = tables[0].widths if tables else [text_width]
     for n, mm in enumerate(widths, start=1):
@@ -134,7 +134,7 @@ def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: floa
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _paragraph(sheet: Worksheet, row: int, p: etree._Element, ncols: int, look: _Look) -> int:
+def _paragraph(sheet: Worksheet, row: int, p: etree._Element, ncols: int, look: Look) -> int:
     cell = sheet.cell(row=row, column=1, value=_clean(text_of(p)))
     heading = (p.get("style") or "").lower().startswith(("heading", "title"))
     cell.font = look.title if heading else look.font
@@ -145,7 +145,7 @@ def _paragraph(sheet: Worksheet, row: int, p: etree._Element, ncols: int, look: 
     return row + 1
 
 
-def _table(sheet: Worksheet, first: int, table: etree._Element, layout: Any, look: _Look) -> int:
+def _table(sheet: Worksheet, first: int, table: etree._Element, layout: Any, look: Look) -> int:
     """Write one `<table>` from row `first`; the next free row."""
     needs: list[tuple[int, int, float]] = []  # (first row, rows, points of text) per cell
     default_h, default_v = table.get("cell-align"), table.get("cell-valign")
@@ -261,7 +261,7 @@ def _letter(n: int) -> str:
 
 # -- flat sheets -------------------------------------------------------------------------------------
 
-def flat_sheet(sheet: Worksheet, titles: list[str], body: Iterable[list[Cell]], look: _Look) -> None:
+def flat_sheet(sheet: Worksheet, titles: list[str], body: Iterable[list[Cell]], look: Look) -> None:
     """A header row, then one row per record: what a machine (or a filter) reads."""
     widths = [_display(t) for t in titles]
     for col, title in enumerate(titles, start=1):
