@@ -189,3 +189,22 @@ def test_only_the_projects_own_rows_are_taken(tmp_path):
     result = invoke("import-indicators", path, project)
     assert result.exit_code == 0, result.output
     assert project.read_text(encoding="utf-8") == "name: 乙项目\nindicators:\n  产出指标:\n    数量指标:\n      乙的指标: \">=2 个\"\n"
+
+
+def test_a_sheet_of_one_other_project_is_taken_with_a_note_and_of_several_refused(tmp_path):
+    project = tmp_path / "p.yaml"
+    project.write_text("name: 乙项目\nindicators: {}\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["乙项目（2024）", "产出指标", "数量指标", "乙的指标", "2 个"])
+    path = tmp_path / "w.xlsx"
+    book.save(path)
+    result = invoke("import-indicators", path, project)
+    assert result.exit_code == 0 and "乙项目（2024）" in result.output
+    assert "乙的指标: =2 个" in project.read_text(encoding="utf-8")
+    ws.append(["丙项目", "产出指标", "数量指标", "丙的指标", "3 个"])
+    book.save(path)
+    before = project.read_bytes()
+    result = invoke("import-indicators", path, project)
+    assert result.exit_code == 1 and "丙项目" in result.output and project.read_bytes() == before

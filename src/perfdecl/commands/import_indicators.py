@@ -34,8 +34,8 @@ from .workbooks import WorkbookError, open_book, rows
 # Column → the headers that name it (besides the template's own), compared without spaces or *.
 ALIASES: dict[str, tuple[str, ...]] = {
     "project": ("项目名称", "项目"),
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
+    "level1": ("一级指标", "一级指标名称"),
+    "level2": ("二级指标", "二级指标名称"),
     "level3": ("三级指标", "三级指标名称", "指标名称"),
     "operator": ("运算符", "符号", "比较符", "指标值符号"),
     "number": ("指标值", "年度指标值", "目标值", "年度目标值"),
@@ -79,6 +79,10 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
         say(Text(f"错误：项目文件 {project} 不存在或不是文件", f"error: project file {project} does not exist or is not a file"),
             lang, err=True)
         return 2
+    from ..yamlload import MAX_BYTES
+
+    if project.stat().st_size > MAX_BYTES:
+        return _fail(Text(f"{project} 超过 {MAX_BYTES // 2**20} MB", f"{project} is larger than {MAX_BYTES // 2**20} MB"), lang)
     try:
         raw = project.read_bytes()
         text = raw.decode("utf-8-sig")
@@ -98,15 +102,20 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
         if isinstance(sheet, Text):
             return _fail(sheet, lang)
         tree = read_indicators(sheet, columns, name, problems)
+        if isinstance(tree, OneOther):  # the sheet is about one project only, named otherwise: take it
+            say(Text(f"注意：表中的项目名称为“{tree.name}”，与项目文件的“{name}”不同，仍导入其全部指标",
+                     f"note: the sheet names the project '{tree.name}', not '{name}'; importing all its rows"), lang)
+            problems = Problems()
+            tree = read_indicators(sheet, columns, None, problems)
     except WorkbookError as e:
         return _fail(e.text, lang)
     finally:
         book.close()
-    if problems.items or isinstance(tree, Text):
+    if problems.items or not isinstance(tree, dict):
         for where, why in problems.items:
             say(Text(f"{where}：", f"{where}: ") + why, lang, err=True)
-        if isinstance(tree, Text):
-            say(tree, lang, err=True)
+        if not isinstance(tree, dict):
+            say(tree if isinstance(tree, Text) else Text("", ""), lang, err=True)
         say(Text(f"未写入 {project}：共 {len(problems.items)} 处问题", f"{project} not written: {len(problems.items)} problem(s)"),
             lang, err=True)
         return 1
@@ -203,7 +212,15 @@ def _choose(book: Any, wanted: str | None, names: dict[str, str], usual: str | N
 Tree = dict[str, dict[str, dict[str, Any]]]
 
 
-def read_indicators(sheet: Any, names: dict[str, str], project: str | None, problems: Problems) -> Tree | Text:
+@dataclass(frozen=True)
+class OneOther:
+    """The sheet's rows all belong to one project, named differently from the project file."""
+
+    name: str
+
+
+def read_indicators(sheet: Any, names: dict[str, str], project: str | None,
+                    problems: Problems) -> Tree | Text | OneOther:
     """The indicator tree the sheet holds for `project`; problems are added per cell."""
     it = rows(sheet)
     columns: dict[str, int] = {}
@@ -264,6 +281,8 @@ def read_indicators(sheet: Any, names: dict[str, str], project: str | None, prob
             continue
         extra = {k: _text(cells[k].value) for k in ("link", "standard") if k in cells and _text(cells[k].value)}
         group[third] = {"value": value, **extra} if extra else value
+    if not taken and len(others) == 1:
+        return OneOther(others.pop())
     if not taken and others:
         return Text(f"表中没有项目“{project}”的指标（表中的项目：{'、'.join(sorted(others))}）",
                     f"the sheet has no indicators of project '{project}' (it has: {', '.join(sorted(others))})")
@@ -383,7 +402,7 @@ def _load(text: str) -> Any:
 
     try:
         data = _yaml().load(text)
-    except (YAMLError, ValueError) as e:
+    except (YAMLError, ValueError, RecursionError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return Text(f"项目文件不是有效的 YAML，请先用 perfdecl check 修正：{first}",
                     f"the project file is not valid YAML; fix it first (perfdecl check): {first}")
