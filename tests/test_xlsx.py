@@ -60,7 +60,7 @@ def docx_tables(path: Path) -> list[tuple[list[str], set[tuple[int, int, int, in
 
 def sheet_table(ws) -> tuple[list[str], set[tuple[int, int, int, int]]]:
     """The bordered block of a form sheet (its table): first row's texts and merged ranges, 0-based within it."""
-    bordered = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).border.left.style]
+    bordered = [r for r in range(1, ws.max_row + 1) if getattr(ws.cell(r, 1).border.left, "style", None)]
     top = bordered[0]
     first = [str(c.value) for c in ws[top] if c.value is not None]
     ranges = {(m.min_row - top, m.min_col - 1, m.max_row - top, m.max_col - 1)

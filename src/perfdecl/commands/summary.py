@@ -198,7 +198,7 @@ def workbook(rows: list[Row], findings: list[Finding]) -> bytes:
 
     book = Workbook()
     book.remove(book.active)
-    look = Look("宋体", 10)
+    look = Look(book, "宋体", 10)
 
     def cell(value: object) -> Cell:
         if isinstance(value, Decimal):
@@ -211,6 +211,7 @@ def workbook(rows: list[Row], findings: list[Finding]) -> bytes:
     flat_sheet(book.create_sheet("问题"), list(FINDING_HEADERS),
                ([cell(f.unit), cell(f.file), cell(f.line), cell(f.col), cell(f.severity), cell(f.code), cell(f.message)]
                 for f in findings), look)
+    look.close()
     out = io.BytesIO()
     save(book, int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800), out, "汇总")
     return out.getvalue()

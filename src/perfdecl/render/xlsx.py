@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from copy import copy
 import math
 import re
 import unicodedata
@@ -55,7 +56,7 @@ def write(bundle: Bundle, template: Template, context: dict, epoch: int, out: Bi
     spec = read_spec(template.find(SPEC))
     book = Workbook()
     book.remove(book.active)
-    look = Look(spec.font.name, spec.font.size)
+    look = Look(book, spec.font.name, spec.font.size)
     names: set[str] = set()
     attrs: dict[str, str] = {}
     if template.find(ENTRY) is not None:
@@ -71,6 +72,7 @@ def write(bundle: Bundle, template: Template, context: dict, epoch: int, out: Bi
     if not book.worksheets:
         raise RenderError(f"模板既没有 {ENTRY} 也没有 {SPEC}，工作簿为空",
                           f"the template has neither {ENTRY} nor {SPEC}: the workbook would be empty")
+    look.close()
     save(book, epoch, out, attrs.get("title"), attrs.get("author"))
 
 
@@ -95,23 +97,47 @@ def _title(blocks: list[etree._Element]) -> str:
 
 
 class Look:
-    """The cell styles of a workbook (openpyxl shares equal styles; made once here)."""
+    """The cell styles of one workbook, each combination made once.
 
-    def __init__(self, font: str, size: float) -> None:
-        from openpyxl.styles import Border, Font, Side
+    openpyxl registers a style (hashing it) every time one is assigned to a
+    cell, which for thousands of cells is most of a build; so each
+    combination is made once, on a scratch sheet, and its style array copied
+    onto the cells (`close` removes the scratch sheet before saving).
+    """
 
-        self.size = size
-        self.font = Font(name=font, size=size)
-        self.bold = Font(name=font, size=size, bold=True)
-        self.title = Font(name=font, size=size + 4, bold=True)
+    def __init__(self, book: Any, font: str, size: float) -> None:
+        self.book, self.name, self.size = book, font, size
+        self._made: dict[tuple, Any] = {}
+        self._scratch: Any = None
+
+    def put(self, cell: Any, weight: str = "normal", horizontal: str | None = None, vertical: str | None = None,
+            wrap: bool = False, number_format: str = "General", border: bool = True) -> None:
+        """Give `cell` the font (normal, bold or title), a thin border, alignment and number format."""
+        key = (weight, horizontal, vertical, wrap, number_format, border)
+        style = self._made.get(key)
+        if style is None:
+            style = self._made[key] = self._make(*key)
+        cell._style = copy(style)
+
+    def _make(self, weight: str, horizontal: str | None, vertical: str | None, wrap: bool, number_format: str,
+              border: bool) -> Any:
+        from openpyxl.styles import Alignment, Border, Font, Side
+
+        if self._scratch is None:
+            self._scratch = self.book.create_sheet()
+        cell = self._scratch.cell(row=1, column=1)
+        cell.font = Font(name=self.name, size=self.size + (4 if weight == "title" else 0), bold=weight != "normal")
         thin = Side(style="thin")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin) if border else Border()
+        cell.alignment = Alignment(horizontal=_HALIGN.get(horizontal or ""), vertical=_VALIGN.get(vertical or ""),
+                                   wrap_text=wrap or None)
+        cell.number_format = number_format
+        return copy(cell._style)
 
-    def align(self, horizontal: str | None, vertical: str | None) -> Any:
-        from openpyxl.styles import Alignment
-
-        return Alignment(horizontal=_HALIGN.get(horizontal or "", None), vertical=_VALIGN.get(vertical or "center"),
-                         wrap_text=True)
+    def close(self) -> None:
+        if self._scratch is not None:
+            self.book.remove(self._scratch)
+            self._scratch = None
 
 
 def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: float, look: Look) -> None:
@@ -137,10 +163,10 @@ def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: floa
 def _paragraph(sheet: Worksheet, row: int, p: etree._Element, ncols: int, look: Look) -> int:
     cell = sheet.cell(row=row, column=1, value=_clean(text_of(p)))
     heading = (p.get("style") or "").lower().startswith(("heading", "title"))
-    cell.font = look.title if heading else look.font
-    cell.alignment = look.align(choice(p, "align", ALIGN) or "center", "center")
+    look.put(cell, "title" if heading else "normal", choice(p, "align", ALIGN) or "center", "center", wrap=True,
+             border=False)
     if ncols > 1:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        merge(sheet, row, 1, row, ncols)
     sheet.row_dimensions[row].height = round((look.size + 4 if heading else look.size) * 1.8, 1)
     return row + 1
 
@@ -152,19 +178,20 @@ def _table(sheet: Worksheet, first: int, table: etree._Element, layout: Any, loo
     row = first
     for _, slots in layout.rows:
         for slot in slots:
-            for col in range(slot.col + 1, slot.col + slot.span + 1):
-                sheet.cell(row=row, column=col).border = look.border
+            covered = range(slot.col + 2 if slot.td is not None and not slot.merged else slot.col + 1,
+                            slot.col + slot.span + 1)
+            for col in covered:  # the cells a merged cell covers keep its border
+                look.put(sheet.cell(row=row, column=col))
             if slot.merged or slot.td is None:
                 continue
             td = slot.td
             text = _clean(text_of(td))
             cell = sheet.cell(row=row, column=slot.col + 1)
-            _put(cell, text)
-            cell.font = look.bold if td.get("style", "").lower().endswith("heading") else look.font
-            cell.alignment = look.align(choice(td, "align", ALIGN, default_h), choice(td, "valign", VALIGN, default_v))
+            look.put(cell, "bold" if td.get("style", "").lower().endswith("heading") else "normal",
+                     choice(td, "align", ALIGN, default_h), choice(td, "valign", VALIGN, default_v) or "center",
+                     wrap=True, number_format=_put(cell, text))
             if slot.span > 1 or slot.rows > 1:
-                sheet.merge_cells(start_row=row, start_column=slot.col + 1, end_row=row + slot.rows - 1,
-                                  end_column=slot.col + slot.span)
+                merge(sheet, row, slot.col + 1, row + slot.rows - 1, slot.col + slot.span)
             span_mm = sum(layout.widths[slot.col:slot.col + slot.span])
             needs.append((row, slot.rows, _height(text, span_mm, look.size)))
         row += 1
@@ -208,14 +235,21 @@ def text_of(el: etree._Element) -> str:
     return "".join(parts)
 
 
-def _put(cell: Any, text: str) -> None:
-    """A form cell: a figure as a number printed with its decimals, anything else as text."""
+def merge(sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """Merge a range. Not `merge_cells`, which also restyles every covered cell (slowly): they have their style."""
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    sheet.merged_cells.add(MergedCellRange(sheet, f"{_letter(left)}{top}:{_letter(right)}{bottom}"))
+
+
+def _put(cell: Any, text: str) -> str:
+    """A form cell: a figure as a number printed with its decimals, anything else as text; its number format."""
     m = _NUMBER.fullmatch(text)
     if m is None:
         put_text(cell, text or None)
-        return
+        return "General"
     places = len(m.group(2) or "")
-    put_number(cell, Decimal(text.replace(",", "")), places, grouped="," in text)
+    return put_number(cell, Decimal(text.replace(",", "")), places, grouped="," in text)
 
 
 def put_text(cell: Any, text: str | None) -> None:
@@ -225,15 +259,14 @@ def put_text(cell: Any, text: str | None) -> None:
         cell.data_type = "s"
 
 
-def put_number(cell: Any, value: Decimal, places: int, grouped: bool = False) -> None:
-    """An exact number as a cell value (as text if a double cannot hold it) with its printed format."""
+def put_number(cell: Any, value: Decimal, places: int, grouped: bool = False) -> str:
+    """An exact number as a cell value (as text if a double cannot hold it); the format that prints it."""
     digits = len(value.as_tuple().digits)
     if digits > 15:
         cell.value = format(value, "f")
-        return
+        return "General"
     cell.value = int(value) if value == value.to_integral_value() and places == 0 else float(value)
-    whole = "#,##0" if grouped else "0"
-    cell.number_format = whole + ("." + "0" * places if places else "")
+    return ("#,##0" if grouped else "0") + ("." + "0" * places if places else "")
 
 
 def _clean(text: str) -> str:
@@ -265,19 +298,19 @@ def flat_sheet(sheet: Worksheet, titles: list[str], body: Iterable[list[Cell]], 
     """A header row, then one row per record: what a machine (or a filter) reads."""
     widths = [_display(t) for t in titles]
     for col, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=1, column=col, value=_clean(title))
-        cell.font, cell.border = look.bold, look.border
+        look.put(sheet.cell(row=1, column=col, value=_clean(title)), "bold")
     row = 1
     for row, record in enumerate(body, start=2):
         if row > MAX_ROWS:
             raise RenderError(f"工作表“{sheet.title}”超过 {MAX_ROWS} 行", f"sheet '{sheet.title}' exceeds {MAX_ROWS} rows")
         for col, value in enumerate(record, start=1):
             cell = sheet.cell(row=row, column=col)
+            shown = "General"
             if isinstance(value.value, Decimal):
-                put_number(cell, value.value, value.places)
+                shown = put_number(cell, value.value, value.places)
             elif value.value is not None:
                 put_text(cell, _clean(value.value))
-            cell.font, cell.border = look.font, look.border
+            look.put(cell, number_format=shown)
             widths[col - 1] = max(widths[col - 1], _display(str(cell.value or "")) + 1)
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[_letter(col)].width = min(60, max(8, width + 2))
