@@ -208,3 +208,17 @@ def test_a_sheet_of_one_other_project_is_taken_with_a_note_and_of_several_refuse
     before = project.read_bytes()
     result = invoke("import-indicators", path, project)
     assert result.exit_code == 1 and "丙项目" in result.output and project.read_bytes() == before
+
+
+def test_importing_the_form_sheet_keeps_the_links_it_does_not_show(tmp_path):
+    folder = tmp_path / "d"
+    shutil.copytree(EXAMPLE, folder)
+    book = tmp_path / "book.xlsx"
+    assert invoke("build", folder, "--format", "xlsx", "-o", book).exit_code == 0
+    project = folder / "01-citizen-services.yaml"
+    before = project.read_text(encoding="utf-8")
+    assert "link: 制作宣传单.qty" in before
+    form_sheet = openpyxl.load_workbook(book).sheetnames[0]  # the 填报表: no 关联明细 column
+    result = invoke("import-indicators", book, project, "--sheet", form_sheet)
+    assert result.exit_code == 0, result.output
+    assert project.read_text(encoding="utf-8") == before

@@ -119,6 +119,7 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
         say(Text(f"未写入 {project}：共 {len(problems.items)} 处问题", f"{project} not written: {len(problems.items)} problem(s)"),
             lang, err=True)
         return 1
+    _keep_extras(tree, text, [k for k in ("link", "standard") if k not in problems.columns])
     new = replace_indicators(text, tree)
     if isinstance(new, Text):
         return _fail(new, lang)
@@ -411,6 +412,24 @@ def _load(text: str) -> Any:
     if not isinstance(data, CommentedMap):
         return Text("项目文件应为“键: 值”的映射", "the project file must be a mapping of keys to values")
     return data
+
+
+def _keep_extras(tree: Tree, text: str, keys: list[str]) -> None:
+    """Keep the file's `link:`/`standard:` of an indicator imported again, for the columns the sheet lacks."""
+    old = _load(text)
+    old = old.get("indicators") if not isinstance(old, Text) else None
+    if not keys or not isinstance(old, dict):
+        return
+    for first, seconds in tree.items():
+        for second, thirds in seconds.items():
+            for third, value in thirds.items():
+                try:
+                    was = old[first][second][third]
+                except (KeyError, TypeError):
+                    continue
+                kept = {k: str(was[k]) for k in keys if isinstance(was, dict) and was.get(k)}
+                if kept:
+                    thirds[third] = {**(value if isinstance(value, dict) else {"value": value}), **kept}
 
 
 def replace_indicators(text: str, tree: Tree) -> str | Text:
