@@ -176,30 +176,30 @@ def test_bad_workbooks_get_a_message_and_exit_1(tmp_path, kind):
     assert project.read_bytes() == before
 
 
-def test_only_the_projects_own_rows_are_taken(tmp_path):
+def project_and_sheet(tmp_path: Path, *rows: list) -> tuple[Path, Path, openpyxl.Workbook]:
+    """Project 乙项目 without indicators, and a sheet with a 项目名称 column holding `rows`."""
     project = tmp_path / "p.yaml"
     project.write_text("name: 乙项目\nindicators: {}\n", encoding="utf-8")
     book = openpyxl.Workbook()
-    ws = book.active
-    ws.append(["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
-    ws.append(["甲项目", "产出指标", "数量指标", "甲的指标", "1 个"])
-    ws.append(["乙项目", "产出指标", "数量指标", "乙的指标", "≥2 个"])
+    book.active.append(["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
+    for row in rows:
+        book.active.append(row)
     path = tmp_path / "w.xlsx"
     book.save(path)
+    return project, path, book
+
+
+def test_only_the_projects_own_rows_are_taken(tmp_path):
+    project, path, _ = project_and_sheet(tmp_path, ["甲项目", "产出指标", "数量指标", "甲的指标", "1 个"],
+                                         ["乙项目", "产出指标", "数量指标", "乙的指标", "≥2 个"])
     result = invoke("import-indicators", path, project)
     assert result.exit_code == 0, result.output
     assert project.read_text(encoding="utf-8") == "name: 乙项目\nindicators:\n  产出指标:\n    数量指标:\n      乙的指标: \">=2 个\"\n"
 
 
 def test_a_sheet_of_one_other_project_is_taken_with_a_note_and_of_several_refused(tmp_path):
-    project = tmp_path / "p.yaml"
-    project.write_text("name: 乙项目\nindicators: {}\n", encoding="utf-8")
-    book = openpyxl.Workbook()
+    project, path, book = project_and_sheet(tmp_path, ["乙项目（2024）", "产出指标", "数量指标", "乙的指标", "2 个"])
     ws = book.active
-    ws.append(["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
-    ws.append(["乙项目（2024）", "产出指标", "数量指标", "乙的指标", "2 个"])
-    path = tmp_path / "w.xlsx"
-    book.save(path)
     result = invoke("import-indicators", path, project)
     assert result.exit_code == 0 and "乙项目（2024）" in result.output
     assert "乙的指标: =2 个" in project.read_text(encoding="utf-8")
