@@ -222,3 +222,13 @@ def test_importing_the_form_sheet_keeps_the_links_it_does_not_show(tmp_path):
     result = invoke("import-indicators", book, project, "--sheet", form_sheet)
     assert result.exit_code == 0, result.output
     assert project.read_text(encoding="utf-8") == before
+
+
+def test_a_huge_other_sheet_does_not_hide_the_indicator_sheet(tmp_path):
+    project, path, book = project_and_sheet(tmp_path, ["乙项目", "产出指标", "数量指标", "乙的指标", "2 个"])
+    big = book.create_sheet("数据", 0)
+    big.cell(row=1_048_576, column=1, value="x")
+    book.save(path)
+    result = invoke("import-indicators", path, project)
+    assert result.exit_code == 0, result.output
+    assert "乙的指标: =2 个" in project.read_text(encoding="utf-8")

@@ -197,12 +197,18 @@ def _choose(book: Any, wanted: str | None, names: dict[str, str], usual: str | N
             return Text(f"工作簿中没有工作表“{wanted}”，有：{'、'.join(book.sheetnames)}",
                         f"no sheet '{wanted}' in the workbook; it has: {', '.join(book.sheetnames)}")
         return book[wanted]
+    too_large: WorkbookError | None = None
     for sheet in sorted(book.worksheets, key=lambda s: s.title != usual):
-        for n, row in enumerate(rows(sheet)):
-            if n >= HEADER_ROWS:
-                break
-            if all(k in _header(row, names) for k in REQUIRED):
-                return sheet
+        try:
+            for n, row in enumerate(rows(sheet)):
+                if n >= HEADER_ROWS:
+                    break
+                if all(k in _header(row, names) for k in REQUIRED):
+                    return sheet
+        except WorkbookError as e:  # too large to be the indicator sheet: look at the others
+            too_large = e
+    if too_large is not None:
+        raise too_large
     return Text("没有找到指标表：应有一行表头写明 一级指标、二级指标、三级指标 和 指标值（可用 --sheet 指定工作表）",
                 "no indicator sheet found: a header row must name 一级指标, 二级指标, 三级指标 and 指标值 "
                 "(name the sheet with --sheet)")
