@@ -61,15 +61,16 @@ def test_export_then_import_gives_back_every_indicator_and_keeps_the_rest(tmp_pa
 
 def typed_by_a_person(path: Path) -> None:
     """An indicator sheet as a person makes one: a title, merged 一级/二级 cells, words for operators,
-    percentages as Excel percentages, blank lines, columns in another order and one more."""
+    percentages as Excel percentages, blank lines, columns in another order and one more (单位, the
+    budget unit, beside 计量单位)."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "绩效指标"
     ws.append(["2024 年市民服务项目绩效指标"])
     ws.append([])
-    ws.append(["一级指标", "二级指标", "三级指标", "备注", "指标值", "计量单位", "运算符"])
+    ws.append(["一级指标", "二级指标", "三级指标", "单位", "指标值", "计量单位", "运算符"])  # 单位: the budget unit
     rows = [
-        ["产出指标", "数量指标", "宣传单发放数量", "按上年", 56850, "份", "≥"],
+        ["产出指标", "数量指标", "宣传单发放数量", "社保卡服务部", 56850, "份", "≥"],
         [None, None, "宣传网点数量", None, "22", "个", "大于等于"],
         [None, "质量指标", "宣传品发放到位率", None, 1, None, "＝"],
         [],

@@ -150,10 +150,15 @@ def _norm(header: object) -> str:
 def template_columns(project: Path) -> tuple[dict[str, str], str | None]:
     """Normalized header → column, from the project's template's indicator sheet, then the usual names;
     and that sheet's name."""
-    names = {_norm(h): key for key, headers in ALIASES.items() for h in headers}
+    names: dict[str, str] = {}  # in order of preference: the template's headers, the usual ones, other names
     sheet = _template_sheet(project)
     for column in sheet.columns if sheet else ():
-        names[_norm(column.header)] = column.value
+        names.setdefault(_norm(column.header), column.value)
+    for key, headers in ALIASES.items():
+        names.setdefault(_norm(headers[0]), key)
+    for key, headers in ALIASES.items():
+        for header in headers[1:]:
+            names.setdefault(_norm(header), key)
     return names, sheet.name if sheet else None
 
 
@@ -181,12 +186,15 @@ def _template_sheet(project: Path) -> Any:
 
 
 def _header(row: list[Any], names: dict[str, str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+    """Column key → index in this row; of two headers naming one key (计量单位, 单位) the preferred one."""
+    rank = {header: n for n, header in enumerate(names)}
+    best: dict[str, tuple[int, int]] = {}
     for i, cell in enumerate(row):
-        key = names.get(_norm(cell.value)) if isinstance(cell.value, str) else None
-        if key and key not in found:
-            found[key] = i
-    return found
+        header = _norm(cell.value) if isinstance(cell.value, str) else ""
+        key = names.get(header)
+        if key and (key not in best or rank[header] < best[key][0]):
+            best[key] = (rank[header], i)
+    return {key: i for key, (_, i) in best.items()}
 
 
 def _choose(book: Any, wanted: str | None, names: dict[str, str], usual: str | None) -> Any:
