@@ -39,8 +39,8 @@ def check(args: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（单个申报时）/ output file")
 @click.option("--template", type=click.Path(path_type=Path), help="模板文件夹 / template folder")
-@click.option("--format", "fmt", type=click.Choice(["docx", "html"]), default="docx", show_default=True,
-              help="输出格式 / output format")
+@click.option("--format", "fmt", type=click.Choice(["docx", "html", "xlsx"]), default="docx",
+              show_default=True, help="输出格式 / output format")
 @click.option("--pdf", is_flag=True, help="另用 LibreOffice 转换为 PDF / also convert to PDF")
 @click.option("--split", is_flag=True, help="另按项目分别输出 / also one file per project")
 @STRICT
@@ -48,7 +48,7 @@ def check(args: tuple[str, ...]) -> None:
 @JOBS
 def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, fmt: str, pdf: bool,
           split: bool, strict: bool, lang: str, jobs: int | None) -> None:
-    """生成申报表文档（.docx）。"""
+    """生成申报表文档（.docx，或 .html、.xlsx）。"""
     from .commands import build as command
 
     sys.exit(command.run(paths, output=output, template=template, fmt=fmt, pdf=pdf, split=split,
@@ -65,6 +65,30 @@ def serve(paths: tuple[Path, ...], port: int, host: str, lang: str) -> None:
     from .commands import serve as command
 
     sys.exit(command.run(paths, host=host, port=port, lang=lang))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出 .xlsx、.csv 或 .md；默认打印 Markdown / output file")
+@LANG
+@JOBS
+def summary(paths: tuple[Path, ...], output: Path | None, lang: str, jobs: int | None) -> None:
+    """汇总多份申报：每个项目一行，按单位小计，另列全部问题。"""
+    from .commands import summary as command
+
+    sys.exit(command.run(paths, output, lang, jobs))
+
+
+@cli.command("import-indicators")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--sheet", default=None, help="工作表名称，默认找第一张指标表 / sheet name")
+@LANG
+def import_indicators(workbook: Path, project: Path, sheet: str | None, lang: str) -> None:
+    """把 Excel 指标表导入项目文件，替换其 indicators（其余内容不变）。"""
+    from .commands import import_indicators as command
+
+    sys.exit(command.run(workbook, project, sheet, lang))
 
 
 @cli.command("rules")

@@ -73,8 +73,8 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
         wanted = generate(form, every_template=template is None)
         stale = {folder / name: text for name, text in wanted.items() if _current(folder / name) != text}
     except (OSError, ValueError) as e:  # no permission, a NUL in the name
-        where, why = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
-        return refuse(Text(f"无法读取 {where}：{why}", f"cannot read {where}: {why}"))
+        where, cause = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
+        return refuse(Text(f"无法读取 {where}：{cause}", f"cannot read {where}: {cause}"))
     if verify:
         for path in stale:
             say(Text(f"缺少或与模型不一致，请运行 perfdecl schema：{path}", f"missing or out of date, run perfdecl schema: {path}"),

@@ -34,10 +34,17 @@ def context(bundle: Bundle, template: Template, part: int | None) -> dict:
 
 
 def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryIO, part: int | None = None) -> None:
-    """Write the .docx (fmt "docx") or .html of the declaration, or of project `part` (1-based), to `out`."""
+    """Write the .docx (fmt "docx"), .html or .xlsx of the declaration, or of project `part` (1-based), to `out`."""
     from . import markup, word
 
     reference = _reference(template)
+    if fmt == "xlsx":
+        from . import xlsx
+
+        with _quiet_gc():
+            xlsx.write(bundle, template, context(bundle, template, part), epoch, out, part,
+                       reference.text_width if reference else None)
+        return
     if fmt != "html" and reference is None:
         raise RenderError(f"模板中没有 {REFERENCE}", f"the template has no {REFERENCE}")
     with _quiet_gc():

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from .trace import Tracer
 
-REFERENCE, CSS, FONTS = "reference.docx", "html.css", "fonts.yaml"
+REFERENCE, CSS, FONTS, WORKBOOK = "reference.docx", "html.css", "fonts.yaml", "workbook.yaml"
 MAX_FONTS = 200  # fonts named in a font table, and faces listed for each
 # A font's name as fonts.yaml may give it: it is written into CSS and LibreOffice's settings.
 _FONT_NAME = re.compile(r"[^\x00-\x1f\x7f\"'\\<>{};:,]{1,100}(?::bold)?")
@@ -59,7 +59,8 @@ class Template:
     def files(self) -> list[Path]:
         """The files the template is made of (never to be overwritten by an output)."""
         return [*(p for f in self.folders for p in f.rglob("*.j2")),
-                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS, FONTS)) if p.is_file())]
+                *(p for p in (f / n for f in self.folders for n in (META, REFERENCE, CSS, FONTS, WORKBOOK))
+                  if p.is_file())]
 
 
 def find(folders: tuple[Path, ...], name: str) -> Path | None:
@@ -168,8 +169,10 @@ def fonts(template: Template) -> dict[str, tuple[str, ...]]:
     return table
 
 
-def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Tracer | None = None) -> Iterator[str]:
-    """The template's markup for `context`, in pieces of about `batch` characters, as it is made.
+def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Tracer | None = None,
+           entry: str = MAIN) -> Iterator[str]:
+    """The markup of the template's `entry` file for `context`, in pieces of about `batch` characters,
+    as it is made.
 
     With a `tracer`, what each `{{ … }}` prints is marked with the data it was
     read from (see trace.py). Any failure of the template is a RenderError
@@ -183,13 +186,13 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
     try:
         with budget(TEMPLATE_WORK, TEMPLATE_SECONDS, ("模板", " in the template")):
             pieces, size, total = [], 0, 0
-            for piece in env.get_template(MAIN).generate(context):
+            for piece in env.get_template(entry).generate(context):
                 pieces.append(piece)
                 size += len(piece)
                 total += len(piece)
                 if total > MAX_MARKUP:
-                    raise RenderError(f"{MAIN}：模板生成的内容超过 {MAX_MARKUP} 个字符",
-                                      f"{MAIN}: the template makes more than {MAX_MARKUP} characters")
+                    raise RenderError(f"{entry}：模板生成的内容超过 {MAX_MARKUP} 个字符",
+                                      f"{entry}: the template makes more than {MAX_MARKUP} characters")
                 if size >= batch:
                     yield "".join(pieces)
                     pieces, size = [], 0
