@@ -20,16 +20,16 @@ PACKAGE = SRC / "perfdecl"
 # Lowest first. A module belongs to the layer of the longest name listed that is
 # its own name or one of its packages; it may import its own layer and the ones below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("perfdecl", "perfdecl.text", "perfdecl.paths", "perfdecl.positions"),
+    ("perfdecl", "perfdecl.text", "perfdecl.paths", "perfdecl.positions", "perfdecl.revision"),
     ("perfdecl.codes",),  # rule records: leaf data
     ("perfdecl.diagnostics",),
     ("perfdecl.yamlload", "perfdecl.money", "perfdecl.values", "perfdecl.textexpr", "perfdecl.schema_errors",
      "perfdecl.frameworks"),
     ("perfdecl.model", "perfdecl.form"),
-    ("perfdecl.load",),
+    ("perfdecl.load", "perfdecl.match"),
     ("perfdecl.rules",),
     ("perfdecl.pipeline", "perfdecl.parallel"),
-    ("perfdecl.render", "perfdecl.output"),
+    ("perfdecl.render", "perfdecl.output", "perfdecl.diff"),
     ("perfdecl.commands",),
     ("perfdecl.cli", "perfdecl.__main__"),
 )
