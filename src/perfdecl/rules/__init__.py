@@ -1,6 +1,6 @@
 """The cross-checks, one family per module, run on a loaded bundle.
 
-arithmetic (PD1xx), plausibility (PD2xx), indicators (PD3xx): each
+arithmetic (PD1xx), plausibility (PD2xx), indicators (PD3xx), review (PD4xx): each
 `check_*(bundle)` yields Diagnostics. Their records (codes, severities,
 messages, documentation) are leaf data in perfdecl/codes, which the loader
 uses too; they are re-exported here for callers that look for them beside
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from ..codes import RULES, Example, Rule, hint, message
 from ..diagnostics import Diagnostic
 from ..load import Bundle
-from . import arithmetic, indicators, plausibility
+from . import arithmetic, indicators, plausibility, review
 
 __all__ = ["CHECKS", "RULES", "Example", "Rule", "hint", "message"]
 
@@ -35,4 +35,11 @@ CHECKS: tuple[Check, ...] = (
     indicators.check_framework,
     indicators.check_values,
     indicators.check_links,
+    review.check_instructions,
+    review.check_quotes,
+    review.check_goals,
+    review.check_annual_output,
+    review.check_costs,
+    review.check_indicator_forms,
+    review.check_unit,
 )
