@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from helpers import EXAMPLE, assert_findings, at, copy_example, findings, from_json
+from helpers import EXAMPLE, assert_findings, at, copy_example, findings, from_json, value_at
 
 from perfdecl.cli import cli
 from perfdecl.diagnostics import has_errors
@@ -16,12 +16,6 @@ from perfdecl.pipeline import check
 P1, P2, P3, P4 = (EXAMPLE / name for name in ("01-citizen-services.yaml", "02-service-management.yaml",
                                              "03-network-systems.yaml", "04-operations.yaml"))
 
-
-
-def value_at(file, needle: str, code: str):
-    """The finding `code` at the value of the `name: value` line `needle`."""
-    name, line, col, code = at(file, needle, code)
-    return name, line, col + needle.index(": ") + 2, code
 
 
 # The inconsistencies the published declaration really contains.

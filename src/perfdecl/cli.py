@@ -31,14 +31,17 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["human", "json", "github", "sarif"]), default="human",
               show_default=True, help="输出格式 / output format")
+@click.option("--previous", default=None, metavar="DIR|REV",
+              help="上一年度的申报（文件夹或 git 版本），代替 previous: / last year's declaration")
 @STRICT
 @LANG
 @JOBS
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, lang: str, jobs: int | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, previous: str | None, strict: bool, lang: str,
+          jobs: int | None) -> None:
     """检查申报材料：PATHS 为申报文件夹或其中的任意文件。"""
     from .commands import check as command
 
-    sys.exit(command.run(paths, fmt=fmt, strict=strict, lang=lang, jobs=jobs))
+    sys.exit(command.run(paths, fmt=fmt, strict=strict, lang=lang, jobs=jobs, previous=previous))
 
 
 @cli.command()

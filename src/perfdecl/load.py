@@ -42,6 +42,7 @@ class Bundle:
     sources: dict[str, Source] = field(default_factory=dict)
     complete: bool = True  # False when some file had errors or some project did not validate
     form: Form = field(default_factory=default_form)  # the form of the declaration's template
+    previous: Bundle | None = None  # last year's declaration (`previous:`), for the PD42x rules
 
 
 def find_folder(path: Path) -> Path | None:

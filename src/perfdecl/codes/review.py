@@ -2,8 +2,8 @@
 
 The records only (code, severity, texts, documentation with examples);
 the checks that report them are in perfdecl/rules/review.py. Each record's
-documentation ends with what the rule finds in the two real examples
-(examples/2023-songjiang, examples/2026-putuo-cgzf).
+documentation ends with what the rule finds in the real example
+examples/2023-songjiang (examples/2026-putuo-cgzf is not on this branch yet).
 """
 from __future__ import annotations
 
@@ -117,8 +117,8 @@ Findings in the real examples: none in examples/2023-songjiang.""",
 (`完成率 =100%`) belongs under 质量指标 or 时效指标.
 
 Findings in the real examples: examples/2023-songjiang, 01-citizen-services.yaml
-`设备耗材采购完成率: =100%`, and 03-network-systems.yaml /
-04-operations.yaml where rates are listed under 数量指标 — as published.""",
+`设备耗材采购完成率: =100%` and 04-operations.yaml `维保工作计划完成率: =100%`,
+as published.""",
          passing=(Example("数量指标:\n  设备维护台数: =2 台", OUTPUT),),
          failing=(Example("数量指标:\n  设备维护完成率: =100%", OUTPUT),)),
     Rule("PD409", W, "满意度指标不可衡量", "a satisfaction target that cannot be measured",
@@ -129,7 +129,8 @@ Findings in the real examples: examples/2023-songjiang, 01-citizen-services.yaml
 
 Findings in the real examples: examples/2023-songjiang,
 01-citizen-services.yaml `用人企业满意度: 满意` and `服务对象满意度: 满意`,
-and the other projects' 满意度 values written as words — as published.""",
+04-operations.yaml `用户满意度: 满意`, as published. A value holding a figure
+(`全年≤5 次`) is not reported.""",
          passing=(Example('用户满意度: ">=90%"', SATISFACTION),),
          failing=(Example("用户满意度: 满意", SATISFACTION), Example("用户满意度: 较高", SATISFACTION))),
     Rule("PD410", W, "定性指标过多", "too many qualitative targets",
@@ -141,8 +142,9 @@ share of the indicator values are words rather than figures (dates of
 declaration.yaml sets `qualitative_share: 40` (percent). A project with
 fewer than six targets is not measured.
 
-Findings in the real examples: examples/2023-songjiang, every project
-(their 成本, 效益 and 满意度 values are mostly words) — as published.""",
+Findings in the real examples: examples/2023-songjiang, all four projects:
+12 of 24, 10 of 23, 5 of 11 and 12 of 20 values are words (应修尽修, 合理,
+提升, 健全有效, 满意 …), as published.""",
          passing=(Example("效益指标:\n  社会效益指标:\n    服务稳定性: 提升\n    服务覆盖人数: =500 人\n"
                           "    故障平均修复时间: <=2 天", ("indicators",),
                           note="three other targets are figures or dates"),),
@@ -155,7 +157,10 @@ Findings in the real examples: examples/2023-songjiang, every project
 `提高`, `降低` without a baseline says nothing measurable. Write the target
 (`>=95%`) or the change from a stated baseline.
 
-Findings in the real examples: none in examples/2023-songjiang.""",
+Findings in the real examples: examples/2023-songjiang,
+02-service-management.yaml, three 知晓度 (企业对科技金融政策的知晓度,
+企业对科技金融产品的知晓度, 科技金融交流平台的知晓度) whose value is `提升`,
+as published.""",
          passing=(Example("社会效益指标:\n  服务稳定性: 提升", ("indicators", "效益指标")),),
          failing=(Example("社会效益指标:\n  设备完好率: 提升", ("indicators", "效益指标")),)),
     Rule("PD412", W, "项目主管部门与申报表不符", "the project's department differs from the declaration's",
@@ -176,9 +181,11 @@ kind of body (`…服务中心`) with a part of its name counts too, and so do
 `本中心`, `本单位`, `我中心`; a text that
 only describes a department's duties does not.
 
-Findings in the real examples: examples/2023-songjiang, the sub-items whose
-实施主体 starts with a department (社保卡服务部, 外国专家人才服务部,
-电子政务管理部 …) and never names 上海市松江区科技创新服务中心 — as published.""",
+Findings in the real examples: examples/2023-songjiang, seven of the nine
+sub-items, whose 实施主体 names only a department (社保卡服务部, 外国专家人才服务部,
+政务信息安全部, 科技金融部, 电子政务管理部) and never 上海市松江区科技创新服务中心,
+as published; 03's (松江区科技创新服务中心…) and 04's second (区科技创服务中心…)
+name it.""",
          passing=(Example("subject: 测试单位负责设备维护。", ITEM, note="unit: 测试单位"),),
          failing=(Example("subject: 设备管理部负责设备维护。", ITEM, note="unit: 测试单位"),)),
 )

@@ -4,10 +4,12 @@ PATHS are declaration folders or any files inside them (pre-commit passes the
 changed files); each declaration is checked once, as a whole, and several run
 in parallel. Exit 0 clean or warnings only, 1 on errors (or warnings with
 --strict), 2 when a path names no declaration or its declaration.yaml
-cannot be read (PD015).
+cannot be read (PD015). `previous` (--previous) names last year's
+declaration, a folder or git revision, for the PD42x rules.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -46,20 +48,22 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
     return folders, problems
 
 
-def check_folder(folder: Path) -> tuple[list[Diagnostic], dict[str, list[str]]]:
+def check_folder(folder: Path, previous: str | None = None) -> tuple[list[Diagnostic], dict[str, list[str]]]:
     """One declaration's findings and the lines of the files they point into (plain data, for workers)."""
     from ..pipeline import check
 
-    bundle, diags = check(folder)
+    bundle, diags = check(folder, previous=previous)
     return diags, output.lines_for(diags, bundle.sources if bundle else {})
 
 
 def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang: str = "zh",
-        jobs: int | None = None) -> int:
+        jobs: int | None = None, previous: str | None = None) -> int:
     folders, problems = targets(paths)
+    if previous and Path(previous).is_dir():  # a folder given here is relative to the working folder
+        previous = str(Path(previous).resolve())
     diags: list[Diagnostic] = list(problems)
     lines: dict[str, list[str]] = {}
-    for found, shown in run_each(check_folder, folders, jobs):
+    for found, shown in run_each(partial(check_folder, previous=previous), folders, jobs):
         diags += found
         lines |= shown
     if fmt in FORMATS:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from ..codes import RULES, Example, Rule, hint, message
 from ..diagnostics import Diagnostic
 from ..load import Bundle
-from . import arithmetic, indicators, plausibility, review
+from . import arithmetic, indicators, plausibility, previous, review
 
 __all__ = ["CHECKS", "RULES", "Example", "Rule", "hint", "message"]
 
@@ -42,4 +42,7 @@ CHECKS: tuple[Check, ...] = (
     review.check_costs,
     review.check_indicator_forms,
     review.check_unit,
+    previous.check_targets,
+    previous.check_copied,
+    previous.check_amounts,
 )

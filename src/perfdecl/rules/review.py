@@ -188,7 +188,7 @@ def names_unit(text: str, unit: str) -> bool:
     body = _BODY.search(core)
     if body is None:
         return False
-    if re.search(f"[本我](?:单位|{re.escape(body.group(0))})", text):  # 本中心, 我单位
+    if re.search(f"[本我](?:单位|{re.escape(body.group(0)[-2:])})", text):  # 本中心 (a 服务中心), 我单位
         return True
     own = set(core[:body.start()])
     return any(len(own & set(text[max(0, m.start() - 8):m.start()])) >= min(2, len(own))
