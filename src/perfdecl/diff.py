@@ -22,6 +22,7 @@ from .load import Bundle
 from .match import easier, pair, paired_indicators
 from .model import SECTIONS, LineRow, Project, Schedule, SubItem
 from .money import SCALE, WAN, YUAN, Amount, number_text
+from .rules.common import show
 from .text import Text
 
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
@@ -134,7 +135,7 @@ def _lines(where: tuple[str, ...], old: Sequence[LineRow], new: Sequence[LineRow
 
 
 def _row_text(row: LineRow) -> str:
-    return f"{number_text(row.qty)} × {_shown(row.price)} = {_shown(row.amount)}"
+    return f"{number_text(row.qty)} × {show(row.price)} = {show(row.amount)}"
 
 
 def _plan(where: tuple[str, ...], old: Schedule | None, new: Schedule | None) -> Iterator[Change]:
@@ -148,7 +149,7 @@ def _plan(where: tuple[str, ...], old: Schedule | None, new: Schedule | None) ->
     for i, j in pair([r.name for r in rows_old], [r.name for r in rows_new]):
         if i is None or j is None:
             row = rows_new[j] if j is not None else rows_old[i]  # type: ignore[index]
-            text = "、".join(f"{y}: {_shown(v)}" for y, v in zip(new.years if j is not None else old.years, row.values))
+            text = "、".join(f"{y}: {show(v)}" for y, v in zip(new.years if j is not None else old.years, row.values))
             yield Change(ADDED if i is None else REMOVED, "plan", here + (row.name,),
                          old=text if j is None else None, new=text if i is None else None)
             continue
@@ -203,15 +204,10 @@ def _money(where: tuple[str, ...], old: Amount, new: Amount) -> Iterator[Change]
                  _difference(old.yuan / SCALE[unit], new.yuan / SCALE[unit], unit, both_units=True))
 
 
-def _shown(amount: Amount) -> str:
-    """An amount as written, with its unit if the text has none."""
-    return amount.text if re.search(r"[元万]\s*$", amount.text) else f"{amount.text}{amount.unit or YUAN}"
-
-
 def _both_units(amount: Amount) -> str:
     """`165700元（16.57万元）`: the amount as written and in the other unit."""
     other = WAN if (amount.unit or YUAN) == YUAN else YUAN
-    return f"{_shown(amount)}（{_plain(amount.yuan / SCALE[other])}{other}）"
+    return f"{show(amount)}（{_plain(amount.yuan / SCALE[other])}{other}）"
 
 
 def _plain(value: Decimal) -> str:

@@ -24,7 +24,7 @@ def pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int | None, int |
     Each name pairs at most once; the unpaired come with None on the other
     side. Pairs are in new order, then the removed ones in old order.
     """
-    free_old = {}
+    free_old: dict[str, list[int]] = {}
     for i, name in enumerate(old):
         free_old.setdefault(name, []).append(i)
     to_new: dict[int, int] = {}

@@ -73,14 +73,14 @@ def checkout(repo: Path, rev: str, path: str, target: Path) -> Path:
         raise RevisionError(Text(f"不是有效的版本：“{rev}”", f"not a valid revision: '{rev}'"))
     tree = f"{rev}:{path}" if path else f"{rev}:"
     listing = _git(repo, "ls-tree", "-r", "-z", "--", tree)
-    entries = []
+    entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
             continue
-        meta, _, name = record.partition(b"\t")
+        meta, _, raw_name = record.partition(b"\t")
         mode, kind, sha = meta.split()
         if kind == b"blob" and mode in (b"100644", b"100755"):
-            entries.append((name.decode("utf-8", "replace"), sha.decode()))
+            entries.append((raw_name.decode("utf-8", "replace"), sha.decode()))
     if not entries:
         raise RevisionError(Text(f"版本 {rev} 中“{path or '.'}”下没有文件", f"no files under '{path or '.'}' at {rev}"))
     if len(entries) > MAX_FILES:

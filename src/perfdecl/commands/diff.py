@@ -20,10 +20,11 @@ from ..revision import RevisionError, opened
 from ..text import Text
 
 FORMATS = ("human", "markdown", "json")
-NOT_FOUND = Text("“{spec}”既不是申报文件夹，也不是可读的 git 版本：{why}",
-                 "'{spec}' is neither a declaration folder nor a readable git revision: {why}")
-NOT_LOADED = Text("“{spec}”无法读取为申报材料（perfdecl check 说明原因）",
-                  "'{spec}' does not load as a declaration (perfdecl check says why)")
+
+
+def _not_found(spec: str, why: Text) -> Text:
+    return Text(f"“{spec}”既不是申报文件夹，也不是可读的 git 版本：{why.zh}",
+                f"'{spec}' is neither a declaration folder nor a readable git revision: {why.en}")
 
 
 def run(old: str, new: str, fmt: str = "human", fail_on: str | None = None, lang: str = "zh") -> int:
@@ -35,7 +36,7 @@ def run(old: str, new: str, fmt: str = "human", fail_on: str | None = None, lang
             try:
                 folder = stack.enter_context(opened(spec, base, like))
             except RevisionError as e:
-                click.echo(NOT_FOUND.fill({"spec": spec, "why": e.text}).say(lang), err=True)
+                click.echo(_not_found(spec, e.text).say(lang), err=True)
                 return 2
             bundle = _loaded(folder, spec, lang)
             if bundle is None:
@@ -55,12 +56,13 @@ def _loaded(folder: Path, spec: str, lang: str) -> Bundle | None:
     """The declaration in `folder`, or None after printing why it does not load."""
     if not (folder / "declaration.yaml").is_file():
         why = Text("其中没有 declaration.yaml", "it holds no declaration.yaml")
-        click.echo(NOT_FOUND.fill({"spec": spec, "why": why}).say(lang), err=True)
+        click.echo(_not_found(spec, why).say(lang), err=True)
         return None
     bundle, diags = load(folder)
     if bundle is None or any(d.severity == "error" and d.code < "PD100" for d in diags):
         _explain(diags, lang)
-        click.echo(NOT_LOADED.fill({"spec": spec}).say(lang), err=True)
+        click.echo(Text(f"“{spec}”无法读取为申报材料（perfdecl check 说明原因）",
+                        f"'{spec}' does not load as a declaration (perfdecl check says why)").say(lang), err=True)
         return None
     return bundle
 

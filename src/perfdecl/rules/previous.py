@@ -54,8 +54,9 @@ def check_copied(bundle: Bundle) -> Iterator[Diagnostic]:
     if year == str(bundle.declaration.year):
         return
     for project, last in _pairs(bundle):
-        texts = [(("goals", "total"), project.goals.total, last.goals.total),
-                 (("goals", "annual"), project.goals.annual, last.goals.annual)]
+        texts: list[tuple[tuple[object, ...], str | None, str | None]] = [
+            (("goals", "total"), project.goals.total, last.goals.total),
+            (("goals", "annual"), project.goals.annual, last.goals.annual)]
         for i, j in pair([item.title for item in last.items], [item.title for item in project.items]):
             if i is not None and j is not None:
                 texts += [(("items", j, name), getattr(project.items[j], name), getattr(last.items[i], name))

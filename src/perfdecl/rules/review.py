@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, diag
-from ..frameworks import Framework
 from ..load import Bundle
+from ..match import indicators
 from ..model import Project
 from ..money import SCALE, WAN, YUAN
 from ..values import Value
@@ -23,10 +23,9 @@ IndicatorEntry = tuple[tuple, Value]
 
 
 def _indicators(project: Project) -> Iterator[IndicatorEntry]:
-    for first, seconds in project.indicators.items():
-        for second, thirds in seconds.items():
-            for third, indicator in thirds.items():
-                yield ("indicators", first, second, third), indicator.value
+    """Each indicator's YAML path and target."""
+    for path, value in indicators(project):
+        yield ("indicators", *path), value
 
 
 # -- texts -----------------------------------------------------------------------------------------------
