@@ -13,17 +13,20 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
 from .money import Amount
 from .form import Form, default_form, read_form, template_folder
-from .model import SECTIONS, Day, Declaration, Project
+from .model import SECTIONS, Day, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside
 from .schema_errors import translated
 from .text import Text
+from .positions import YamlPath
+from .revision import RevisionError, opened
 from .yamlload import Source, clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -43,6 +46,8 @@ class Bundle:
     complete: bool = True  # False when some file had errors or some project did not validate
     form: Form = field(default_factory=default_form)  # the form of the declaration's template
     previous: Bundle | None = None  # last year's declaration (`previous:`), for the PD42x rules
+    previous_problem: tuple[str, Text] | None = None  # (what `previous` named, why it could not be read): PD420
+    previous_given: bool = False  # the caller named it (--previous), not declaration.yaml
 
 
 def find_folder(path: Path) -> Path | None:
@@ -58,13 +63,16 @@ def find_folder(path: Path) -> Path | None:
     return None
 
 
-def load(folder: Path, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
+def load(folder: Path, template: Path | None = None, previous: str | None = None,
+         follow_previous: bool = True) -> tuple[Bundle | None, list[Diagnostic]]:
     """Read and validate the declaration in `folder` and all its projects.
 
     The projects are validated against the form of the declaration's
     template (`template`, a template folder, overrides it). A declaration
     that does not validate gives no bundle, but the project files it lists
-    are still read, so that their problems are reported too.
+    are still read, so that their problems are reported too. Last year's
+    declaration (`previous`, else its `previous:` key) is read into
+    `bundle.previous` unless `follow_previous` is false.
     """
     decl, decl_source, diags, data = _validated(Declaration, folder / DECLARATION, unreadable="PD015")
     root = folder.resolve()
@@ -85,7 +93,36 @@ def load(folder: Path, template: Path | None = None) -> tuple[Bundle | None, lis
     bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags),
                     form)
     diags += _expand_texts(bundle)
+    if follow_previous:
+        _load_previous(bundle, previous)
     return bundle, diags
+
+
+def _load_previous(bundle: Bundle, given: str | None) -> None:
+    """Last year's declaration (`given`, or `previous:`) into `bundle.previous`, or why not.
+
+    A folder is relative to this declaration's folder, anything else a git
+    revision (`revision.opened`); its own `previous:` is not followed. The
+    problem, if any, is PD420's to report (rules/previous.py).
+    """
+    spec = given or bundle.declaration.previous
+    if not spec:
+        return
+    bundle.previous_given = given is not None
+    try:
+        with opened(spec, bundle.folder, bundle.folder) as folder:
+            if not (folder / DECLARATION).is_file():
+                bundle.previous_problem = spec, Text("其中没有 declaration.yaml", "it holds no declaration.yaml")
+                return
+            previous, found = load(folder, follow_previous=False)  # last year's last year is not wanted
+    except RevisionError as e:
+        why = Text("既不是文件夹，也不是可读的 git 版本（", "neither a folder nor a readable git revision (") + e.text
+        bundle.previous_problem = spec, why + Text("）", ")")
+        return
+    if previous is None or has_errors(found):
+        bundle.previous_problem = spec, Text("它有错误（perfdecl check 说明）", "it has errors (perfdecl check says which)")
+        return
+    bundle.previous = previous
 
 
 def _form(root: Path, decl: Declaration | None, data: object, decl_source: Source,
@@ -94,9 +131,8 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
 
     None when the template's form definition has errors.
     """
-    if override is not None:
-        folder: Path | None = override
-    else:
+    folder: Path | None = override
+    if folder is None:
         name = decl.template if decl else data.get("template") if isinstance(data, dict) else None
         if not isinstance(name, str):
             return default_form(), []
@@ -176,7 +212,11 @@ def _check_paths(root: Path, decl: Declaration) -> list[Diagnostic]:
     return found
 
 
-def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
+_File = TypeVar("_File", bound=File)
+
+
+def _validated(model: type[_File], path: Path,
+               unreadable: str = "PD007") -> tuple[_File | None, Source, list[Diagnostic], object]:
     """(model or None, source, diagnostics, raw data) for one YAML file."""
     data, source, diags = load_yaml(path, display(path), unreadable)
     if data is None and has_errors(diags):
@@ -186,11 +226,11 @@ def _validated(model: type[BaseModel], path: Path, unreadable: str = "PD007"):
                 Text("文件内容应为“键: 值”的映射，而不是列表或单个值", "file must be a mapping of keys to values"))
         return None, source, [*diags, diag("PD006", source.at(), what=what)], data
     _dates_as_written(data, source)
+    obj: _File | None = None
     try:
         obj = model.model_validate(data)
     except ValidationError as e:
         errors = e.errors()
-        obj = None
         if _as_written(data, errors, source):
             try:
                 obj = model.model_validate(data)
@@ -253,7 +293,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             text = getattr(owner, name)
             if not text or ("{{" not in text and "{%" not in text):
                 continue
-            value, failed = _render_text(text, bundle, project, owner if path[0] == "items" else None)
+            value, failed = _render_text(text, bundle, project, owner if isinstance(owner, SubItem) else None)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
                 diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
@@ -280,7 +320,7 @@ def _expression_at(source: Source, path: tuple, text: str, line: int) -> Positio
     return source.locate(path, text, opened, opened + 2)
 
 
-def _texts(project: Project):
+def _texts(project: Project) -> Iterator[tuple[BaseModel, str, YamlPath]]:
     """(owner, field name, YAML path) of every text that may hold `{{ … }}`."""
     for i, item in enumerate(project.items):
         for name in SECTIONS:
@@ -289,8 +329,8 @@ def _texts(project: Project):
         yield project.goals, name, ("goals", name)
 
 
-def _render_text(text: str, bundle: Bundle, project: Project, item) -> tuple[str, Failure | None]:
-    context = {"project": project, "declaration": bundle.declaration}
+def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None) -> tuple[str, Failure | None]:
+    context: dict[str, object] = {"project": project, "declaration": bundle.declaration}
     if item is not None:
         context |= {"budget": item.budget, "annual": item.annual_amount, "lines": item.lines,
                     "schedule": item.schedule, "start": item.start, "end": item.end, "item": item}

@@ -15,6 +15,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainSerializer, PlainValida
 
 from .codes import RULES
 from .diagnostics import Invalid
+from .positions import Source
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .values import Value, parse_value
 
@@ -136,6 +137,20 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False)
 
 
+class File(Model):
+    """A model read from a file of its own, which keeps where each of its values stands."""
+
+    _source: Source | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> Source:
+        """The file this was read from, with the positions of its values."""
+        private = self.__pydantic_private__  # rules ask often; skip pydantic's slower attribute lookup
+        assert private is not None
+        source: Source = private["_source"]
+        return source
+
+
 class Funding(Model):
     """项目资金: the money figures of a form (form.py adds one field per figure)."""
 
@@ -206,7 +221,7 @@ def _cells(raw: object, named: bool) -> tuple[str, tuple[Amount, ...]]:
             amounts.append(_money(cell))
         except Invalid as e:
             raise Invalid(f"第 {i + 1} 格：{e.zh}", f"cell {i + 1}: {e.en}", at=(i,)) from None
-    return name, tuple(amounts)
+    return str(name), tuple(amounts)
 
 
 def _schedule_row(raw: object) -> ScheduleRow:
@@ -322,7 +337,7 @@ class Indicator(Model):
 Indicators = dict[str, dict[str, dict[str, Indicator]]]
 
 
-class Project(Model):
+class Project(File):
     """One project: the fields every form has; form.py makes each form's model from it."""
 
     form: ClassVar[Any] = None  # the form.Form this model was made from (form.py)
@@ -336,18 +351,12 @@ class Project(Model):
     goals: Goals = Field(description="项目绩效目标")
     items: list[SubItem] = Field([], description="项目经费情况说明的子项目（一）（二）…")
     indicators: Indicators = Field(description="绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值")
-    _source: object = PrivateAttr(None)
-
-    @property
-    def source(self):
-        """The `yamlload.Source` this project was read from (positions)."""
-        return self.__pydantic_private__["_source"]  # rules ask often; skip pydantic's slower lookup
 
 
 Severity = Literal["error", "warning", "off"]
 
 
-class Declaration(Model):
+class Declaration(File):
     """A unit's 年度财政支出项目绩效目标申报表: the declaration.yaml file."""
 
     unit: str = Field(description="预算单位名称")
@@ -362,7 +371,6 @@ class Declaration(Model):
     rules: dict[str, Severity] = Field({}, description="规则设置：代码 → error / warning / off")
     qualitative_share: int = Field(30, ge=0, le=100, description="每个项目定性指标值所占比例的上限（%），超过则提示（PD410）")
     previous: str | None = Field(None, description="上一年度的申报：文件夹（相对本文件夹，如 ../2022-songjiang）或 git 版本")
-    _source: object = PrivateAttr(None)
 
     @field_validator("rules", mode="before")
     @classmethod
@@ -381,7 +389,3 @@ class Declaration(Model):
                 raise Invalid(f"读取类错误不能关闭，也不能改变级别：{code}",
                               f"{code} is a loading error: it cannot be turned off or changed", at=(code,))
         return rules
-
-    @property
-    def source(self):
-        return self.__pydantic_private__["_source"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Final
 
 from .diagnostics import Invalid
 
-YUAN, WAN = "元", "万元"
+YUAN: Final = "元"
+WAN: Final = "万元"
 SCALE = {YUAN: Decimal(1), WAN: Decimal(10000)}
 PLACES = {YUAN: 2, WAN: 6}  # the most decimals a figure in each unit may carry
 LIMIT = Decimal(10) ** 13  # 10 万亿元: anything larger is a typing error
@@ -111,6 +114,6 @@ def _read(raw: object, what: tuple[str, str]) -> tuple[Decimal, str | None, str]
     return value, unit, text or number_text(value)
 
 
-def total(amounts, unit: str = YUAN) -> Decimal:
+def total(amounts: Iterable[Amount], unit: str = YUAN) -> Decimal:
     """The exact sum of `amounts`, expressed in `unit`."""
     return sum((a.yuan for a in amounts), Decimal(0)) / SCALE[unit]

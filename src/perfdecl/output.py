@@ -18,12 +18,15 @@ from urllib.parse import quote
 from . import __version__
 from .codes import RULES
 from .diagnostics import ERROR, Diagnostic
+from .text import Text
 
 if TYPE_CHECKING:
     from .positions import Source
 
 Lines = Mapping[str, Sequence[str]]  # display path -> the file's lines, for showing the source
 WIDTH = 80  # terminal columns of source shown under a finding
+_HINT = Text("提示：", "hint: ")
+_SUMMARY = Text("共 {n} 份申报：{errors} 个错误，{warnings} 个警告", "{errors} error(s), {warnings} warning(s) in {n} declaration(s)")
 
 
 def lines_for(diags: Iterable[Diagnostic], sources: Mapping[str, Source]) -> dict[str, list[str]]:
@@ -83,15 +86,13 @@ def human(diags: Sequence[Diagnostic], lines: Lines, lang: str) -> str:
             out.append(f"{gutter} | {caret_pad(before)}^")
         advice = d.rule.advice(d.kwargs).say(lang)
         if advice:
-            out.append(f"{gutter} = {'hint: ' if lang == 'en' else '提示：'}{advice}")
+            out.append(f"{gutter} = {_HINT.say(lang)}{advice}")
     return "\n".join(out)
 
 
 def summary(diags: Sequence[Diagnostic], declarations: int, lang: str) -> str:
     errors, warnings = counts(diags)
-    if lang == "en":
-        return f"{errors} error(s), {warnings} warning(s) in {declarations} declaration(s)"
-    return f"共 {declarations} 份申报：{errors} 个错误，{warnings} 个警告"
+    return _SUMMARY.fill(n=declarations, errors=errors, warnings=warnings).say(lang)
 
 
 def as_json(diags: Sequence[Diagnostic], lang: str) -> str:

@@ -28,7 +28,8 @@ def run_each(func: Callable[[T], R], items: Sequence[T], jobs: int | None) -> li
         results = []
         for item in items:
             results.append(func(item))
-            bar and bar.step()
+            if bar:
+                bar.step()
     else:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -36,8 +37,10 @@ def run_each(func: Callable[[T], R], items: Sequence[T], jobs: int | None) -> li
             results = []
             for result in pool.map(func, items, chunksize=max(1, len(items) // (jobs * 8))):
                 results.append(result)
-                bar and bar.step()
-    bar and bar.done()
+                if bar:
+                    bar.step()
+    if bar:
+        bar.done()
     return results
 
 

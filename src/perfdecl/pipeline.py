@@ -9,10 +9,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Position, diag, has_errors
-from .load import DECLARATION, Bundle, load
-from .revision import RevisionError, opened
-from .text import Text
+from .diagnostics import Diagnostic, Position, diag
+from .load import Bundle, load
 
 _IGNORE = re.compile(r"#\s*perfdecl:\s*ignore(?:\[([A-Z0-9, ]+)\])?")
 
@@ -21,31 +19,10 @@ def check(folder: Path, template: Path | None = None,
           previous: str | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
     """`template`, a template folder, overrides the declaration's (its form validates the projects);
     `previous`, a folder or git revision, the declaration's `previous:`."""
-    bundle, diags = load(folder, template)
+    bundle, diags = load(folder, template, previous)
     if bundle is not None:
-        diags += _previous(bundle, previous or bundle.declaration.previous, from_file=previous is None)
         diags += run_rules(bundle)
     return bundle, finalize(diags, bundle)
-
-
-def _previous(bundle: Bundle, spec: str | None, from_file: bool) -> list[Diagnostic]:
-    """Load last year's declaration into `bundle.previous`; why not, if it cannot be."""
-    if not spec:
-        return []
-    source = bundle.declaration.source
-    where = source.at("previous") if from_file else Position(source.display, 1, 1)
-    try:
-        with opened(spec, bundle.folder, bundle.folder) as folder:
-            if not (folder / DECLARATION).is_file():
-                return [diag("PD420", where, spec=spec, why=Text("其中没有 declaration.yaml", "it holds no declaration.yaml"))]
-            previous, found = load(folder)
-    except RevisionError as e:
-        why = Text("既不是文件夹，也不是可读的 git 版本（", "neither a folder nor a readable git revision (") + e.text
-        return [diag("PD420", where, spec=spec, why=why + Text("）", ")"))]
-    if previous is None or has_errors(found):
-        return [diag("PD420", where, spec=spec, why=Text("它有错误（perfdecl check 说明）", "it has errors (perfdecl check says which)"))]
-    bundle.previous = previous
-    return []
 
 
 def run_rules(bundle: Bundle) -> list[Diagnostic]:
@@ -57,7 +34,7 @@ def run_rules(bundle: Bundle) -> list[Diagnostic]:
             found.extend(rule_check(bundle))
         except Exception as e:  # a bug in perfdecl, not in the user's data: say so, go on
             where = Position(bundle.declaration.source.display, 1, 1)
-            found.append(diag("PD000", where, rule=rule_check.__module__, why=f"{type(e).__name__}: {e}"))
+            found.append(diag("PD000", where, rule=rule_check.run.__module__, why=f"{type(e).__name__}: {e}"))
     return found
 
 
@@ -83,4 +60,6 @@ def finalize(diags: list[Diagnostic], bundle: Bundle | None) -> list[Diagnostic]
 def _ignored(comment: str, code: str) -> bool:
     """Whether the YAML comment on a finding's line says to ignore it (text that only looks like one does not)."""
     m = _IGNORE.search(comment)
-    return bool(m) and (m.group(1) is None or code in re.split(r"[,\s]+", m.group(1)))
+    if m is None:
+        return False
+    return m.group(1) is None or code in re.split(r"[,\s]+", m.group(1))

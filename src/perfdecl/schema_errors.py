@@ -72,7 +72,8 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
             loc += error.at
             pos = source.key_at(*loc)
     elif kind == "value_error":
-        why = str(error or err["msg"])
+        said = str(error or err["msg"])
+        why = Text(said, said)
     elif err.get("input", "") is None:  # shown at its key: an empty value has no text to point at
         return diag("PD012", source.key_at(*loc), key=_dotted(loc) or source.display,
                     why=Text("不能为空", "must not be empty"))

@@ -8,7 +8,7 @@ language, so a message can be built from parts that are themselves bilingual.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 ZH, EN = "zh", "en"
@@ -26,13 +26,19 @@ class Text:
         """The message in `lang` (Chinese unless English is asked for)."""
         return self.en if lang == EN else self.zh
 
-    def fill(self, args: Mapping[str, object]) -> Text:
+    def fill(self, **args: object) -> Text:
         """Both templates with `{name}` fields filled from `args`; unknown fields are left as written."""
         return Text(_fill(self.zh, args, ZH), _fill(self.en, args, EN))
 
     def __add__(self, other: Text) -> Text:
         """The two messages one after the other."""
         return Text(self.zh + other.zh, self.en + other.en)
+
+
+def listing(names: Iterable[str]) -> Text:
+    """Names one after the other, as each language lists them."""
+    names = list(names)
+    return Text("、".join(names), ", ".join(names))
 
 
 def did_you_mean(name: str) -> Text:

@@ -18,16 +18,20 @@ from __future__ import annotations
 import re
 import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import lru_cache, wraps
 from itertools import islice
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
+
+_T = TypeVar("_T")
 
 MAX_OUTPUT = 100_000  # characters one text may expand to; also the largest value it may build
 WORK = 1_000_000  # units of work one text may do
@@ -118,7 +122,7 @@ def _small(*values: object) -> int:
     return sum(sizes)
 
 
-def _built(value: object, work: int = 1) -> object:
+def _built(value: _T, work: int = 1) -> _T:
     """`value`, once charged for the work that made it and refused if too large."""
     _BUDGET.get().charge(work + _small(value))
     return value
@@ -159,13 +163,16 @@ def _text_op(name: str, text: str, params: tuple) -> tuple | None:
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
+    perfdecl_steps: Callable[..., Any]  # reached from the guarded templates as environment attributes
+    perfdecl_concat: Callable[..., Any]
+    perfdecl_built: Callable[..., Any]
 
-    def is_safe_attribute(self, obj, attr, value) -> bool:
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         if isinstance(obj, BaseModel):  # its data, not its source, path or pydantic's methods
             return attr in type(obj).model_fields or attr in _PROPERTIES
         return super().is_safe_attribute(obj, attr, value)
 
-    def call_binop(self, context, op: str, left, right):
+    def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
         work = 1 + _small(left, right)
         if op == "**" and type(left) is int and type(right) is int and right > 0 and abs(left) > 1:
             _refuse_over(left.bit_length() * right // 3, _POWER)
@@ -179,7 +186,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             _text_op("%", left, (right,))
         return _built(self.binop_table[op](left, right), work)
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
         if __obj in _OWN:  # the guards _Guard put in: they charge for themselves
             return __obj(*args)  # without the _loop_vars/_block_vars Jinja passes inside loops and blocks
         if not __self.is_safe_callable(__obj):
@@ -201,13 +208,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return _built(__context.call(__obj, *args, **kwargs))
 
 
-def _bounded(name: str, func):
+def _bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that refuses oversized input and parameters and charges what it builds."""
     skip = 1 if getattr(func, "jinja_pass_arg", None) else 0  # the context or environment comes first
 
     @wraps(func)
-    def bounded(*args, **kwargs):
-        value, params = args[skip] if len(args) > skip else None, (*args[skip + 1:], *kwargs.values())
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        value: Any = args[skip] if len(args) > skip else None
+        params = (*args[skip + 1:], *kwargs.values())
         _check_args(params)
         work = 1 + _small(value, *params)
         if isinstance(value, str) and name in ("replace", "format"):
@@ -222,14 +230,14 @@ def _bounded(name: str, func):
     return bounded
 
 
-def _steps(iterable):
+def _steps(iterable: Iterable[_T]) -> Iterator[_T]:
     budget = _BUDGET.get()
     for item in iterable:
         budget.charge(1)
         yield item
 
 
-def _concat(*parts) -> str:
+def _concat(*parts: object) -> str:
     work = 1 + _small(*parts)
     return _built("".join(map(str, parts)), work)
 
@@ -241,24 +249,24 @@ class _Guard(NodeTransformer):
     """Route loops, `~` and literal lists, tuples and dicts through the budget."""
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
-        node = self.generic_visit(node)
-        node.iter = _call("perfdecl_steps", node.iter)
-        return node
+        loop = cast(nodes.For, self.generic_visit(node))
+        loop.iter = _call("perfdecl_steps", loop.iter)
+        return loop
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        return _call("perfdecl_concat", *self.generic_visit(node).nodes)
+        return _call("perfdecl_concat", *cast(nodes.Concat, self.generic_visit(node)).nodes)
 
     def visit_List(self, node: nodes.Node) -> nodes.Node:
-        return _call("perfdecl_built", self.generic_visit(node))
+        return _call("perfdecl_built", cast(nodes.Expr, self.generic_visit(node)))
 
     visit_Dict = visit_List
 
     def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
-        node = self.generic_visit(node)
-        return _call("perfdecl_built", node) if node.ctx == "load" else node
+        values = cast(nodes.Tuple, self.generic_visit(node))
+        return _call("perfdecl_built", values) if values.ctx == "load" else values
 
 
-def _call(name: str, *args: nodes.Expr) -> nodes.Call:
+def _call(name: str, *args: nodes.Node) -> nodes.Call:
     lineno = args[0].lineno if args else 1
     return nodes.Call(nodes.EnvironmentAttribute(name, lineno=lineno), list(args), [], None, None, lineno=lineno)
 
@@ -326,7 +334,7 @@ def _field(expression: str) -> Template:
     return _ENV.from_string(tree)
 
 
-def _bounded_join(chunks) -> str:
+def _bounded_join(chunks: Iterable[str]) -> str:
     size, out = 0, []
     for chunk in chunks:
         size += len(chunk)

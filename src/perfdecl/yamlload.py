@@ -24,14 +24,14 @@ import re
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, diag
-from .positions import Position, Source
+from .positions import Position, Source, YamlPath
 from .text import Text
 
 MAX_NODES = 50_000  # values built from one file, aliases expanded (real files hold a few thousand)
@@ -56,8 +56,13 @@ _STR, _NULL, _MERGE = _TAG + "str", _TAG + "null", _TAG + "merge"
 _KEY_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value")}
 
 
+class _Mark(Protocol):  # where PyYAML (or libyaml) is in the text
+    line: int
+    column: int
+
+
 class _TooBig(Exception):
-    def __init__(self, mark: Mark, what: Text) -> None:
+    def __init__(self, mark: _Mark, what: Text) -> None:
         super().__init__(what.en)
         self.line, self.col, self.what = mark.line + 1, mark.column + 1, what
 
@@ -93,7 +98,7 @@ class _Builder:
         m = node.start_mark
         return Position(self.source.display, m.line + 1, m.column + 1)
 
-    def build(self, node: Node, path: tuple):
+    def build(self, node: Node, path: YamlPath) -> object:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig(node.start_mark, Text(f"超过 {MAX_NODES} 个值", f"more than {MAX_NODES} values"))
@@ -105,6 +110,7 @@ class _Builder:
         if isinstance(node, SequenceNode):
             self.plain_tag(node, "seq")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self.scalar(node, path)
 
     def plain_tag(self, node: Node, kind: str) -> bool:
@@ -134,7 +140,7 @@ class _Builder:
             out[key] = self.build(vnode, path + (key,))
         return out
 
-    def scalar(self, node: ScalarNode, path: tuple):
+    def scalar(self, node: ScalarNode, path: YamlPath) -> object:
         self.span(node)
         tag, text = node.tag, node.value
         if tag == _STR:
@@ -151,11 +157,11 @@ class _Builder:
             self.source.scalars[path] = text
             return value  # a date, or a date-time that a date field refuses
         if kind in ("int", "float", "bool", "timestamp", "value", "merge"):
-            value = _typed(text)
-            if value is None:  # 0x1F, 1:30, yes, .inf, a lone "=": text, as YAML 1.2 reads them
+            typed = _typed(text)
+            if typed is None:  # 0x1F, 1:30, yes, .inf, a lone "=": text, as YAML 1.2 reads them
                 return self.text(node)
             self.source.scalars[path] = text
-            return value
+            return typed
         self.diags.append(diag("PD004", self.pos(node), what=Text(f"标签 {tag}", f"tag {tag}")))
         return None
 
@@ -226,8 +232,7 @@ def _remove_unreadable(text: str, display: str) -> tuple[str, list[Diagnostic]]:
     for i, line in enumerate(_BREAK.split(text)):
         found = _UNREADABLE.findall(line)
         if found:
-            col = _UNREADABLE.search(line).start() + 1
-            diags.append(diag("PD013", Position(display, i + 1, col), chars=_names(found)))
+            diags.append(diag("PD013", Position(display, i + 1, line.index(found[0]) + 1), chars=_names(found)))
     return _UNREADABLE.sub("", text), diags
 
 
@@ -331,7 +336,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH + 1:  # the document's own collection is depth 1, path ()
-                    raise _TooBig(event.start_mark, _TOO_DEEP)
+                    raise _TooBig(event.start_mark or loader.get_mark(), _TOO_DEEP)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -384,7 +389,8 @@ def parse(text: str, source: Source) -> tuple[object, list[Diagnostic]]:
         return data, diags + builder.diags
     except yaml.MarkedYAMLError as e:
         # Where a quote, a > or a [ began, when YAML only noticed at the end of the value or the file.
-        began = "scanning a" in (e.context or "") and "scalar" in e.context or "stream end" in (e.problem or "")
+        context, said = e.context or "", e.problem or ""
+        began = "scanning a" in context and "scalar" in context or "stream end" in said
         mark = e.context_mark if began and e.context_mark else (e.problem_mark or e.context_mark)
         pos = Position(source.display, mark.line + 1, mark.column + 1) if mark else Position(source.display, 1, 1)
         problem = " ".join(p for p in (e.context, e.problem) if p)

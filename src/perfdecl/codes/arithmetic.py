@@ -20,7 +20,6 @@ RULES = (
          hint="改正数量、单价或资金需求中写错的一项", hint_en="correct whichever of quantity, price or amount is wrong",
          passing=(Example("""
              lines:
-               rows:
                unit: 万元
                rows:
                  - [彩色带, 6, 0.098, 0.588]
@@ -28,7 +27,6 @@ RULES = (
              """, ITEM),),
          failing=(Example("""
              lines:
-               rows:
                unit: 万元
                rows:
                  - [彩色带, 6, 0.098, 0.598]   # 6 × 0.098 = 0.588

@@ -12,13 +12,15 @@ from ..text import Text
 class Example:
     """A documented example: what to write into a small valid declaration to pass or fail a rule.
 
-    The keys of `yaml` replace those keys of the project file's mapping at
-    the YAML path `at` (the whole file when empty); the keys of
-    `declaration` replace those of declaration.yaml. `note` tells the reader
-    what the rest of the declaration holds. With `previous`, last year's
-    declaration (year one less) is PROJECT with `previous` written at `at`,
-    and declaration.yaml names it. tests/test_rule_docs.py runs
-    every example so, against tests/helpers.py's PROJECT.
+    `yaml` is written as text into the project file's mapping at the YAML
+    path `at` (the file's top level when empty), in place of the keys it
+    writes; `declaration` likewise into declaration.yaml. Being text, an
+    example can show what only the loader sees (a duplicate key, a tag, a
+    syntax error). `note` tells the reader what the rest of the declaration
+    holds. With `previous`, last year's declaration (year one less) is
+    PROJECT with `previous` written at `at`, and declaration.yaml names it.
+    tests/test_rule_docs.py runs every example so, against
+    tests/helpers.py's PROJECT, through perfdecl's own loader.
     """
     yaml: str = ""
     at: tuple[object, ...] = ()
@@ -73,8 +75,8 @@ class Rule:
 
     def message(self, args: Mapping[str, object]) -> Text:
         """What a finding of this rule says, its fields filled from `args`."""
-        return Text(self.zh, self.en).fill(args)
+        return Text(self.zh, self.en).fill(**args)
 
     def advice(self, args: Mapping[str, object]) -> Text:
         """The rule's advice for a finding (empty when it has none)."""
-        return Text(self.hint, self.hint_en).fill(args)
+        return Text(self.hint, self.hint_en).fill(**args)

@@ -15,45 +15,45 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import output
 from ..diagnostics import Diagnostic, diag, has_usage_errors
 from ..load import Bundle
-from ..paths import display, inside
+from ..paths import OUTSIDE, display, inside
 from ..parallel import run_each
 from ..pipeline import check
+from ..text import Text
 from .check import targets
+from .messages import ERROR, refuse, say
+
+if TYPE_CHECKING:
+    from ..render.files import Staged
+    from ..render.templates import Template
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
 
-MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en), filled in by `say`
-    "error": ("错误：{}", "error: {}"),
-    "wrote": ("已生成 {}", "wrote {}"),
-    "summary": ("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
-                "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)"),
-    "strict": ("未生成：{} 有 {} 个警告（--strict）", "not written: {} has {} warning(s) (--strict)"),
-    "one_output": ("-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only"),
-    "output_dir": ("-o 应指定一个文件，而“{}”是文件夹", "-o must name a file, but '{}' is a folder"),
-    "no_name": ("“{}”中没有文件名", "'{}' has no file name"),
-    "pdf_docx": ("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx"),
-    "no_template": ("模板文件夹不存在：{}", "no such template folder: {}"),
-    "epoch": ("SOURCE_DATE_EPOCH 应为整数秒，而不是“{}”", "SOURCE_DATE_EPOCH must be whole seconds, not '{}'"),
-    "outside": ("生成的文件 {} 应在申报文件夹内", "the file written, {}, must lie inside the declaration folder"),
-    "overwrite": ("拒绝覆盖源文件或模板文件：{}", "refusing to overwrite a source or template file: {}"),
-    "twice": ("{} 会被写入两次", "{} would be written twice"),
-    "clash": ("{} 与 {} 都要写入 {}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
-              "{} and {} would both write {}, so nothing was written; build them one at a time with -o, "
-              "or give each its own output: in declaration.yaml"),
-    "internal": ("perfdecl 内部错误，请报告：{}", "internal error in perfdecl, please report it: {}"),
-}
-
-
-def say(lang: str, key: str, *args: object, **kwargs: object) -> str:
-    zh, en = MESSAGES[key]
-    return (en if lang == "en" else zh).format(*args, **kwargs)
+_WROTE = Text("已生成 {path}", "wrote {path}")
+_SUMMARY = Text("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
+                "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)")
+_STRICT = Text("未生成：{folder} 有 {warnings} 个警告（--strict）", "not written: {folder} has {warnings} warning(s) (--strict)")
+_ONE_OUTPUT = Text("-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only")
+_OUTPUT_DIR = Text("-o 应指定一个文件，而“{path}”是文件夹", "-o must name a file, but '{path}' is a folder")
+_NO_NAME = Text("“{path}”中没有文件名", "'{path}' has no file name")
+_PDF_DOCX = Text("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx")
+_NO_TEMPLATE = Text("模板文件夹不存在：{path}", "no such template folder: {path}")
+_EPOCH = Text("SOURCE_DATE_EPOCH 应为整数秒，而不是“{raw}”", "SOURCE_DATE_EPOCH must be whole seconds, not '{raw}'")
+_OUTSIDE = Text("生成的文件 {path} ", "the file written, {path}, ") + OUTSIDE
+_OVERWRITE = Text("拒绝覆盖源文件或模板文件：{path}", "refusing to overwrite a source or template file: {path}")
+_TWICE = Text("{path} 会被写入两次", "{path} would be written twice")
+_CLASH = Text("{first} 与 {second} 都要写入 {path}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
+              "{first} and {second} would both write {path}, so nothing was written; build them one at a time with -o, "
+              "or give each its own output: in declaration.yaml")
+_INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in perfdecl, please report it: {why}")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,6 @@ class Job:
     pdf: bool
     strict: bool
     epoch: int
-    lang: str
 
 
 @dataclass
@@ -76,26 +75,25 @@ class Outcome:
     diags: list[Diagnostic]
     lines: dict[str, list[str]] = field(default_factory=dict)  # source lines, to show under diagnostics
     paths: list[Path] = field(default_factory=list)  # the documents to write: the whole, then --split's parts
-    template: object = None  # the loaded render.templates.Template
+    template: Template | None = None
     bundle: Bundle | None = None  # what `paths` are made of, until they are staged
-    staged: list = field(default_factory=list)  # render.files.Staged: made, not yet renamed into place
+    staged: list[Staged] = field(default_factory=list)  # made, not yet renamed into place
     written: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)  # rendering problems, as messages
-    notes: list[str] = field(default_factory=list)
+    failures: list[Text] = field(default_factory=list)  # rendering problems, as messages
+    notes: list[Text] = field(default_factory=list)
     usage: bool = False  # the failure is a usage error (exit 2)
 
 
-def run(paths, output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
+def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
         split: bool = False, strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
     folders, problems = targets(paths)
-    epoch, usage = _epoch(lang)
-    usage = usage or _usage(folders, output, template, fmt, pdf, lang)
+    epoch, usage = _epoch()
+    usage = usage or _usage(folders, output, template, fmt, pdf)
     if usage:
-        click.echo(say(lang, "error", usage), err=True)
-        return 2
-    work = [Job(f, output, template, fmt, split, pdf, strict, epoch, lang) for f in folders]
+        return refuse(usage, lang)
+    work = [Job(f, output, template, fmt, split, pdf, strict, epoch) for f in folders]
     outcomes = run_each(build_one, work, jobs) if work else []
-    _clashes(work, outcomes, lang)
+    _clashes(work, outcomes)
     if any(done.usage for done in outcomes):
         _discard(*outcomes)  # all at once: declarations may share a folder made for them
     else:
@@ -127,7 +125,7 @@ def plan(job: Job) -> Outcome:
     errors, warnings = output.counts(diags)
     if bundle is not None and not errors:
         if job.strict and warnings:
-            done.notes.append(say(job.lang, "strict", display(job.folder), warnings))
+            done.notes.append(_STRICT.fill(folder=display(job.folder), warnings=warnings))
         else:
             _guarded(job, done, lambda: _plan(bundle, job, done))
     done.lines = output.lines_for(done.diags, bundle.sources if bundle else {})
@@ -143,10 +141,8 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
         return
     done.template = template = templates.load(folder)
     whole = _whole(bundle, job)
-    if isinstance(whole, tuple):  # why the declaration's `output:` cannot be used
-        key, path = whole
-        done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output",
-                               why=say("zh", key, path), why_en=say("en", key, path)))
+    if isinstance(whole, Text):  # why the declaration's `output:` cannot be used
+        done.diags.append(diag("PD012", bundle.declaration.source.at("output"), key="output", why=whole))
         return
     paths = [whole, *(whole.with_name(f"{whole.stem}-{n}-{files.safe_filename(p.name)}{whole.suffix}")
                       for n, p in enumerate(bundle.projects, start=1) if job.split)]
@@ -155,27 +151,27 @@ def _plan(bundle: Bundle, job: Job, done: Outcome) -> None:
     for path in _files(paths, job.pdf):
         key = path.resolve()
         if key in protected or key in seen:
-            done.failures.append(say(job.lang, "overwrite" if key in protected else "twice", display(path)))
+            done.failures.append((_OVERWRITE if key in protected else _TWICE).fill(path=display(path)))
             done.usage = job.output is not None
             return
         seen.add(key)
     done.paths, done.bundle = paths, bundle
 
 
-def _whole(bundle: Bundle, job: Job) -> Path | tuple[str, str]:
+def _whole(bundle: Bundle, job: Job) -> Path | Text:
     """The whole declaration's document: -o as given; else the declaration's `output:` with the format's
     suffix, which must still name a file inside the folder; else build/<folder>.<format>.
-    A (message key, path) when `output:` cannot be used."""
+    Why not, when `output:` cannot be used."""
     if job.output is not None:
         return job.output
     wanted = bundle.declaration.output
     if not wanted:
         return Path("build") / f"{bundle.folder.name}.{job.fmt}"
     if not _named(PurePath(wanted)):
-        return "no_name", wanted
+        return _NO_NAME.fill(path=wanted)
     path = (bundle.folder / wanted).with_suffix(f".{job.fmt}")
     if inside(bundle.folder, path) in (None, bundle.folder.resolve()):
-        return "outside", display(path)
+        return _OUTSIDE.fill(path=display(path))
     return path
 
 
@@ -196,10 +192,12 @@ def _files(documents: list[Path], pdf: bool) -> list[Path]:
 def _stage(job: Job, done: Outcome) -> None:
     from ..render import document, files
 
+    bundle, template = done.bundle, done.template
+    assert bundle is not None and template is not None, "staged only after a plan"
     try:
         for n, path in enumerate(done.paths):
-            done.staged.append(files.stage(path, lambda out, part=n or None: document.write(
-                done.bundle, done.template, job.fmt, job.epoch, out, part)))
+            write = partial(document.write, bundle, template, job.fmt, job.epoch, part=n or None)
+            done.staged.append(files.stage(path, write))
     except BaseException:
         _discard(done)
         raise
@@ -235,52 +233,51 @@ def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
     try:
         step()
     except RenderError as e:
-        done.failures.append(e.message(job.lang))
+        done.failures.append(e.text)
     except Exception as e:  # a bug in perfdecl: one line
         if os.environ.get("PERFDECL_DEBUG"):
             raise
-        done.failures.append(say(job.lang, "internal", f"{type(e).__name__}: {e}"))
+        done.failures.append(_INTERNAL.fill(why=f"{type(e).__name__}: {e}"))
 
 
-def _epoch(lang: str) -> tuple[int, str | None]:
+def _epoch() -> tuple[int, Text | None]:
     """SOURCE_DATE_EPOCH (reproducible builds), else a fixed time: never the clock."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return DEFAULT_EPOCH, None
     if not raw.isdigit():
-        return DEFAULT_EPOCH, say(lang, "epoch", raw)
+        return DEFAULT_EPOCH, _EPOCH.fill(raw=raw)
     return int(raw), None
 
 
-def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str, pdf: bool,
-           lang: str) -> str | None:
+def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str, pdf: bool) -> Text | None:
     """What makes the command line unusable, found before anything is read or written."""
     if out is not None and len(folders) > 1:
-        return say(lang, "one_output")
+        return _ONE_OUTPUT
     if out is not None and out.is_dir():
-        return say(lang, "output_dir", out)
+        return _OUTPUT_DIR.fill(path=out)
     if out is not None and not _named(out):
-        return say(lang, "no_name", out)
+        return _NO_NAME.fill(path=out)
     if pdf and fmt != "docx":
-        return say(lang, "pdf_docx")
+        return _PDF_DOCX
     if template is not None and not template.is_dir():
-        return say(lang, "no_template", template)
+        return _NO_TEMPLATE.fill(path=template)
     if pdf:
         from ..render.pdf import missing
 
         problem = missing()
-        return problem.message(lang) if problem else None
+        return problem.text if problem else None
     return None
 
 
-def _clashes(work: list[Job], plans: list[Outcome], lang: str) -> None:
+def _clashes(work: list[Job], plans: list[Outcome]) -> None:
     """Two declarations that would write one file: a usage error, found before anything is written."""
     owner: dict[Path, Path] = {}
     for job, done in zip(work, plans):
         for path in _files(done.paths, job.pdf):
             first = owner.setdefault(path.resolve(), job.folder)
             if first != job.folder:
-                done.failures.append(say(lang, "clash", display(first), display(job.folder), display(path)))
+                done.failures.append(_CLASH.fill(first=display(first), second=display(job.folder), path=display(path)))
                 done.usage = True
                 break
 
@@ -292,15 +289,15 @@ def _report(problems: list[Diagnostic], outcomes: list[Outcome], declarations: i
         click.echo(output.human(diags, lines, lang))
     failures = [f for done in outcomes for f in done.failures]
     for failure in failures:
-        click.echo(say(lang, "error", failure), err=True)
+        say(ERROR.fill(what=failure), lang, err=True)
     for note in (n for done in outcomes for n in done.notes):
-        click.echo(note)
+        say(note, lang)
     written = [p for done in outcomes for p in done.written]
     for path in written:
-        click.echo(say(lang, "wrote", path))
+        say(_WROTE.fill(path=path), lang)
     errors, warnings = output.counts(diags)
     errors += len(failures)
-    click.echo(say(lang, "summary", n=declarations, written=len(written), errors=errors, warnings=warnings))
+    say(_SUMMARY.fill(n=declarations, written=len(written), errors=errors, warnings=warnings), lang)
     if has_usage_errors(diags) or any(done.usage for done in outcomes):
         return 2
     return 1 if errors or (strict and warnings) else 0

@@ -58,7 +58,7 @@ def _loaded(folder: Path, spec: str, lang: str) -> Bundle | None:
         why = Text("其中没有 declaration.yaml", "it holds no declaration.yaml")
         click.echo(_not_found(spec, why).say(lang), err=True)
         return None
-    bundle, diags = load(folder)
+    bundle, diags = load(folder, follow_previous=False)
     if bundle is None or any(d.severity == "error" and d.code < "PD100" for d in diags):
         _explain(diags, lang)
         click.echo(Text(f"“{spec}”无法读取为申报材料（perfdecl check 说明原因）",

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from string import Template as Text
+from string import Template as Pattern
 
 import click
 
 from ..paths import display
+from ..text import Text, listing
+from .messages import NO_TEMPLATE, refuse, say
 
 PROJECT_FILE = "01-project.yaml"
 SCHEMAS = ".schemas"
@@ -123,17 +125,16 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
 
     folder = builtin(template)
     if folder is None:
-        return refuse(f"没有内置模板“{template}”，可用：{'、'.join(builtin_names())}",
-                      f"no built-in template '{template}'; known: {', '.join(builtin_names())}")
+        return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())))
     try:
         meta = load(folder).meta
     except RenderError as e:
-        return refuse(e.zh, e.en)
+        return refuse(e.text)
     name = framework or str(meta.get("framework") or "shanghai-2023")
     frame = frameworks.get(name)
     if frame is None:
-        return refuse(f"没有指标体系“{name}”，可用：{'、'.join(frameworks.names())}",
-                      f"no indicator framework '{name}'; known: {', '.join(frameworks.names())}")
+        return refuse(Text("没有指标体系“{name}”，可用：{known}", "no indicator framework '{name}'; known: {known}")
+                      .fill(name=name, known=listing(frameworks.names())))
     unit, department = _one_line(unit) or DEFAULT_UNIT, _one_line(department) or DEFAULT_DEPARTMENT
     files = _files(directory, unit, year or dt.date.today().year, department, name, template, frame.levels,
                    frame.quantitative, bool(meta.get("standard_column")))
@@ -141,8 +142,10 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     if refused is not None:
         return refused
     shown = display(directory)
-    click.echo(f"已创建 {shown}：declaration.yaml、{PROJECT_FILE}，以及编辑器用的 {SCHEMAS}/")
-    click.echo(f"把示例内容改成本单位的，然后运行：\n  perfdecl check {shown}\n  perfdecl build {shown}")
+    say(Text(f"已创建 {shown}：declaration.yaml、{PROJECT_FILE}，以及编辑器用的 {SCHEMAS}/",
+             f"created {shown}: declaration.yaml, {PROJECT_FILE} and {SCHEMAS}/ for editors"))
+    say(Text("把示例内容改成本单位的，然后运行：", "make the sample your unit's, then run:"))
+    click.echo(f"  perfdecl check {shown}\n  perfdecl build {shown}")
     return 0
 
 
@@ -156,8 +159,8 @@ def _files(directory: Path, unit: str, year: int, department: str, framework: st
               "template": _scalar(template)}
     indicators = _indicators(levels, quantitative, standard, year)
     return {
-        directory / "declaration.yaml": Text(DECLARATION).substitute(fields),
-        directory / PROJECT_FILE: Text(PROJECT).substitute(fields, indicators=indicators),
+        directory / "declaration.yaml": Pattern(DECLARATION).substitute(fields),
+        directory / PROJECT_FILE: Pattern(PROJECT).substitute(fields, indicators=indicators),
         **{directory / SCHEMAS / name: text for name, text in generate().items()},
     }
 
@@ -170,7 +173,7 @@ def _indicators(levels: dict[str, tuple[str, ...]], quantitative: frozenset[str]
         out.append(f"  {first}:\n")
         for second in seconds:
             name, value, basis = SAMPLES.get(second) or _fallback(second, second in quantitative)
-            fields = {"value": Text(value).substitute(year=year)}
+            fields = {"value": Pattern(value).substitute(year=year)}
             if second == LINKED[0]:
                 fields["link"] = LINKED[1]
             if standard:
@@ -201,26 +204,20 @@ def _scalar(value: str | dict[str, str]) -> str:
     return text.removesuffix("\n").removesuffix("\n...")
 
 
-def refuse(zh: str, en: str) -> int:
-    """Say why nothing was done, in both languages (no --lang here); the exit code for it."""
-    click.echo(f"错误：{zh}\nerror: {en}", err=True)
-    return 2
-
-
 def write_new(directory: Path, files: dict[Path, bytes]) -> int | None:
     """Write `files` into `directory` (made if missing) unless any exists; None when written, else an exit code."""
     try:
         if directory.exists() and not directory.is_dir():
-            return refuse(f"{display(directory)} 不是文件夹", f"{display(directory)} is not a folder")
+            return refuse(Text(f"{display(directory)} 不是文件夹", f"{display(directory)} is not a folder"))
         existing = [path for path in files if path.exists()]
         if existing:
             listed = "".join(f"\n  {display(path)}" for path in existing)
-            return refuse(f"以下文件已存在，未做任何改动：{listed}", f"these files exist, nothing was written:{listed}")
+            return refuse(Text(f"以下文件已存在，未做任何改动：{listed}", f"these files exist, nothing was written:{listed}"))
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     except OSError as e:
         why = e.strerror or str(e)
         where = display(Path(e.filename)) if e.filename else display(directory)
-        return refuse(f"无法写入 {where}：{why}", f"cannot write {where}: {why}")
+        return refuse(Text(f"无法写入 {where}：{why}", f"cannot write {where}: {why}"))
     return None

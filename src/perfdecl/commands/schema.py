@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
 from pydantic import BaseModel
 
 from ..form import Form, builtin_template, builtin_templates, default_form, read_form
 from ..model import Declaration
+from ..text import Text
+from .messages import refuse, say
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DEFAULT = Path("schemas")
@@ -48,14 +48,14 @@ def generate(form: Form | None = None, every_template: bool = False) -> dict[str
     return out
 
 
-def template_form(template: str) -> tuple[Form | None, tuple[str, str] | None]:
+def template_form(template: str) -> tuple[Form | None, Text | None]:
     """The form of a built-in template or a template folder, or why there is none."""
     folder = builtin_template(template) or Path(template)
     form, problems = read_form(folder) if folder.is_dir() else (None, [])
     if form is None:
         why = "；".join(d.message("zh") for d in problems) or f"“{template}”不是带表单定义的模板"
         why_en = "; ".join(d.message("en") for d in problems) or f"'{template}' is not a template with a form"
-        return None, (why, why_en)
+        return None, Text(why, why_en)
     return form, None
 
 
@@ -65,37 +65,38 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
     if template is not None:
         form, why = template_form(template)
         if why:
-            return _refuse(*why)
+            return refuse(why)
     try:
         if folder.exists() and not folder.is_dir():
-            return _refuse(f"{folder} 不是文件夹", f"{folder} is not a folder")
+            return refuse(Text(f"{folder} 不是文件夹", f"{folder} is not a folder"))
         wanted = generate(form, every_template=template is None)
         stale = {folder / name: text for name, text in wanted.items() if _current(folder / name) != text}
     except (OSError, ValueError) as e:  # no permission, a NUL in the name
-        where, why = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
-        return _refuse(f"无法读取 {where}：{why}", f"cannot read {where}: {why}")
+        where, reason = getattr(e, "filename", None) or folder, getattr(e, "strerror", None) or e
+        return refuse(Text(f"无法读取 {where}：{reason}", f"cannot read {where}: {reason}"))
     if verify:
         for path in stale:
-            click.echo(f"缺少或与模型不一致，请运行 perfdecl schema：{path}\n"
-                       f"missing or out of date, run perfdecl schema: {path}", err=True)
+            say(Text(f"缺少或与模型不一致，请运行 perfdecl schema：{path}", f"missing or out of date, run perfdecl schema: {path}"),
+                err=True)
         return 1 if stale else 0
     if stale:
         from ..render import RenderError
-        from ..render.files import commit, discard, stage
+        from ..render.files import commit, discard, stage, writer
 
         staged = []
         try:
             for path, text in stale.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                staged.append(stage(path, lambda out, data=text.encode("utf-8"): out.write(data)))
+                staged.append(stage(path, writer(text.encode("utf-8"))))
             commit(staged)
         except (RenderError, OSError) as e:
             discard(staged)
             if isinstance(e, OSError):
-                return _refuse(f"无法写入 {e.filename or folder}：{e.strerror}", f"cannot write {e.filename or folder}: {e.strerror}")
-            return _refuse(e.zh, e.en)
+                return refuse(Text(f"无法写入 {e.filename or folder}：{e.strerror}",
+                                   f"cannot write {e.filename or folder}: {e.strerror}"))
+            return refuse(e.text)
     for path in stale:
-        click.echo(f"已写入 {path}")
+        say(Text(f"已写入 {path}", f"wrote {path}"))
     return 0
 
 
@@ -107,7 +108,3 @@ def _current(path: Path) -> str | None:
         raise IsADirectoryError(21, "不是文件 / not a file", str(path))
     return path.read_text(encoding="utf-8", errors="replace")  # a damaged file is stale, not an error
 
-
-def _refuse(zh: str, en: str) -> int:
-    click.echo(f"错误：{zh}\nerror: {en}", err=True)
-    return 2

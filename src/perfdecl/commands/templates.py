@@ -14,7 +14,9 @@ from pathlib import Path
 import click
 
 from ..paths import display
-from .init import refuse, write_new
+from ..text import Text, listing
+from .init import write_new
+from .messages import NO_TEMPLATE, refuse, say
 
 
 def list_all() -> int:
@@ -43,8 +45,7 @@ def export(name: str, directory: Path) -> int:
     folder = builtin(name)
     if folder is None:
         known = builtin_names()
-        return refuse(f"没有内置模板“{name}”，可用：{'、'.join(known)}",
-                      f"no built-in template '{name}'; known: {', '.join(known)}")
+        return refuse(NO_TEMPLATE.fill(name=name, known=listing(known)))
     template = load(folder)
     files: dict[Path, Path] = {}  # relative path in the copy → the file it is copied from
     for source in reversed(template.folders):  # bases first, so the template's own files replace theirs
@@ -59,5 +60,6 @@ def export(name: str, directory: Path) -> int:
     refused = write_new(directory, out)
     if refused is not None:
         return refused
-    click.echo(f"已导出模板 {name} 到 {display(directory)}（{len(out)} 个文件）")
+    say(Text(f"已导出模板 {name} 到 {display(directory)}（{len(out)} 个文件）",
+             f"exported template {name} to {display(directory)} ({len(out)} files)"))
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Position, diag, has_errors
 from ..paths import OUTSIDE, display, frameworks_dir, inside, is_path
 from ..positions import Source
-from ..text import Text
+from ..text import Text, listing
 
 KEYS = ("name", "title", "title_en", "levels", "required", "quantitative", "timeliness")
 
@@ -66,7 +66,7 @@ def declared(name: str, folder: Path, where: Position) -> tuple[Framework | None
     """The framework `framework:` names, or None and why: a built-in by name, or a file in the declaration folder."""
     if not is_path(name):
         frame = get(name)
-        return frame, [] if frame else [diag("PD301", where, name=name, known="、".join(names()))]
+        return frame, [] if frame else [diag("PD301", where, name=name, known=listing(names()))]
     path = inside(folder, name)
     try:
         found = path is not None and path.is_file()
@@ -96,7 +96,9 @@ def _read(path: Path, display: str, _stamp: object) -> tuple[Framework | None, t
     if has_errors(diags):
         return None, tuple(diags)
     problems = [diag("PD310", pos, file=display, why=why) for pos, why in _shape(data, source)]
-    return (None if problems else _framework(data, path.stem)), (*diags, *problems)
+    if problems or not isinstance(data, dict):
+        return None, (*diags, *problems)
+    return _framework(data, path.stem), tuple(diags)
 
 
 def _shape(data: object, source: Source) -> list[tuple[Position, Text]]:
@@ -104,9 +106,8 @@ def _shape(data: object, source: Source) -> list[tuple[Position, Text]]:
     if not isinstance(data, dict) or not isinstance(data.get("levels"), dict) or not data["levels"]:
         return [(source.at("levels"), Text("应有 levels：一级指标 → 其二级指标的列表",
                                            "needs levels: each first-level indicator with the list of its second levels"))]
-    found = [(source.key_at(key), Text(f"未知的键“{key}”，可用：{'、'.join(KEYS)}",
-                                       f"unknown key '{key}'; known: {', '.join(KEYS)}"))
-             for key in data if key not in KEYS]
+    unknown = Text("未知的键“{key}”，可用：{known}", "unknown key '{key}'; known: {known}")
+    found = [(source.key_at(key), unknown.fill(key=key, known=listing(KEYS))) for key in data if key not in KEYS]
     for key in ("name", "title", "title_en"):
         if key in data and not isinstance(data[key], str):
             found.append((source.at(key), Text(f"{key} 应为文字", f"{key} must be text")))

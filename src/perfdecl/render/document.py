@@ -6,6 +6,7 @@ is written, and each block goes straight into the .docx (or .html) file.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
@@ -49,7 +50,7 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
 
 
 @contextmanager
-def _quiet_gc():
+def _quiet_gc() -> Iterator[None]:
     """No cyclic garbage collection while rendering.
 
     Rendering makes millions of short-lived objects and almost no cycles; with

@@ -27,7 +27,7 @@ class Staged(NamedTuple):
     made: tuple[Path, ...] = ()  # the folders made for it, deepest first
 
 
-def stage(path: Path, write: Callable[[BinaryIO], None]) -> Staged:
+def stage(path: Path, write: Callable[[BinaryIO], object]) -> Staged:
     """Run `write` on a new temporary file in `path`'s folder (created if missing)."""
     made = tuple(takewhile(lambda f: not f.exists(), [path.parent, *path.parent.parents]))
     try:
@@ -78,8 +78,13 @@ def _remove(folders: list[Path] | tuple[Path, ...]) -> None:
             folder.rmdir()
 
 
+def writer(data: bytes) -> Callable[[BinaryIO], object]:
+    """What `stage` calls to write `data`."""
+    return lambda out: out.write(data)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    commit([stage(path, lambda out: out.write(data))])
+    commit([stage(path, writer(data))])
 
 
 def _cannot(path: Path, e: OSError) -> RenderError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import NamedTuple, SupportsInt
 
 from ..money import SCALE, YUAN, Amount, number_text, parse_amount, total
 
@@ -64,9 +64,9 @@ def number(value: object) -> str:
     return str(value)
 
 
-def cn_num(value: object) -> str:
+def cn_num(value: SupportsInt | str) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 105 → 一百零五, 10010 → 一万零一十: for （一）（二）…"""
-    n = int(value)  # type: ignore[arg-type]
+    n = int(value)
     if n < 0:
         return "负" + cn_num(-n)
     if n == 0:

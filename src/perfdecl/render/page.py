@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from html import escape
 
+from lxml import etree
+
 from .markup import ALIGN, VALIGN, Markup, bad, choice, flag, grid, has_blocks
 
 _CSS_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "justify", "distribute": "justify"}
@@ -40,7 +42,7 @@ class _Page:
     def __init__(self, out: list[str], text_width: float | None) -> None:
         self.out, self.text_width = out, text_width
 
-    def block(self, el, style: str | None, align: str | None, breaks: bool = False) -> None:
+    def block(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False) -> None:
         if el.tag == "p":
             self.paragraph(el, style, align, breaks)
         elif el.tag == "table":
@@ -48,7 +50,7 @@ class _Page:
         elif el.tag != "pagebreak":
             raise bad(el, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
 
-    def paragraph(self, el, style: str | None, align: str | None, breaks: bool = False) -> None:
+    def paragraph(self, el: etree._Element, style: str | None, align: str | None, breaks: bool = False) -> None:
         style = el.get("style", style) or "Normal"
         align = choice(el, "align", ALIGN, align)
         css = []
@@ -61,7 +63,7 @@ class _Page:
         self.inline(el)
         self.out.append("</p>\n")
 
-    def inline(self, el) -> None:
+    def inline(self, el: etree._Element) -> None:
         if el.text:
             self.text(el.text)
         for child in el:
@@ -79,7 +81,7 @@ class _Page:
     def text(self, text: str) -> None:
         self.out.append(escape(text, quote=False).replace("\n", "<br>"))
 
-    def table(self, el, breaks: bool) -> None:
+    def table(self, el: etree._Element, breaks: bool) -> None:
         layout = grid(el, self.text_width)
         style = css_class(el.get("style") or "table")
         css = f"width:{sum(layout.widths):.1f}mm" + (";break-before:page" if breaks else "")

@@ -8,10 +8,11 @@ optional `base:`, a built-in template whose files this one falls back to),
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diag
 from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
@@ -19,6 +20,10 @@ from ..load import Bundle
 from ..paths import display, inside
 from ..positions import Source
 from . import RenderError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from jinja2.sandbox import SandboxedEnvironment
 
 REFERENCE, CSS = "reference.docx", "html.css"
 
@@ -166,7 +171,7 @@ _FILES = (PurePath, Source)
 
 
 @lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]):
+def _environment(folders: tuple[Path, ...]) -> SandboxedEnvironment:
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
     from jinja2.loaders import split_template_path
     from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
@@ -195,7 +200,7 @@ def _environment(folders: tuple[Path, ...]):
     class Loader(BaseLoader):
         """FileSystemLoader's search, through `find`: no file outside its template folder."""
 
-        def get_source(self, environment, name: str):
+        def get_source(self, environment: Environment, name: str) -> tuple[str, str, Callable[[], bool]]:
             path = find(folders, "/".join(split_template_path(name)))
             if path is None:
                 raise TemplateNotFound(name)

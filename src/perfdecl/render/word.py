@@ -23,7 +23,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from . import RenderError
-from .markup import ALIGN, VALIGN, Grid, Markup, bad, choice, flag, grid, has_blocks
+from .markup import ALIGN, VALIGN, Grid, Markup, Slot, bad, choice, flag, grid, has_blocks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -56,7 +56,7 @@ class Reference:
     styles: dict[str, tuple[str, str, str]]  # lower-cased style name or id → (type, styleId, name)
     text_width: float | None  # millimetres between the page margins
 
-    def style_id(self, name: str, kind: str, el) -> str:
+    def style_id(self, name: str, kind: str, el: etree._Element) -> str:
         found = self.styles.get(name.lower())
         if not found or found[0] != kind:
             known = sorted({shown for k, _, shown in self.styles.values() if k == kind})
@@ -177,7 +177,7 @@ class _Builder:
             yield "".join(self.out).encode("utf-8")
             self.out.clear()
 
-    def block(self, el, style: str | None, align: str | None) -> None:
+    def block(self, el: etree._Element, style: str | None, align: str | None) -> None:
         if el.tag == "p":
             self.paragraph(el, style, align)
         elif el.tag == "table":
@@ -188,7 +188,7 @@ class _Builder:
         else:
             raise bad(el, "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
 
-    def paragraph(self, el, style: str | None, align: str | None) -> None:
+    def paragraph(self, el: etree._Element, style: str | None, align: str | None) -> None:
         get = el.get
         key = (get("style", style), get("align", align), get("keep-next"), get("page-break"))
         opening = self.opening.get(key)
@@ -201,7 +201,7 @@ class _Builder:
             self.run(el.text, "")
         self.out.append(f"</{self.w}p>")
 
-    def _opening(self, el, key: tuple) -> str:
+    def _opening(self, el: etree._Element, key: tuple) -> str:
         w = self.w
         style, _, _, _ = key
         align = choice(el, "align", ALIGN, key[1])
@@ -216,7 +216,7 @@ class _Builder:
             props.append(f'<{w}jc {w}val="{_JC[align]}"/>')
         return f"<{w}p><{w}pPr>{''.join(props)}</{w}pPr>" if props else f"<{w}p>"
 
-    def inline(self, el, props: str) -> None:
+    def inline(self, el: etree._Element, props: str) -> None:
         if el.text:
             self.run(el.text, props)
         for child in el:
@@ -245,14 +245,14 @@ class _Builder:
                 out.append(f"<{w}t{space}>{escape(piece, quote=False)}</{w}t>")
         out.append(f"</{w}r>")
 
-    def table(self, el) -> None:
+    def table(self, el: etree._Element) -> None:
         w, out = self.w, self.out
         layout: Grid = grid(el, self.ref.text_width)
         cols = [round(mm * TWIPS_PER_MM) for mm in layout.widths]
         out.append(f"<{w}tbl><{w}tblPr>")
         if el.get("style"):
             out.append(f'<{w}tblStyle {w}val="{_attr(self.ref.style_id(el.get("style"), "table", el))}"/>')
-        out.append(f'<{w}tblW {w}w="{sum(cols)}" {w}type="dxa"/><{w}jc {w}val="{_JC[choice(el, "align", ALIGN, "center")]}"/>'
+        out.append(f'<{w}tblW {w}w="{sum(cols)}" {w}type="dxa"/><{w}jc {w}val="{_JC[choice(el, "align", ALIGN, "center") or "center"]}"/>'
                    f'<{w}tblLayout {w}type="fixed"/></{w}tblPr><{w}tblGrid>')
         out.extend(f'<{w}gridCol {w}w="{width}"/>' for width in cols)
         out.append(f"</{w}tblGrid>")
@@ -276,7 +276,7 @@ class _Builder:
                         choice(td, "valign", VALIGN, valign)
                     opening = self.cell_props[key] = self._cell_opening(cols, slot, cell_valign)
                 out.append(opening)
-                if filled:
+                if td is not None and filled:
                     self.cell(td, td.get("style", style), td.get("align", align))
                 else:
                     out.append(f"<{w}p/>")
@@ -284,7 +284,7 @@ class _Builder:
             out.append(f"</{w}tr>")
         out.append(f"</{w}tbl>")
 
-    def _cell_opening(self, cols: list[int], slot, valign: str | None) -> str:
+    def _cell_opening(self, cols: list[int], slot: Slot, valign: str | None) -> str:
         w = self.w
         props = [f'<{w}tcW {w}w="{sum(cols[slot.col:slot.col + slot.span])}" {w}type="dxa"/>']
         if slot.span > 1:
@@ -297,7 +297,7 @@ class _Builder:
             props.append(f'<{w}vAlign {w}val="{valign}"/>')
         return f"<{w}tc><{w}tcPr>{''.join(props)}</{w}tcPr>"
 
-    def cell(self, td, style: str | None, align: str | None) -> None:
+    def cell(self, td: etree._Element, style: str | None, align: str | None) -> None:
         if has_blocks(td):
             for child in td:
                 self.block(child, style, align)

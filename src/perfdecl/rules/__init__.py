@@ -1,23 +1,20 @@
 """The cross-checks, one family per module, run on a loaded bundle.
 
-arithmetic (PD1xx), plausibility (PD2xx), indicators (PD3xx), review (PD4xx): each
-`check_*(bundle)` yields Diagnostics. Their records (codes, severities,
+arithmetic (PD1xx), plausibility (PD2xx), indicators (PD3xx), review (PD401-PD413),
+previous (PD420-PD424): each
+`check_*(bundle)` yields Diagnostics and declares the codes it reports
+(`@emits`, rules/check.py). Their records (codes, severities,
 messages, documentation) are leaf data in perfdecl/codes, which the loader
 uses too; they are re-exported here for callers that look for them beside
 the checks.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from ..codes import RULES, Example, Rule, hint, message
-from ..diagnostics import Diagnostic
-from ..load import Bundle
 from . import arithmetic, indicators, plausibility, previous, review
+from .check import Check
 
-__all__ = ["CHECKS", "RULES", "Example", "Rule", "hint", "message"]
-
-Check = Callable[[Bundle], Iterable[Diagnostic]]
+__all__ = ["CHECKS", "RULES", "Check", "Example", "Rule", "hint", "message"]
 
 # The cross-checks, run in this order on a loaded bundle; each yields Diagnostics.
 CHECKS: tuple[Check, ...] = (
@@ -42,6 +39,7 @@ CHECKS: tuple[Check, ...] = (
     review.check_costs,
     review.check_indicator_forms,
     review.check_unit,
+    previous.check_readable,
     previous.check_targets,
     previous.check_copied,
     previous.check_amounts,

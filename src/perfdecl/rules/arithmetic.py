@@ -14,12 +14,14 @@ from decimal import Decimal
 from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..form import Identity
-from ..model import Project, SubItem
+from ..model import Lines, Project, Schedule, SubItem
 from ..money import PLACES, YUAN, number_text
 from ..text import Text
+from .check import emits
 from .common import amounts, figure, show
 
 
+@emits("PD109", "PD110")
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
     """The form's funding identities, and the annual request against the sub-items."""
     identities = bundle.form.funding.parsed
@@ -56,23 +58,25 @@ def _identity(project: Project, identity: Identity, labels: dict[str, str]) -> I
                terms=Text(terms(labels), terms({k: k for k in labels})), expected=figure(parts, f.unit))
 
 
+@emits("PD101", "PD102", "PD103", "PD104", "PD105", "PD106", "PD107", "PD108")
 def check_tables(bundle: Bundle) -> Iterator[Diagnostic]:
     """Line items, multi-year plans, and both against their sub-item's budget."""
     for project in bundle.projects:
         for i, item in enumerate(project.items):
             if item.lines:
-                yield from _lines(project, item, i)
+                yield from _lines(project, item, item.lines, i)
             if item.schedule:
-                yield from _schedule(project, item, i, bundle.declaration.year)
+                yield from _schedule(project, item, item.schedule, i, bundle.declaration.year)
 
 
-def _lines(project: Project, item: SubItem, i: int) -> Iterator[Diagnostic]:
-    lines, at = item.lines, project.source.at
+def _lines(project: Project, item: SubItem, lines: Lines, i: int) -> Iterator[Diagnostic]:
+    at = project.source.at
     for r, row in enumerate(lines.rows):
         expected = row.qty * row.price.yuan
         if expected != row.amount.yuan:
             yield diag("PD101", at("items", i, "lines", "rows", r, 3), name=row.name, qty=number_text(row.qty),
-                       price=show(row.price), expected=figure(expected, row.amount.unit), actual=show(row.amount))
+                       price=show(row.price), expected=figure(expected, row.amount.unit or lines.unit),
+                       actual=show(row.amount))
     rows = sum((row.amount.yuan for row in lines.rows), Decimal(0))
     if lines.total and lines.total.yuan != rows:
         yield diag("PD102", at("items", i, "lines", "total"), actual=show(lines.total),
@@ -83,8 +87,8 @@ def _lines(project: Project, item: SubItem, i: int) -> Iterator[Diagnostic]:
                    annual=Text(f"，本年度 {annual}", f", this year {annual}") if annual else "")
 
 
-def _schedule(project: Project, item: SubItem, i: int, year: int) -> Iterator[Diagnostic]:
-    plan, at = item.schedule, project.source.at
+def _schedule(project: Project, item: SubItem, plan: Schedule, i: int, year: int) -> Iterator[Diagnostic]:
+    at = project.source.at
     width = len(plan.years)
     for r, row in enumerate(plan.rows):
         years = sum((cell.yuan for cell in row.values), Decimal(0))
@@ -109,6 +113,7 @@ def _schedule(project: Project, item: SubItem, i: int, year: int) -> Iterator[Di
                    annual=show(item.annual_amount))
 
 
+@emits("PD112")
 def check_places(bundle: Bundle) -> Iterator[Diagnostic]:
     """No amount carries more decimals than its unit allows."""
     for project in bundle.projects:

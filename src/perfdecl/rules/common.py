@@ -57,8 +57,8 @@ def item_amounts(item: SubItem, i: int) -> Iterator[tuple[Amount, tuple]]:
         if item.lines.total:
             yield item.lines.total, ("items", i, "lines", "total")
     if item.schedule:
-        for r, row in enumerate(item.schedule.rows):
-            for c, cell in enumerate((*row.values, row.total), start=1):
+        for r, plan_row in enumerate(item.schedule.rows):
+            for c, cell in enumerate((*plan_row.values, plan_row.total), start=1):
                 yield cell, ("items", i, "schedule", "rows", r, c)
         if item.schedule.total:
             for c, cell in enumerate((*item.schedule.total.values, item.schedule.total.total)):

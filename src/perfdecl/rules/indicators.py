@@ -17,13 +17,15 @@ from ..frameworks import Framework
 from ..load import Bundle
 from ..model import Indicator, LineRow, Project
 from ..money import SCALE, WAN, YUAN, number_text
-from ..text import Text, did_you_mean
+from ..text import Text, did_you_mean, listing
+from .check import emits
 from .common import declared_framework, indicator_at, show
 
 _PARTS = {"qty": Text("数量", "quantity"), "price": Text("单价", "unit price"), "amount": Text("资金需求", "amount")}
 _NONE = Text("", "")
 
 
+@emits("PD301", "PD302", "PD303", "PD304", "PD310")
 def check_framework(bundle: Bundle) -> Iterator[Diagnostic]:
     """The framework exists; 一级/二级 names are its own; the required 一级 are present."""
     frame, problems = declared_framework(bundle)
@@ -43,7 +45,7 @@ def _levels(project: Project, frame: Framework) -> Iterator[Diagnostic]:
             if home and suggest == _NONE:
                 suggest = Text(f"；它是“{home}”下的二级指标", f"; it is a second level under '{home}'")
             yield diag("PD302", key_at("indicators", first), name=first, framework=frame.name,
-                       allowed="、".join(frame.levels), suggest=suggest)
+                       allowed=listing(frame.levels), suggest=suggest)
             continue
         allowed = frame.levels[first]
         for second in seconds:
@@ -70,8 +72,8 @@ def _second_advice(frame: Framework, first: str, second: str) -> dict[str, Text]
     suggest = _suggest(second, list(allowed))
     if home and suggest == _NONE:
         suggest = Text(f"，它属于“{home}”", f"; it belongs under '{home}'")
-    return {"suggest": suggest, "advice": Text(f"“{first}”下可用：{'、'.join(allowed)}",
-                                               f"under '{first}': {', '.join(allowed)}")}
+    return {"suggest": suggest, "advice": Text("“{first}”下可用：{allowed}", "under '{first}': {allowed}")
+            .fill(first=first, allowed=listing(allowed))}
 
 
 def _suggest(name: str, choices: list[str]) -> Text:
@@ -79,6 +81,7 @@ def _suggest(name: str, choices: list[str]) -> Text:
     return did_you_mean(close[0]) if close else _NONE
 
 
+@emits("PD305", "PD306", "PD307")
 def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
     """Values have a number after an operator; quantitative 二级 hold figures; names are unique."""
     frame, _ = declared_framework(bundle)
@@ -99,31 +102,36 @@ def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
                 seen[path[-1]] = name_pos.line
 
 
+@emits("PD308", "PD309")
 def check_links(bundle: Bundle) -> Iterator[Diagnostic]:
     """Each `link:` names one line item, and the value holds for it."""
     for project in bundle.projects:
-        rows: dict[str, list[tuple[LineRow, str]]] = {}
-        for item in project.items:
-            for row in item.lines.rows if item.lines else ():
-                rows.setdefault(row.name.strip(), []).append((row, item.lines.unit))
+        rows: _Rows = {}
+        for lines in (item.lines for item in project.items if item.lines):
+            for row in lines.rows:
+                rows.setdefault(row.name.strip(), []).append((row, lines.unit))
         for path, indicator in _indicators(project):
             if indicator.link:
-                yield from _link(project, path, indicator, rows)
+                yield from _link(project, path, indicator, indicator.link, rows)
 
 
-def _link(project: Project, path: tuple, indicator: Indicator, rows) -> Iterator[Diagnostic]:
-    name, _, part = indicator.link.strip().rpartition(".")
+_Rows = dict[str, list[tuple[LineRow, str]]]  # the project's line items by name, with their table's unit
+
+
+def _link(project: Project, path: tuple[object, ...], indicator: Indicator, link: str,
+          rows: _Rows) -> Iterator[Diagnostic]:
+    name, _, part = link.strip().rpartition(".")
     found = rows.get(name.strip(), [])
     where = project.source.at(*path, "link")
     if part not in _PARTS or not name:
-        yield diag("PD308", where, link=indicator.link,
+        yield diag("PD308", where, link=link,
                    why=Text("应写作 <项目组成>.qty、.price 或 .amount", "write <line name>.qty, .price or .amount"))
     elif not found:
         close = difflib.get_close_matches(name, list(rows), n=1, cutoff=0.6)
         why = Text(f"：本项目的明细表中没有“{name}”", f"no line item '{name}' in this project")
-        yield diag("PD308", where, link=indicator.link, why=why + (did_you_mean(close[0]) if close else _NONE))
+        yield diag("PD308", where, link=link, why=why + (did_you_mean(close[0]) if close else _NONE))
     elif len(found) > 1:
-        yield diag("PD308", where, link=indicator.link,
+        yield diag("PD308", where, link=link,
                    why=Text(f"：明细表中有 {len(found)} 行名为“{name}”，无法确定", f"{len(found)} line items are named '{name}'"))
     else:
         row, table_unit = found[0]

@@ -17,12 +17,14 @@ from ..diagnostics import Diagnostic, diag
 from ..load import Bundle
 from ..model import Project, SubItem
 from ..money import SCALE, WAN, YUAN, Amount
+from .check import emits
 from .common import (amounts, declared_framework, figure, indicator_at, item_amounts, item_texts,
                      month, project_texts, show, strings, ym)
 
 
 # -- funding -----------------------------------------------------------------------------------------
 
+@emits("PD201", "PD202")
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
     """The cumulative total against the annual request and the multi-year plan."""
     total_key, annual_key = bundle.form.role("total"), bundle.form.role("annual")
@@ -47,6 +49,7 @@ def _plan_total(item: SubItem) -> Decimal:
 
 # -- dates -------------------------------------------------------------------------------------------
 
+@emits("PD203", "PD204", "PD205")
 def check_dates(bundle: Bundle) -> Iterator[Diagnostic]:
     """Planned periods: in order, covering the year, covering each sub-item."""
     year = bundle.declaration.year
@@ -73,6 +76,7 @@ def check_dates(bundle: Bundle) -> Iterator[Diagnostic]:
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年\s*(?:(\d{1,2})\s*月)?|[-/.]\s*(\d{1,2})(?!\d))")
 
 
+@emits("PD206")
 def check_timeliness(bundle: Bundle) -> Iterator[Diagnostic]:
     """Dates given as 时效指标 values lie within the project's planned period."""
     frame, _ = declared_framework(bundle)
@@ -110,6 +114,7 @@ _STATED = re.compile(r"(?:预算|金额|资金需求|总额|申请资金)(?P<gap
                      r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|" + _BARE_WAN + ")")
 
 
+@emits("PD207")
 def check_figures(bundle: Bundle) -> Iterator[Diagnostic]:
     """Budget figures stated in texts are figures of what the text describes, or of the whole project."""
     for project in bundle.projects:
@@ -155,7 +160,8 @@ def _figures(item: SubItem, i: int) -> set[Decimal]:
     return known
 
 
-def _stated(project: Project, path: tuple, text: str, known: set[Decimal], budget, annual) -> Iterator[Diagnostic]:
+def _stated(project: Project, path: tuple, text: str, known: set[Decimal], budget: Amount,
+            annual: Amount) -> Iterator[Diagnostic]:
     for m in _STATED.finditer(text.translate(_WIDE)):
         number, unit = Decimal(m["num"].replace(",", "")), WAN if m["unit"].startswith("万") else YUAN
         if not _matches(number, SCALE[unit], known, approximate="约" in m["gap"]):
@@ -168,7 +174,7 @@ def _matches(number: Decimal, scale: Decimal, known: Iterable[Decimal], approxim
         return True
     if not approximate:
         return False
-    step = Decimal(1).scaleb(number.as_tuple().exponent)  # 约 13.6 万元: rounded to 0.1 万元
+    step = Decimal(1).scaleb(int(number.as_tuple().exponent))  # 约 13.6 万元: rounded to 0.1 万元
     return any((k / scale).quantize(step, rounding=ROUND_HALF_UP) == number for k in known)
 
 
@@ -177,6 +183,7 @@ _RANGE = re.compile(_YM + r"\s*[（(]?\s*(?:至|到|-|－|–|—|~|～)\s*"  # 
                     r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月")
 
 
+@emits("PD208")
 def check_periods(bundle: Bundle) -> Iterator[Diagnostic]:
     """Periods written in a sub-item's texts agree with its 实施周期."""
     for project in bundle.projects:
@@ -209,6 +216,7 @@ _CITED = re.compile(r"〔[^〕\n]*〕|【[^】\n]*】|\[[^\]\n]*\]|《[^》\n]*�
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*[-－–—~～至]\s*((?:19|20)\d\d))?(?![\d.])(\s*年)?")
 
 
+@emits("PD209")
 def check_years(bundle: Bundle) -> Iterator[Diagnostic]:
     """Years in titles and texts are the declaration year or within the planned period."""
     year = bundle.declaration.year
@@ -261,6 +269,7 @@ _RESIDUE = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ]{2,}|TODO|TBD|FIXME)(?![A-Za-z
                       r"|^\s*[（(【\[]?\s*(?:…+|\.{3,})\s*[)）】\]]?\s*$|[：:]\s*(?:…+|\.{3,})\s*$", re.M)
 
 
+@emits("PD210")
 def check_residue(bundle: Bundle) -> Iterator[Diagnostic]:
     """Placeholders left from a template."""
     decl = bundle.declaration
@@ -279,6 +288,7 @@ def check_residue(bundle: Bundle) -> Iterator[Diagnostic]:
 _UNIT_LABEL = re.compile(r"[（(]\s*(万元|元)\s*[)）/]|(万元|元)\s*$")
 
 
+@emits("PD211")
 def check_labels(bundle: Bundle) -> Iterator[Diagnostic]:
     """Table labels that name a unit name the table's unit."""
     for project in bundle.projects:
@@ -287,13 +297,13 @@ def check_labels(bundle: Bundle) -> Iterator[Diagnostic]:
                 table = getattr(item, kind)
                 if table is None:
                     continue
-                labels = [(("items", i, kind, "header", c), cell) for c, cell in enumerate(table.header or ())
+                labels: list[tuple[tuple[object, ...], str]] = [(("items", i, kind, "header", c), cell) for c, cell in enumerate(table.header or ())
                           if cells is None or c in cells]
                 if table.total_label:
                     labels.append((("items", i, kind, "total_label"), table.total_label))
                 for path, label in labels:
                     m = _UNIT_LABEL.search(label)
-                    named = m and (m[1] or m[2])
-                    if named and named != table.unit:
+                    named = (m[1] or m[2]) if m else None
+                    if m and named and named != table.unit:
                         yield diag("PD211", project.source.locate(path, label, m.start(), m.end()),
                                    label=label, named=named, unit=table.unit)

@@ -1,4 +1,4 @@
-"""PD421-PD424: the declaration against last year's (`bundle.previous`, loaded by the pipeline).
+"""PD420-PD424: the declaration against last year's (`bundle.previous`, read by the loader).
 
 Projects are matched by name (then by a similar name), indicators and
 sub-items likewise within a matched project: a target made easier, an
@@ -11,10 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import Diagnostic, Position, diag
 from ..load import Bundle
 from ..match import easier, pair, paired_indicators
 from ..model import SECTIONS, Project
+from .check import emits
 from .common import indicator_at, show
 from ..text import Text
 
@@ -29,6 +30,18 @@ def _pairs(bundle: Bundle) -> Iterator[tuple[Project, Project]]:
             yield now[j], then[i]
 
 
+@emits("PD420")
+def check_readable(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Last year's declaration, when one is named, could be read."""
+    if bundle.previous_problem is None:
+        return
+    spec, why = bundle.previous_problem
+    source = bundle.declaration.source
+    where = Position(source.display, 1, 1) if bundle.previous_given else source.at("previous")
+    yield diag("PD420", where, spec=spec, why=why)
+
+
+@emits("PD421", "PD422")
 def check_targets(bundle: Bundle) -> Iterator[Diagnostic]:
     """Targets made easier than last year's, and last year's indicators dropped."""
     for project, last in _pairs(bundle):
@@ -46,6 +59,7 @@ def check_targets(bundle: Bundle) -> Iterator[Diagnostic]:
 _YEAR = r"(?<![\d.]){year}(?![\d.])"
 
 
+@emits("PD423")
 def check_copied(bundle: Bundle) -> Iterator[Diagnostic]:
     """Texts identical to last year's that still name last year."""
     if bundle.previous is None:
@@ -69,6 +83,7 @@ def check_copied(bundle: Bundle) -> Iterator[Diagnostic]:
                 yield diag("PD423", project.source.locate(path, now, m.start(), m.end()), year=year)
 
 
+@emits("PD424")
 def check_amounts(bundle: Bundle) -> Iterator[Diagnostic]:
     """The annual amount and the line items change together."""
     annual_key = bundle.form.role("annual")

@@ -17,6 +17,7 @@ from ..match import indicators
 from ..model import Project
 from ..money import SCALE, WAN, YUAN
 from ..values import Value
+from .check import emits
 from .common import declared_framework, indicator_at, show, strings, written
 
 IndicatorEntry = tuple[tuple, Value]
@@ -34,6 +35,7 @@ def _indicators(project: Project) -> Iterator[IndicatorEntry]:
 _INSTRUCTION = re.compile(r"[（(][^（）()\n]{0,120}?(?:具体见|详见表|请填|请根据|填写|填报|…|\.{3})[^（）()\n]{0,120}?[)）]")
 
 
+@emits("PD401")
 def check_instructions(bundle: Bundle) -> Iterator[Diagnostic]:
     """Bracketed 填报说明 left in texts."""
     for project in bundle.projects:
@@ -44,6 +46,7 @@ def check_instructions(bundle: Bundle) -> Iterator[Diagnostic]:
                 yield diag("PD401", project.source.locate(path, text, m.start(), m.end()), text=m.group(0))
 
 
+@emits("PD402")
 def check_quotes(bundle: Bundle) -> Iterator[Diagnostic]:
     """Texts wrapped whole in straight double quotes (a cell pasted from Excel)."""
     for project in bundle.projects:
@@ -57,6 +60,7 @@ def _short(text: str) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
+@emits("PD403")
 def check_goals(bundle: Bundle) -> Iterator[Diagnostic]:
     """A multi-year project's total goal is not word for word its annual goal."""
     for project in bundle.projects:
@@ -73,6 +77,7 @@ _WHOLE_VALUE = re.compile(r"竣工|完工|验收|全长|全部|全面完成|整�
 OUTPUT = "产出"
 
 
+@emits("PD404")
 def check_annual_output(bundle: Bundle) -> Iterator[Diagnostic]:
     """Output targets of a project ending after the declaration year do not claim the whole project."""
     year = bundle.declaration.year
@@ -89,6 +94,7 @@ ECONOMIC_COST, COST_FIRST = "经济成本指标", "成本指标"
 COST = "成本"
 
 
+@emits("PD405", "PD406")
 def check_costs(bundle: Bundle) -> Iterator[Diagnostic]:
     """经济成本指标 present where the framework has them; money-valued cost targets within the annual amount."""
     frame, _ = declared_framework(bundle)
@@ -113,6 +119,7 @@ def check_costs(bundle: Bundle) -> Iterator[Diagnostic]:
 _TIME = re.compile(r"\d{4}|[年月日时季周天]|期|及时|按时|准时|限|前|底|末|内|进度|小时|分钟|秒|时间|当[年月日]")
 
 
+@emits("PD407", "PD408", "PD409", "PD410", "PD411")
 def check_indicator_forms(bundle: Bundle) -> Iterator[Diagnostic]:
     """时效 targets hold a time, 数量 targets are not percentages, 满意度 targets are measurable,
     rates are not only 提升/降低, and qualitative values stay below the declaration's share."""
@@ -161,6 +168,7 @@ _PLACE = re.compile(r"^(?:[^省市区县]{1,8}?(?:省|自治区|市|区|县|镇|
 _BODY = re.compile(r"(?:服务中心|中心|委员会|管理局|局|办公室|单位|站|所|院|馆|队|处|委|办)$")
 
 
+@emits("PD412", "PD413")
 def check_unit(bundle: Bundle) -> Iterator[Diagnostic]:
     """The project's 主管部门 is the declaration's; each 实施主体 names the 实施单位."""
     decl = bundle.declaration
