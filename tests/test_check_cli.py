@@ -43,7 +43,7 @@ KNOWN = {
     value_at(P2, "企业对科技金融政策的知晓度: 提升", "PD411"),
     value_at(P2, "企业对科技金融产品的知晓度: 提升", "PD411"),
     value_at(P2, "科技金融交流平台的知晓度: 提升", "PD411"),
-    # more than 30% qualitative targets in every project (12 of 24, 10 of 23, 5 of 11, 12 of 20)
+    # more than 30% qualitative targets in every project (12 of 24, 8 of 23, 5 of 11, 10 of 20)
     *(at(p, "indicators:", "PD410") for p in (P1, P2, P3, P4)),
     # 实施主体 naming a department only, not 上海市松江区科技创新服务中心 (03 and 04's second do name it)
     *(at(p, "subject: |", "PD413", mark="|", nth=n) for p, n in ((P1, 0), (P1, 1), (P2, 0), (P2, 1),

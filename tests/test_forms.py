@@ -155,3 +155,115 @@ def test_a_bad_form_is_reported_in_its_template_file(worked):
     assert found and {code for *_, code in found} == {"PD016"}
     assert all(name == "template.yaml" for name, *_ in found)
     assert at(meta, "chioce", "PD016") in found
+
+
+def test_a_framework_and_a_template_shared_in_the_repository(tmp_path, worked):
+    # Two declarations beside each other use one framework file and one template folder.
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    assert CliRunner().invoke(cli, ["framework", "export", "caiyu-2021", str(repo / "shared" / "fw.yaml")]).exit_code == 0
+    (worked / "my-form").rename(repo / "shared" / "my-form")
+    worked.rename(repo / "a")
+    decl = repo / "a" / "declaration.yaml"
+    decl.write_text(edit(decl.read_text(encoding="utf-8"), [("framework: caiyu-2021", "framework: ../shared/fw.yaml"),
+                                                            ("template: my-form", "template: ../shared/my-form")]),
+                    encoding="utf-8")
+    assert codes(repo / "a") == []
+    assert CliRunner().invoke(cli, ["build", str(repo / "a"), "-o", str(tmp_path / "a.docx")]).exit_code == 0
+    # Without the repository, the same names lead outside the declaration folder: refused (the
+    # template first: without its form no project can be read).
+    (repo / ".git").rmdir()
+    assert codes(repo / "a") == [at(decl, "../shared/my-form", "PD012")]
+    decl.write_text(edit(decl.read_text(encoding="utf-8"), [("template: ../shared/my-form", "template: shanghai-2023")]),
+                    encoding="utf-8")
+    assert at(decl, "../shared/fw.yaml", "PD310") in codes(repo / "a")
+
+
+def test_framework_export_never_overwrites(tmp_path):
+    target = tmp_path / "fw.yaml"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["framework", "export", "hunan-2024", str(target)]).exit_code == 0
+    assert "operator: false" in target.read_text(encoding="utf-8")
+    target.write_text("mine\n", encoding="utf-8")
+    assert runner.invoke(cli, ["framework", "export", "hunan-2024", str(target)]).exit_code == 2
+    assert target.read_text(encoding="utf-8") == "mine\n"
+    assert runner.invoke(cli, ["framework", "export", "nope", str(tmp_path / "x.yaml")]).exit_code == 2
+
+
+def test_form_texts_take_figures_from_the_data(worked):
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("预算资金 50 万元", "预算资金 {{ project.funding.total }} 万元")]),
+                 encoding="utf-8")
+    bundle, diags = check(worked)
+    assert diags == [] and "预算资金 50 万元。" in bundle.projects[0].explanation.overview
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("{{ project.funding.total }}", "{{ project.nope }}")]),
+                 encoding="utf-8")
+    assert codes(worked) == [at(p, "{{ project.nope }}", "PD014")]
+
+
+def test_init_takes_a_template_folder_and_a_framework_file(tmp_path, worked):
+    from perfdecl.commands.init import run
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (worked / "my-form").rename(repo / "my-form")
+    (repo / "my-form" / "sample.yaml").write_text(
+        "# yaml-language-server: $$schema=./$schemas/project.schema.json\n"
+        + (worked / "p.yaml").read_text(encoding="utf-8").replace("2024", "$year").split("indicators:")[0]
+        + "indicators:\n$indicators", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["framework", "export", "caiyu-2021", str(repo / "fw.yaml")]).exit_code == 0
+    assert run(repo / "units" / "a", year=2025, template=str(repo / "my-form"), framework=str(repo / "fw.yaml")) == 0
+    text = (repo / "units" / "a" / "declaration.yaml").read_text(encoding="utf-8")
+    assert "template: ../../my-form" in text and "framework: ../../fw.yaml" in text
+    assert codes(repo / "units" / "a") == []
+    schema = json.loads((repo / "units" / "a" / ".schemas" / "project.schema.json").read_text(encoding="utf-8"))
+    assert "nature" in schema["required"]
+    # Outside the repository the declaration could not use them: refused, nothing written.
+    assert run(tmp_path / "elsewhere", template=str(repo / "my-form")) == 2
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_field_of_another_form_is_named_and_the_rest_still_checked(tmp_path):
+    from helpers import declaration
+
+    folder = declaration(tmp_path, [("category: 经常性项目\n", "category: 经常性项目\nnature: 经常性项目\n"),
+                                    ("  fiscal: 30000", "  fiscal: 20000")])
+    p = folder / "p.yaml"
+    assert codes(folder) == sorted([at(p, "nature", "PD010"), at(p, "total: 30000", "PD110", mark="30000")])
+    (unknown,) = [d for d in check(folder)[1] if d.code == "PD010"]
+    assert "shanghai-2026" in unknown.message("zh") and "项目性质" in unknown.message("en")
+    assert "是不是" not in unknown.message("zh")  # not the misleading did-you-mean “name”
+
+
+def test_a_form_file_is_read_only_inside_its_template_folder(worked, tmp_path):
+    meta = worked / "my-form" / "template.yaml"
+    form = meta.read_text(encoding="utf-8").split("form:\n", 1)[1]
+    (tmp_path / "outside.yaml").write_text(form, encoding="utf-8")
+    meta.write_text("name: my-form\nbase: shanghai-2023\nform: ../../outside.yaml\n", encoding="utf-8")
+    assert codes(worked) == [("template.yaml", 1, 1, "PD016")]
+    (worked / "my-form" / "form.yaml").write_text("\n".join(line[2:] for line in form.splitlines()), encoding="utf-8")
+    meta.write_text("name: my-form\nbase: shanghai-2023\nform: form.yaml\n", encoding="utf-8")
+    assert codes(worked) == []
+    meta.unlink()
+    meta.symlink_to(tmp_path / "outside.yaml")
+    assert codes(worked) == [("template.yaml", 1, 1, "PD016")]
+
+
+@pytest.mark.parametrize("key, why", [("form", "保留的名称"), ("source", "保留的名称"), ("copy", "保留的名称"),
+                                      ("name", "共有的字段"), ("Nature", "小写字母")])
+def test_a_field_key_the_model_cannot_take_is_refused(worked, key, why):
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("    nature:", f"    {key}:")]), encoding="utf-8")
+    (found,) = check(worked)[1]
+    assert found.code == "PD016" and why in found.message("zh")
+    assert (Path(found.pos.path).name, found.pos.line) == ("template.yaml", at(meta, f"    {key}:", "PD016")[1])
+
+
+def test_a_money_field_of_the_form_is_checked_like_the_figures(worked):
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("  funding:", "    subsidy: {label: 单台补贴, type: money}\n  funding:")]),
+                    encoding="utf-8")
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("nature: 一次性项目\n", "nature: 一次性项目\nsubsidy: 0.4999999万元\n")]),
+                 encoding="utf-8")
+    assert codes(worked) == [at(p, "0.4999999万元", "PD112")]

@@ -159,3 +159,27 @@ def test_a_first_level_written_under_another_is_to_move_up(tmp_path):
     moved = [("  产出指标:", "  成本指标:\n    单价: {x: =1 元}\n  产出指标:")]
     [d] = check(declaration(tmp_path / "sh", moved))[1]
     assert d.code == "PD302" and "产出指标" in d.message("en")
+
+
+def test_an_empty_required_category_counts_as_missing(tmp_path):
+    folder = declaration(tmp_path, [("    服务对象满意度指标:\n      用户满意度: \">=90%\"\n", "    服务对象满意度指标: {}\n")])
+    assert_findings(folder, at(folder / "p.yaml", "满意度指标:", "PD304"))
+
+
+def test_a_figure_without_its_operator_is_told_how_to_write_it(tmp_path):
+    from perfdecl.pipeline import check
+
+    folder = declaration(tmp_path, [("彩色带采购数量: {value: =6 卷, link: 彩色带.qty}", "巡查里程: 985米")])
+    assert_findings(folder, at(folder / "p.yaml", "985米", "PD306"))
+    (found,) = check(folder)[1]
+    assert found.message("zh").endswith("：写作 =985 米") and found.message("en").endswith(": write =985 米")
+
+
+def test_a_framework_may_take_figures_without_operators(tmp_path):
+    folder = declaration(tmp_path, [("彩色带采购数量: {value: =6 卷, link: 彩色带.qty}", "巡查里程: 985米")],
+                         decl_edits=[("framework: shanghai-2023", "framework: f.yaml")])
+    text = (frameworks.frameworks_dir() / "shanghai-2023.yaml").read_text(encoding="utf-8")
+    (folder / "f.yaml").write_text(text + "\noperator: false\n", encoding="utf-8")
+    assert_findings(folder)
+    (folder / "f.yaml").write_text(text + "\noperator: 0\n", encoding="utf-8")
+    assert_findings(folder, at(folder / "f.yaml", "0", "PD310", nth=text.count("0")))

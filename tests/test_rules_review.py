@@ -142,3 +142,18 @@ def test_previous_as_a_git_revision(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("=60000 份, link", "=56850 份, link"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", str(folder), "--previous", "HEAD"])
     assert "PD421" in result.output, result.output
+
+
+def test_the_putuo_example_gets_the_reviewers_findings():
+    folder = EXAMPLE.parent / "2026-putuo-cgzf"
+    p = folder / "01-demolition.yaml"
+    assert {f for f in findings(folder) if f[3] >= "PD400"} == {
+        at(p, "（包括总目标、年度目标、分解目标等，具体见表格）", "PD401"),
+        at(p, "  annual: |", "PD403", mark="|"),                      # 2024-2026, 总目标 = 年度目标
+        value_at(p, "新增违建处置率: =100.00(%)", "PD407"),           # 时效指标 without time
+        value_at(p, "完成年度拆违计划: =100.00(%)", "PD408"),         # % under 数量指标
+        at(p, "indicators:", "PD410"),                                # 合理, 提高, 降低: 3 of 8
+        value_at(p, "提升城市环境美化指数: 提高", "PD411"), value_at(p, "新增违建发生数: 降低", "PD411"),
+        at(p, "department: 普陀区城市管理行政执法局执法大队", "PD412", mark="普陀"),
+        at(p, "  subject: |", "PD413", mark="|"),                     # names the 局, not its 执法大队
+    }

@@ -45,8 +45,9 @@ def test_schema_writes_into_the_working_folder_by_default(tmp_path, monkeypatch)
     runner = CliRunner()
     assert runner.invoke(cli, ["schema", "--check"]).exit_code == 1  # no ./schemas here
     assert runner.invoke(cli, ["schema"]).exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "schemas").iterdir()) == ["declaration.schema.json",
-                                                                       "project.schema.json"]
+    written = sorted(str(p.relative_to(tmp_path / "schemas")) for p in (tmp_path / "schemas").rglob("*.json"))
+    assert written == ["declaration.schema.json", "hunan-2024/project.schema.json", "project.schema.json",
+                       "shanghai-2026/project.schema.json"]
     assert runner.invoke(cli, ["schema", "--check"]).exit_code == 0
 
 
@@ -65,7 +66,10 @@ def test_schema_into_a_file_or_an_unwritable_place_is_a_message(tmp_path):
 def test_schema_replaces_stale_files_and_leaves_no_temporary_files(tmp_path):
     (tmp_path / "project.schema.json").write_text("{}", encoding="utf-8")
     assert CliRunner().invoke(cli, ["schema", "-o", str(tmp_path)]).exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["declaration.schema.json", "project.schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["declaration.schema.json", "hunan-2024", "project.schema.json",
+                                                          "shanghai-2026"]
+    for template in ("hunan-2024", "shanghai-2026"):
+        assert [p.name for p in (tmp_path / template).iterdir()] == ["project.schema.json"]
     assert json.loads((tmp_path / "project.schema.json").read_text(encoding="utf-8"))["title"] == "perfdecl 项目文件"
 
 
@@ -87,3 +91,20 @@ def test_check_jsonschema_rejects_an_unknown_key(tmp_path):
     done = subprocess.run(["check-jsonschema", "--schemafile", str(SCHEMAS / "project.schema.json"), str(broken)],
                           capture_output=True, text=True)
     assert done.returncode == 1
+
+
+@pytest.mark.parametrize("template, example", [("shanghai-2026", "2026-putuo-cgzf"), ("hunan-2024", "2024-hunan-demo")])
+def test_each_templates_schema_is_generated_from_its_form_and_its_example_satisfies_it(template, example):
+    import jsonschema
+    import yaml
+
+    from perfdecl.form import builtin_template, read_form
+
+    form, _ = read_form(builtin_template(template))
+    schema = json.loads((SCHEMAS / template / "project.schema.json").read_text(encoding="utf-8"))
+    assert schema["properties"].keys() >= set(form.fields)
+    assert {key for key, spec in form.fields.items() if spec.required} <= set(schema["required"])
+    for path in (REPO / "examples" / example).glob("0*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith(f"# yaml-language-server: $schema=../../schemas/{template}/project.schema.json\n")
+        jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)  # as editors read it

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, ValidationError, WithJsonSchema, create_model,
+                      field_validator, model_validator)
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import Date, Funding, Model, Money, Project, SubItem, Unit, YearMonth
-from .paths import OUTSIDE, display, inside, templates_dir
+from .model import Date, Funding, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
 from .schema_errors import translated
 from .text import Text
 from .yamlload import load as load_yaml
@@ -37,24 +39,32 @@ META, MAIN = "template.yaml", "document.xml.j2"
 DEFAULT_TEMPLATE = "shanghai-2023"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
-CORE = frozenset(Project.model_fields)
-FieldType = Literal["text", "multiline", "date", "month", "money", "integer", "choice", "table", "group"]
-_LEAF_TYPES = ("text", "multiline", "date", "month", "money", "integer", "choice")
+FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
+_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
 
 
-def _label_shorthand(data: object) -> object:
-    """`key: 标签` stands for `key: {label: 标签}`."""
-    return {"label": data} if isinstance(data, str) else data
+def _label_shorthand(raw: object) -> object:
+    """In a mapping of definitions, `key: 标签` stands for `key: {label: 标签}`."""
+    if not isinstance(raw, dict):
+        return raw
+    return {key: {"label": value} if isinstance(value, str) else value for key, value in raw.items()}
 
 
-def _check_keys(keys: dict, what: str, taken: frozenset[str] = frozenset()) -> None:
+Labelled = BeforeValidator(_label_shorthand)
+
+
+def _check_keys(keys: dict, what: str, owner: type[BaseModel]) -> None:
+    """Each key is a name the model made from it (an `owner` subclass) can take as a field."""
     for key in keys:
-        if not _KEY.fullmatch(key) or hasattr(BaseModel, key):
+        if not _KEY.fullmatch(key):
             raise Invalid(f"{what}的键“{key}”应由小写字母、数字和下划线组成，以字母开头",
                           f"{what} key '{key}' must be lower-case letters, digits and '_', starting with a letter",
                           at=(key,))
-        if key in taken:
-            raise Invalid(f"“{key}”是所有表单共有的字段，不能再定义", f"'{key}' is a core field of every form",
+        if key in owner.model_fields:
+            raise Invalid(f"“{key}”是所有表单共有的字段，不能再定义", f"'{key}' is a field every form has",
+                          at=(key,))
+        if hasattr(owner, key):  # copy, json, form, source …: names the model itself uses
+            raise Invalid(f"“{key}”是保留的名称，请换一个键", f"'{key}' is a reserved name; choose another key",
                           at=(key,))
 
 
@@ -62,16 +72,11 @@ class FieldSpec(Model):
     """One field of a form: a project key with its Chinese label and type."""
 
     label: str = Field(description="表上的中文名称")
-    type: FieldType = Field("text", description="text、multiline、date、month、money、integer、choice、table、group")
+    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、choice、table、group")
     required: bool = Field(False, description="true：项目文件必须填写")
     default: str | int | None = Field(None, description="不填时的值")
     values: list[str] | None = Field(None, min_length=1, description="choice 的可选值")
-    columns: dict[str, FieldSpec] | None = Field(None, description="table 的列（每行一个映射）或 group 的各部分")
-
-    @field_validator("columns", mode="before")
-    @classmethod
-    def _short(cls, raw: object) -> object:
-        return {k: _label_shorthand(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
+    columns: Annotated[dict[str, FieldSpec] | None, Labelled] = Field(None, description="table 的列（每行一个映射）或 group 的各部分")
 
     @model_validator(mode="after")
     def _shape(self) -> FieldSpec:
@@ -81,7 +86,7 @@ class FieldSpec(Model):
             raise Invalid("columns 只用于 table 和 group，二者必须有 columns",
                           "columns belong to a table or a group, and both need them")
         if self.columns is not None:
-            _check_keys(self.columns, "列")
+            _check_keys(self.columns, "列", Model)
             for key, column in self.columns.items():
                 if column.type not in _LEAF_TYPES:
                     raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
@@ -131,19 +136,14 @@ class FundingSpec(Model):
     """The form's money figures and the identities they satisfy."""
 
     unit: Unit = Field("元", description="金额单位：元 或 万元（项目文件可用 funding.unit 改写）")
-    figures: dict[str, FigureSpec] = Field(description="金额栏目：键 → 中文名称")
+    figures: Annotated[dict[str, FigureSpec], Labelled] = Field(description="金额栏目：键 → 中文名称")
     identities: list[str] = Field([], description="恒等式，如 total = fiscal + other")
     total: str | None = Field(None, description="项目资金总额是哪一栏")
     annual: str | None = Field(None, description="年度资金申请总额是哪一栏（与子项目、汇总相比）")
 
-    @field_validator("figures", mode="before")
-    @classmethod
-    def _short(cls, raw: object) -> object:
-        return {k: _label_shorthand(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
-
     @model_validator(mode="after")
     def _known(self) -> FundingSpec:
-        _check_keys(self.figures, "金额栏目", frozenset({"unit"}))
+        _check_keys(self.figures, "金额栏目", Funding)
         for i, text in enumerate(self.identities):
             try:
                 identity = parse_identity(text)
@@ -177,20 +177,25 @@ class Form(Model):
     """A template's form definition (the `form:` of template.yaml)."""
 
     title: str | None = Field(None, description="表名，如 财政项目支出绩效目标申报表")
-    items: Literal["required", "optional"] = Field("required", description="子项目（一）（二）…：required 或 optional")
-    fields: dict[str, FieldSpec] = Field({}, description="共有字段之外的项目字段：键 → 定义")
+    items: Literal["required", "optional", "none"] = Field(
+        "required", description="子项目（一）（二）…：required、optional，或 none（此表单没有子项目）")
+    fields: Annotated[dict[str, FieldSpec], Labelled] = Field({}, description="共有字段之外的项目字段：键 → 定义")
+    dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
-
-    @field_validator("fields", mode="before")
-    @classmethod
-    def _short(cls, raw: object) -> object:
-        return {k: _label_shorthand(v) for k, v in raw.items()} if isinstance(raw, dict) else raw
 
     @field_validator("fields")
     @classmethod
     def _free(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        _check_keys(fields, "字段", CORE)
+        _check_keys(fields, "字段", Project)
         return fields
+
+    @model_validator(mode="after")
+    def _dates(self) -> Form:
+        spec = self.fields.get(self.dates or "")
+        if self.dates is not None and (spec is None or spec.type != "period" or not spec.required):
+            raise Invalid(f"dates: “{self.dates}”应为 fields 中必填的 period 字段",
+                          f"dates: '{self.dates}' must be a required period field of fields", at=("dates",))
+        return self
 
     def project_model(self) -> type[Project]:
         """The pydantic model of this form's project files (one class per definition)."""
@@ -210,9 +215,28 @@ def form_of(project: Project) -> Form:
     return type(project).form
 
 
+def slots(project: Project, kind: type) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each value of type `kind` in the project's form fields,
+    in groups and table rows too."""
+    for key in project.form.fields:
+        value = getattr(project, key)
+        if isinstance(value, kind):
+            yield project, key, (key,)
+        for base, row in ([((key, r), row) for r, row in enumerate(value)] if isinstance(value, list)
+                          else [((key,), value)]):
+            if isinstance(row, BaseModel):
+                yield from ((row, column, (*base, column)) for column in type(row).model_fields
+                            if isinstance(getattr(row, column), kind))
+
+
+def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each text of the project's form fields."""
+    return slots(project, str)
+
+
 _ZERO = Amount(Decimal(0), None, "0")
-_LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "money": Money,
-                         "integer": int}
+_LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "period": PeriodField,
+                         "money": Money, "integer": int}
 
 
 def _annotation(key: str, spec: FieldSpec) -> Any:
@@ -236,6 +260,16 @@ def _definitions(fields: dict[str, FieldSpec]) -> dict[str, Any]:
     return out
 
 
+def _no_items(raw: object) -> list[SubItem]:
+    if raw in (None, []):
+        return []
+    raise Invalid("此表单没有子项目（一）（二）…：删去 items，内容写在表单的字段中（见模板的 form）",
+                  "this form has no sub-items: remove items and write their content in the form's fields")
+
+
+NoItems = Annotated[list[SubItem], PlainValidator(_no_items), WithJsonSchema({"type": "array", "maxItems": 0})]
+
+
 @lru_cache(maxsize=32)
 def _project_model(definition: str) -> type[Project]:
     form = Form.model_validate_json(definition)
@@ -244,11 +278,18 @@ def _project_model(definition: str) -> type[Project]:
     funding = create_model("Funding", __base__=Funding,
                            unit=(Unit, Field(form.funding.unit, description="金额单位")), **figures)
     described = "项目经费情况说明的子项目（一）（二）…"
-    items: Any = (list[SubItem], Field(min_length=1, description=described) if form.items == "required"
-                  else Field([], description=described))
+    items: Any = {"required": (list[SubItem], Field(min_length=1, description=described)),
+                  "optional": (list[SubItem], Field([], description=described)),
+                  "none": (NoItems, Field([], description="此表单没有子项目"))}[form.items]
+    dates: dict[str, Any] = {}
+    if form.dates:  # start and end may be left out: the period gives them
+        label = form.fields[form.dates].label
+        dates = {key: (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
+                 for key, what in (("start", "计划开始日期"), ("end", "计划完成日期"))}
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
-                         items=items, **_definitions(form.fields))
+                         items=items, **dates, **_definitions(form.fields))
     model.form = form
+    model.dates_from = form.dates
     return model
 
 
@@ -265,13 +306,13 @@ def builtin_templates() -> list[str]:
 
 
 def template_folder(root: Path, name: str) -> tuple[Path | None, Text | None]:
-    """The folder `template:` names (a built-in, or a folder inside `root`), or why there is none."""
+    """The folder `template:` names (a built-in, or a folder inside `root` or its repository), or why there is none."""
     found = builtin_template(name)
     if found:
         return found, None
-    folder = inside(root, name)
+    folder = inside(shared_root(root), root.absolute() / name)  # a template shared in the repository will do
     if folder is None:  # e.g. a symlink named like a built-in
-        return None, OUTSIDE
+        return None, OUTSIDE_SHARED
     if not (folder / META).is_file() and not (folder / MAIN).is_file():
         names = "、".join(builtin_templates())
         return None, Text(f"找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {META} 或 {MAIN} 的文件夹",
@@ -299,6 +340,11 @@ def _read_form(path: Path, _stamp: object) -> tuple[Form | None, object, tuple[D
     except ValidationError as e:
         errors = [{**err, "loc": (*prefix, *err["loc"])} for err in e.errors()]
         return None, None, (*diags, *(_as_pd016(d) for d in translated(errors, Form, source, diags)))
+    try:
+        form.project_model()
+    except Exception as e:  # anything pydantic refuses in a definition the checks above let through
+        return None, None, (*diags, diag("PD016", source.at(*prefix), key="form", why=Text(
+            f"无法由它生成项目的模型：{e}", f"cannot make the project model from it: {e}")))
     return form, None, tuple(diags)
 
 
@@ -324,12 +370,15 @@ def read_form(folder: Path) -> tuple[Form | None, list[Diagnostic]]:
         meta = current / META
         if not meta.is_file():
             return None, []
+        if inside(current, META) is None:  # a symlink out of the folder: not read, as render.templates.find
+            return None, [diag("PD016", Position(display(meta), 1, 1), key="form", why=Text(
+                f"{META} 指向模板文件夹之外，拒绝读取", f"{META} leads outside the template folder; refusing to read it"))]
         form, named, problems = _read_form(meta, _stamp(meta))
         if form is not None or has_errors(problems):
             return form, list(problems)
         if isinstance(named, str):
-            path = (current / named).resolve()
-            if not path.is_relative_to(current.resolve()) or not path.is_file():
+            path = inside(current, named)
+            if path is None or not path.is_file():
                 return None, [diag("PD016", Position(display(meta), 1, 1), key="form",
                                    why=Text(f"找不到模板文件夹内的表单文件“{named}”",
                                             f"no form file '{named}' inside the template folder"))]

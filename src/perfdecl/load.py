@@ -7,6 +7,7 @@ problems (a duplicate key): those are errors, so nothing is built from it.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -14,13 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
-from .money import Amount
-from .form import Form, default_form, read_form, template_folder
+from .form import (Form, builtin_template, builtin_templates, default_form, read_form, template_folder,
+                   text_slots)
+from .money import YUAN, Amount, number_text
 from .model import SECTIONS, Day, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside
 from .schema_errors import translated
@@ -48,6 +50,28 @@ class Bundle:
     previous: Bundle | None = None  # last year's declaration (`previous:`), for the PD42x rules
     previous_problem: tuple[str, Text] | None = None  # (what `previous` named, why it could not be read): PD420
     previous_given: bool = False  # the caller named it (--previous), not declaration.yaml
+
+
+class Totals(NamedTuple):
+    """绩效目标设置情况: the counts and the amount, as stated or as computed from the projects."""
+
+    units: int  # 预算单位个数
+    projects: int  # 编报绩效目标的项目个数
+    amount: Amount  # 涉及项目预算资金 (each project's annual figure, or its total where the form has none)
+    counted: int  # the projects of this folder
+    computed: Amount  # what they add up to, in 元
+
+
+def totals(bundle: Bundle) -> Totals:
+    """The summary paragraph's figures: a declaration's `summary:` where it states them, else computed."""
+    key = bundle.form.role("annual") or bundle.form.role("total")
+    value = sum((getattr(p.funding, key).yuan for p in bundle.projects), Decimal(0)) if key else Decimal(0)
+    computed = Amount(value, YUAN, number_text(value))
+    stated = bundle.declaration.summary
+    return Totals(bundle.declaration.budget_units,
+                  stated.projects if stated and stated.projects else len(bundle.projects),
+                  stated.amount if stated and stated.amount else computed,
+                  len(bundle.projects), computed)
 
 
 def find_folder(path: Path) -> Path | None:
@@ -129,7 +153,7 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
           override: Path | None) -> tuple[Form | None, list[Diagnostic]]:
     """The form of the declaration's template (the default one where there is none), and its problems.
 
-    None when the template's form definition has errors.
+    None when the template cannot be found or its form definition has errors.
     """
     folder: Path | None = override
     if folder is None:
@@ -137,10 +161,11 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
         if not isinstance(name, str):
             return default_form(), []
         folder, why = template_folder(root, name)
-        if folder is None:
-            return default_form(), [] if why is None or decl is None else [
-                diag("PD012", decl_source.at("template"), key="template", why=why)]
-    form, problems = read_form(folder)
+        if folder is None and decl is None:
+            return default_form(), []  # the declaration's own errors say enough
+        if folder is None:  # no form to validate the projects with
+            return None, [diag("PD012", decl_source.at("template"), key="template", why=why)]
+    form, problems = read_form(folder) if folder is not None else (None, [])
     return None if has_errors(problems) else form or default_form(), problems
 
 
@@ -159,10 +184,29 @@ def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source
             continue
         project, source, found, _ = _validated(form.project_model(), path)
         sources[source.display] = source
-        diags += found
+        diags += [_elsewhere(d, form) for d in found]
+        if project is not None and project.dates_from:  # start and end taken from a period stand where it does
+            for key in ("start", "end"):
+                source.values.setdefault((key,), source.values.get((project.dates_from,), (1, 1)))
         if project is not None:  # even with other problems in its file: those are errors, so nothing is built
             projects.append(project)
     return projects, sources, diags
+
+
+def _elsewhere(d: Diagnostic, form: Form) -> Diagnostic:
+    """An unknown key that another built-in form has (nature: is 项目性质 of shanghai-2026) says so."""
+    key = d.kwargs.get("key")
+    if d.code != "PD010" or not isinstance(key, str):
+        return d
+    for name in builtin_templates():
+        other, _ = read_form(builtin_template(name) or Path(name))
+        spec = other.fields.get(key) if other is not None and other != form else None
+        if spec is not None:
+            return diag("PD010", d.pos, key=key, suggest=Text(
+                f"：它是模板 {name} 的“{spec.label}”，本申报的模板没有这一栏（见 declaration.yaml 的 template）",
+                f": it is '{spec.label}' of template {name}; this declaration's template has no such field "
+                "(see template: in declaration.yaml)"))
+    return d
 
 
 def _listed(data: object) -> list[tuple[int, str]]:
@@ -237,9 +281,35 @@ def _validated(model: type[_File], path: Path,
             except ValidationError as again:
                 errors = again.errors()
         if obj is None:
-            return None, source, [*diags, *translated(errors, model, source, diags)], data
+            found = translated(errors, model, source, diags)
+            obj = _without_unknown_keys(model, data, errors)
+            if obj is None:
+                return None, source, [*diags, *found], data
+            diags = [*diags, *found]  # errors: it is cross-checked, never built
     obj._source = source
     return obj, source, diags, data
+
+
+def _without_unknown_keys(model: type[_File], data: dict, errors: list) -> _File | None:
+    """The model of `data` less its unknown keys, when they are its only problem; else None.
+
+    A misspelt or misplaced key is reported (PD010); the rest of the file is
+    still worth checking, so that one run reports everything.
+    """
+    if not errors or any(err["type"] != "extra_forbidden" for err in errors):
+        return None
+    trimmed = copy.deepcopy(data)
+    for err in errors:
+        *parents, key = err["loc"]
+        owner: object = trimmed
+        for part in parents:
+            owner = owner[part]  # type: ignore[index]
+        if isinstance(owner, dict):
+            owner.pop(key, None)
+    try:
+        return model.model_validate(trimmed)
+    except ValidationError:
+        return None
 
 
 def _dates_as_written(data: dict, source: Source) -> None:
@@ -327,6 +397,7 @@ def _texts(project: Project) -> Iterator[tuple[BaseModel, str, YamlPath]]:
             yield item, name, ("items", i, name)
     for name in ("total", "annual"):
         yield project.goals, name, ("goals", name)
+    yield from text_slots(project)
 
 
 def _render_text(text: str, bundle: Bundle, project: Project, item: SubItem | None) -> tuple[str, Failure | None]:

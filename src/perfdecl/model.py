@@ -83,7 +83,7 @@ def _date(raw: object) -> Day:
     # Not pydantic's date, which reads a number as seconds since 1970.
     _no_time(raw)
     if isinstance(raw, dt.date):
-        return Day.written(_plausible(raw, raw), str(raw))
+        return Day.written(_plausible(raw, raw), raw.text if isinstance(raw, Day) else str(raw))
     m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
     if not m:
         raise Invalid(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01",
@@ -113,8 +113,64 @@ def _year_month(raw: object) -> Day:
 
 YearMonth = Annotated[
     dt.date, PlainValidator(_year_month), PlainSerializer(str),
-    WithJsonSchema({"type": "string", "pattern": r"^\s*\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?\s*$",
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?\s*$"},
+                              {"type": "number", "minimum": 1990, "maximum": 2101}],
                     "description": "年月，如 2023-09、2023.9、2023年9月"}),
+]
+
+
+class Period(NamedTuple):
+    """A period as written (`2024.6-2025.1`, `2026年1月1日-2026年12月31日`) and the days it runs."""
+
+    text: str
+    start: Day
+    end: Day
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_DASH = re.compile(r"\s*(?:-|－|–|—|~|～|至|到)\s*")
+_PERIOD_BOUND = 60  # characters: a period is short; longer text is not tried dash by dash
+
+
+def _bound(text: str, last: bool) -> Day | None:
+    """One end of a period: a date, or a year-month (its first or last day)."""
+    for read in (_date, _year_month):
+        try:
+            day = read(text)
+        except Invalid:
+            continue
+        if read is _year_month and last:
+            following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            return Day.written(following - dt.timedelta(days=1), day.text)
+        return day
+    return None
+
+
+def _period(raw: object) -> Period:
+    if isinstance(raw, Period):
+        return raw
+    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if 0 < len(text) <= _PERIOD_BOUND:
+        for m in _DASH.finditer(text):
+            start, rest = _bound(text[:m.start()], False), text[m.end():]
+            end = _bound(rest, True)
+            if start is not None and end is None and "-" not in text[:m.start()]:  # 2024年1月-12月, 2024.1-12:
+                # the end in the start's year (not after 2024-01: 2024-01-12 is a date, not a period)
+                end = _bound(f"{start.year}{'年' if '年' in text[:m.start()] else '.'}{rest}", True)
+                end = end and Day.written(end, rest.strip())
+            if start is not None and end is not None:
+                if start > end:
+                    raise Invalid(f"期间“{text}”的开始晚于结束", f"period '{text}' starts after it ends")
+                return Period(text, start, end)
+    raise Invalid(f"“{raw}”不是起止时间，应写作 开始-结束，例如 2024.01-2024.12、2026年1月1日-2026年12月31日",
+                  f"'{raw}' is not a period: write start-end, e.g. 2024.01-2024.12 or 2026-01-01至2026-12-31")
+
+
+PeriodField = Annotated[
+    Period, PlainValidator(_period), PlainSerializer(str),
+    WithJsonSchema({"type": "string", "description": "起止时间，如 2024.01-2024.12、2026年1月1日-2026年12月31日"}),
 ]
 
 
@@ -341,6 +397,7 @@ class Project(File):
     """One project: the fields every form has; form.py makes each form's model from it."""
 
     form: ClassVar[Any] = None  # the form.Form this model was made from (form.py)
+    dates_from: ClassVar[str | None] = None  # a period field giving start and end when they are not written
 
     name: str = Field(description="项目名称")
     department: str | None = Field(None, description="主管部门；不写则用申报表的 department")
@@ -351,9 +408,27 @@ class Project(File):
     goals: Goals = Field(description="项目绩效目标")
     items: list[SubItem] = Field([], description="项目经费情况说明的子项目（一）（二）…")
     indicators: Indicators = Field(description="绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值")
+    @model_validator(mode="after")
+    def _dates(self) -> Project:
+        period = getattr(self, self.dates_from) if self.dates_from else None
+        if isinstance(period, Period):
+            self.start, self.end = self.start or period.start, self.end or period.end
+        return self
 
 
 Severity = Literal["error", "warning", "off"]
+
+
+class Summary(Model):
+    """绩效目标设置情况 as stated, when the declaration publishes only part of its projects."""
+
+    projects: int | None = Field(None, ge=1, le=100_000, description="编报绩效目标的项目个数（含未收入本文件夹的）")
+    amount: Money | None = Field(None, description="涉及项目预算资金，如 1099.22万元（不带单位的数字以万元计）")
+
+    @model_validator(mode="after")
+    def _unit(self) -> Summary:
+        self.amount = self.amount and self.amount.in_unit(WAN)
+        return self
 
 
 class Declaration(File):
@@ -363,6 +438,8 @@ class Declaration(File):
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="申报年度")
     department: str = Field(description="主管部门")
     budget_units: int = Field(1, ge=1, le=100_000, description="预算单位个数（绩效目标设置情况）")
+    summary: Summary | None = Field(None, description="只公开部分项目时，绩效目标设置情况中的项目个数和预算资金；"
+                                                      "不写则由本文件夹的项目计算")
     framework: str = Field("shanghai-2023",
                            description="指标体系：内置名称，或本文件夹内的指标体系文件（如 frameworks/my.yaml）")
     template: str = Field("shanghai-2023", description="模板：内置模板名，或本文件夹内的模板文件夹")

@@ -14,6 +14,7 @@ from .text import Text
 
 _PACKAGE = Path(__file__).resolve().parent
 OUTSIDE = Text("应在申报文件夹内", "must lie inside the declaration folder")
+OUTSIDE_SHARED = Text("应在申报文件夹或它所在的 git 仓库内", "must lie inside the declaration folder or the git repository holding it")
 
 
 def data_dir(name: str) -> Path:
@@ -52,6 +53,19 @@ def inside(root: Path, name: str | PurePath) -> Path | None:
     except (OSError, RuntimeError, ValueError):
         return None
     return path if path.is_relative_to(base) else None
+
+
+def shared_root(folder: Path) -> Path:
+    """Where a declaration's template folder or framework file may lie: the git repository holding it
+    (the nearest folder above with a `.git`), so that several declarations share one; else the folder itself."""
+    try:
+        start = folder.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return folder
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
 
 
 def display(path: Path) -> str:

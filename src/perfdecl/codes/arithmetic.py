@@ -210,4 +210,13 @@ the figures are written in). Each form lists them in its template's
                   Example("budget: 2.999999 万元", ITEM)),
          failing=(Example("unit: 元\ntotal: 30000.005\nfiscal: 30000.005", ("funding",)),
                   Example("budget: 2.9999999 万元", ITEM))),
+    Rule("PD113", E, "绩效目标设置情况少于本申报的项目", "the stated summary is below the declaration's projects",
+         "申报文件写{what}为 {stated}，本文件夹的项目合计 {counted}",
+         "declaration.yaml states {what} as {stated}; the projects of this folder make {counted}",
+         """A declaration that publishes only part of its projects states the whole
+department's figures for 绩效目标设置情况 (`summary: {projects: 14, amount:
+1099.22万元}` in declaration.yaml); they cannot be below what the folder
+itself holds: its number of projects and their annual amounts added up.""",
+         passing=(Example(declaration="summary: {projects: 14, amount: 1099.22万元}"),),
+         failing=(Example(declaration="summary: {projects: 14, amount: 2万元}", note="one project asking 3万元"),)),
 )

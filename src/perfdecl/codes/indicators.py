@@ -57,7 +57,8 @@ it up to the first level and which 二级指标 go under it.""",
          "缺少一级指标“{name}”（指标体系 {framework} 要求）",
          "first-level indicator '{name}' is missing (required by framework {framework})",
          """Every project needs the framework's required 一级指标 (产出, 效益 and
-满意度 in both built-in frameworks).""",
+满意度 in the built-in frameworks), each with at least one 三级指标: an
+empty category (`满意度指标: {}`) does not count.""",
          passing=(Example("""
              indicators:
                产出指标: {数量指标: {设备维护台数: =2 台}}
@@ -68,19 +69,27 @@ it up to the first level and which 二级指标 go under it.""",
              indicators:
                产出指标: {数量指标: {设备维护台数: =2 台}}
                效益指标: {社会效益指标: {服务稳定性: 提升}}
-             """),)),
+             """), Example("""
+             indicators:
+               产出指标: {数量指标: {设备维护台数: =2 台}}
+               效益指标: {社会效益指标: {服务稳定性: 提升}}
+               满意度指标: {服务对象满意度指标: {}}
+             """))),
     Rule("PD305", E, "指标值有运算符却没有数值", "operator without a number",
          "指标值“{value}”以运算符开头，却没有数值", "target '{value}' starts with an operator but has no number",
          """A value starting with =, >=, <=, >, < (or ≥, ≤) needs a number next.""",
          passing=(Example('宣传对象满意度: ">=90%"', ("indicators", "满意度指标", "服务对象满意度指标")),),
          failing=(Example('宣传对象满意度: ">=九成"', ("indicators", "满意度指标", "服务对象满意度指标")),)),
     Rule("PD306", W, "定量指标写成了定性值", "qualitative value in a quantitative indicator",
-         "“{second}”应为定量指标值（如 =100 份、<=50 元/册），此处为“{value}”",
-         "'{second}' wants a figure (e.g. =100 份, <=50 元/册), not '{value}'",
+         "“{second}”应为定量指标值（如 =100 份、<=50 元/册），此处为“{value}”{advice}",
+         "'{second}' wants a figure (e.g. =100 份, <=50 元/册), not '{value}'{advice}",
          """The framework's quantitative 二级指标 (数量指标, 成本指标 …) should hold an
-operator, a number and a unit, so the result can be measured.""",
+operator, a number and a unit, so the result can be measured. A number with
+its unit but no operator (`985米`) is told to write `=985 米`; a framework
+with `operator: false` takes it as it is.""",
          passing=(Example("数量指标:\n  设备故障维修率: =100%", OUTPUT),),
-         failing=(Example("数量指标:\n  设备故障维修率: 应修尽修", OUTPUT),)),
+         failing=(Example("数量指标:\n  设备故障维修率: 应修尽修", OUTPUT),
+                  Example("数量指标:\n  巡查里程: 985米", OUTPUT))),
     Rule("PD307", W, "三级指标重名", "duplicate third-level indicator",
          "三级指标“{name}”在本项目中重复（第 {first} 行已有）",
          "third-level indicator '{name}' appears twice in this project (first on line {first})",

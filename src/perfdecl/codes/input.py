@@ -60,8 +60,7 @@ are rejected where they start to grow."""),
 folder it names) declares the project fields beyond the common ones, the money
 figures and their identities (docs/templates.md, "Defining a form"). A form
 that cannot be read stops the check: no project can be validated without it.
-This one is refused (a template's template.yaml, which the examples of other
-rules cannot show):
+The problem is reported at its line in the template's file, e.g. for
 
     form:
       funding:

@@ -2,8 +2,8 @@
 
 The records only (code, severity, texts, documentation with examples);
 the checks that report them are in perfdecl/rules/review.py. Each record's
-documentation ends with what the rule finds in the real example
-examples/2023-songjiang (examples/2026-putuo-cgzf is not on this branch yet).
+documentation ends with what the rule finds in the two real examples
+(examples/2023-songjiang, examples/2026-putuo-cgzf).
 """
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ never replaced: `（包括总目标、年度目标、分解目标等，具体见
 instruction when it points elsewhere (具体见, 详见表), asks to fill in
 (请, 填写, 填报), or trails off with `…`. PD210 finds `XX`, `某某` and the like.
 
-Findings in the real examples: none in examples/2023-songjiang.""",
+Findings in the real examples: none in examples/2023-songjiang; in
+examples/2026-putuo-cgzf, its 七、绩效目标 is the form's instruction `（包括总目标、年度目标、分解目标等，具体见表格）`.""",
          passing=(Example("goals:\n  total: 完成 2023 年设备维护（两台设备）。\n  annual: 完成设备维护。"),),
          failing=(Example("goals:\n  total: 完成 2023 年设备维护（包括总目标、年度目标、分解目标等，具体见表格）。\n"
                           "  annual: 完成设备维护。"),
@@ -45,7 +46,8 @@ break or a comma; the quotes then print in the form (`"1.完成…"`). A text
 that starts and ends with a straight double quote is reported; quotes
 inside a text are not.
 
-Findings in the real examples: none in examples/2023-songjiang.""",
+Findings in the real examples: none (examples/2023-songjiang,
+examples/2026-putuo-cgzf).""",
          passing=(Example('overview: 维护两台设备，预算资金约 3 万元。', ITEM),),
          failing=(Example("overview: '\"1.维护两台设备，预算资金约 3 万元。\"'", ITEM),)),
     Rule("PD403", W, "多年项目的总目标与年度目标相同", "a multi-year project's total goal is its annual goal",
@@ -57,7 +59,9 @@ year: the annual one is a part of the total. Identical texts (spacing
 aside) mean one of them was not written.
 
 Findings in the real examples: none in examples/2023-songjiang (every
-project runs one year, where the two may be the same).""",
+project runs one year, where the two may be the same); in
+examples/2026-putuo-cgzf, 拆违经费 runs 2024-01-01 to 2026-12-31 with the
+same four goals as 总目标 and 年度目标.""",
          passing=(Example("end: 2024-12-31\ngoals:\n  total: 两年内完成设备更新和维护。\n  annual: 2023 年完成设备维护。"),),
          failing=(Example("end: 2024-12-31\ngoals:\n  total: 完成设备维护。\n  annual: 完成设备维护。"),)),
     Rule("PD404", W, "年度指标写成了整个项目的产出", "an annual target claims the whole project's output",
@@ -68,8 +72,8 @@ runs beyond that year, an output target that claims the whole project —
 完工, 竣工, 验收, 全长, 全部, 全面完成, 整体完成 — cannot be reached in the
 year: write this year's share (e.g. `完成主体结构`, `=40%`).
 
-Findings in the real examples: none in examples/2023-songjiang (its
-projects end in 2023).""",
+Findings in the real examples: none (the projects of
+examples/2023-songjiang end in 2023, examples/2026-putuo-cgzf's in 2026).""",
          passing=(Example("end: 2024-12-31\nindicators:\n  产出指标:\n    数量指标: {设备维护台数: =2 台}\n"
                           "  效益指标: {社会效益指标: {服务稳定性: 提升}}\n"
                           "  满意度指标: {服务对象满意度指标: {用户满意度: \">=90%\"}}"),),
@@ -84,7 +88,7 @@ outputs cost (`单台维护费用 <=15000 元/台`). A project whose 成本指�
 under another 一级指标 gets PD303 instead, which says where they belong.
 
 Findings in the real examples: none (examples/2023-songjiang uses
-shanghai-2023, which has no 经济成本指标).""",
+shanghai-2023, which has no 经济成本指标; examples/2026-putuo-cgzf has one).""",
          passing=(Example(_CAIYU_INDICATORS, declaration=_CAIYU),),
          failing=(Example(_CAIYU_INDICATORS.replace("成本指标: {经济成本指标: {单台维护费用: <=15000 元/台}}",
                                                     "成本指标: {社会成本指标: {社会影响: 无}}"),
@@ -96,7 +100,8 @@ shanghai-2023, which has no 经济成本指标).""",
 cost such as `元/台`) cannot exceed what the project asks for in the year.
 Usually 元 was meant as 万元 or the reverse.
 
-Findings in the real examples: none in examples/2023-songjiang.""",
+Findings in the real examples: none (examples/2023-songjiang,
+examples/2026-putuo-cgzf).""",
          passing=(Example("成本指标:\n  设备维护总成本: <=3 万元", OUTPUT, note="annual: 30000 元"),),
          failing=(Example("成本指标:\n  设备维护总成本: <=30000 万元", OUTPUT, note="annual: 30000 元"),)),
     Rule("PD407", W, "时效指标没有时间要素", "a timeliness target with no time in it",
@@ -106,7 +111,8 @@ Findings in the real examples: none in examples/2023-songjiang.""",
 or at least 及时/按时/按期. A name and value without any of these
 (`宣传品发放: 完成`) measure nothing about time.
 
-Findings in the real examples: none in examples/2023-songjiang.""",
+Findings in the real examples: none in examples/2023-songjiang; in
+examples/2026-putuo-cgzf, `新增违建处置率: =100.00(%)` under 时效指标.""",
          passing=(Example("时效指标:\n  维护完成时间: 2023 年 12 月底", OUTPUT),),
          failing=(Example("时效指标:\n  维护完成情况: 完成", OUTPUT),)),
     Rule("PD408", W, "数量指标写成了百分比", "a percentage under 数量指标",
@@ -118,7 +124,7 @@ Findings in the real examples: none in examples/2023-songjiang.""",
 
 Findings in the real examples: examples/2023-songjiang, 01-citizen-services.yaml
 `设备耗材采购完成率: =100%` and 04-operations.yaml `维保工作计划完成率: =100%`,
-as published.""",
+as published; examples/2026-putuo-cgzf, `完成年度拆违计划: =100.00(%)`.""",
          passing=(Example("数量指标:\n  设备维护台数: =2 台", OUTPUT),),
          failing=(Example("数量指标:\n  设备维护完成率: =100%", OUTPUT),)),
     Rule("PD409", W, "满意度指标不可衡量", "a satisfaction target that cannot be measured",
@@ -129,8 +135,9 @@ as published.""",
 
 Findings in the real examples: examples/2023-songjiang,
 01-citizen-services.yaml `用人企业满意度: 满意` and `服务对象满意度: 满意`,
-04-operations.yaml `用户满意度: 满意`, as published. A value holding a figure
-(`全年≤5 次`) is not reported.""",
+04-operations.yaml `用户满意度: 满意`, as published; none in
+examples/2026-putuo-cgzf. A value holding a figure (`全年≤5 次`) is not
+reported.""",
          passing=(Example('用户满意度: ">=90%"', SATISFACTION),),
          failing=(Example("用户满意度: 满意", SATISFACTION), Example("用户满意度: 较高", SATISFACTION))),
     Rule("PD410", W, "定性指标过多", "too many qualitative targets",
@@ -139,12 +146,14 @@ Findings in the real examples: examples/2023-songjiang,
          """Reviewers ask for measurable targets. A project where more than a set
 share of the indicator values are words rather than figures (dates of
 时效指标 count as measurable) is reported. The share is 30% unless
-declaration.yaml sets `qualitative_share: 40` (percent). A project with
-fewer than six targets is not measured.
+declaration.yaml sets `qualitative_share: 40` (percent). A value holding a
+figure (`>=90%`, `12.5公里`, `2023 年 10 月底`, `全年≤5 次`) counts as
+measurable. A project with fewer than six targets is not measured.
 
 Findings in the real examples: examples/2023-songjiang, all four projects:
-12 of 24, 10 of 23, 5 of 11 and 12 of 20 values are words (应修尽修, 合理,
-提升, 健全有效, 满意 …), as published.""",
+12 of 24, 8 of 23, 5 of 11 and 10 of 20 values are words (应修尽修, 合理,
+提升, 健全有效, 满意 …), as published; examples/2026-putuo-cgzf, 3 of 8
+(合理, 提高, 降低).""",
          passing=(Example("效益指标:\n  社会效益指标:\n    服务稳定性: 提升\n    服务覆盖人数: =500 人\n"
                           "    故障平均修复时间: <=2 天", ("indicators",),
                           note="three other targets are figures or dates"),),
@@ -160,7 +169,8 @@ Findings in the real examples: examples/2023-songjiang, all four projects:
 Findings in the real examples: examples/2023-songjiang,
 02-service-management.yaml, three 知晓度 (企业对科技金融政策的知晓度,
 企业对科技金融产品的知晓度, 科技金融交流平台的知晓度) whose value is `提升`,
-as published.""",
+as published; examples/2026-putuo-cgzf, `提升城市环境美化指数: 提高` and
+`新增违建发生数: 降低`.""",
          passing=(Example("社会效益指标:\n  服务稳定性: 提升", ("indicators", "效益指标")),),
          failing=(Example("社会效益指标:\n  设备完好率: 提升", ("indicators", "效益指标")),)),
     Rule("PD412", W, "项目主管部门与申报表不符", "the project's department differs from the declaration's",
@@ -169,7 +179,9 @@ as published.""",
          """One declaration is one unit's, under one 主管部门; a project whose
 `department` names another was usually copied from another unit's file.
 
-Findings in the real examples: none in examples/2023-songjiang.""",
+Findings in the real examples: none in examples/2023-songjiang; in
+examples/2026-putuo-cgzf, the project's 普陀区城市管理行政执法局执法大队 under
+the declaration's 上海市普陀区城市管理行政执法局.""",
          passing=(Example("department: 测试主管部门"),),
          failing=(Example("department: 其他主管部门"),)),
     Rule("PD413", W, "实施主体未写明实施单位", "实施主体 does not name the implementing unit",
@@ -185,7 +197,9 @@ Findings in the real examples: examples/2023-songjiang, seven of the nine
 sub-items, whose 实施主体 names only a department (社保卡服务部, 外国专家人才服务部,
 政务信息安全部, 科技金融部, 电子政务管理部) and never 上海市松江区科技创新服务中心,
 as published; 03's (松江区科技创新服务中心…) and 04's second (区科技创服务中心…)
-name it.""",
+name it. examples/2026-putuo-cgzf: 三、实施主体 says 普陀区城市管理行政执法局,
+the project's 实施单位 is its 执法大队. A form whose 项目经费情况说明 is one
+group of sections (shanghai-2026) has its section labelled 实施主体 checked.""",
          passing=(Example("subject: 测试单位负责设备维护。", ITEM, note="unit: 测试单位"),),
          failing=(Example("subject: 设备管理部负责设备维护。", ITEM, note="unit: 测试单位"),)),
 )

@@ -11,12 +11,14 @@ Exit codes: 0 written, 2 refused (unknown template or framework, existing files)
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from string import Template as Pattern
 
 import click
 
-from ..paths import display
+from ..form import MAIN, META, Form, read_form
+from ..paths import display, inside, shared_root
 from ..text import Text, listing
 from .messages import NO_TEMPLATE, refuse, say
 
@@ -61,60 +63,7 @@ projects:  # 项目文件，按顺序；新增项目时复制一个项目文件�
 #   PD306: warning
 """
 
-PROJECT = """\
-# yaml-language-server: $$schema=./$schemas/project.schema.json
-# 一个项目：项目经费情况说明 + 绩效目标表。示例文字均可直接改写。
-name: 政务服务设备运行维护  # 项目名称
-category: 经常性项目  # 项目类别，如 经常性项目、一次性项目、阶段性项目
-# department: 主管部门，不写则用 declaration.yaml 的 department
-# unit: 实施单位，不写则用 declaration.yaml 的 unit
-start: $year-01-01  # 计划开始日期 YYYY-MM-DD
-end: $year-12-31  # 计划完成日期
-funding:  # 项目资金（表中的两栏数字）
-  unit: 元  # 金额单位：元 或 万元
-  total: 30000  # 项目资金总额 = fiscal + other；多年项目为全部年度的资金
-  fiscal: 30000  # 其中：财政资金
-  other: 0  # 其他资金
-  annual: 30000  # 年度资金申请总额 = appropriation + carryover + annual_other = 各子项目本年度预算之和
-  appropriation: 30000  # 其中：当年财政拨款
-  carryover: 0  # 上年结转资金
-  annual_other: 0  # 其他资金（本年度）
-goals:  # 项目绩效目标；每行一段
-  total: |  # 项目总目标
-    1、保障政务服务大厅 4 台自助服务终端稳定运行，故障及时修复，方便群众自助办事。
-  annual: |  # 年度总目标
-    1、$year 年完成 4 台自助服务终端的维护和打印耗材采购，设备完好率不低于 98%。
-items:  # 子项目（一）（二）…；每个子项目有下面 1～7 七个部分
-  - title: 自助服务终端维护及耗材采购  # 子项目名称
-    budget: 30000元  # 预算资金（子项目总额），也可写 3万元
-    # annual: 本年度预算，不写则等于 budget（多年度子项目时填写）
-    start: $year-01  # 实施周期开始 YYYY-MM
-    end: $year-12  # 实施周期结束
-    overview: |  # 1、项目概述；{{ budget }} 取上面的预算金额
-      本单位拟于 $year年 1月（至 $year年 12月）维护政务服务大厅 4 台自助服务终端并采购打印耗材，\
-经测算，预算资金约 {{ budget }}。
-    basis: |  # 2、立项依据：依据的文件、规定
-      根据本单位政务服务大厅设备管理制度，自助服务终端应每季度维护一次，故障应在 2 个工作日内修复。
-    subject: |  # 3、实施主体：由谁负责、怎样分工
-      本单位综合服务科负责设备日常管理，维护工作由签约服务商按合同实施。
-    approach: |  # 4、实施方案；下面的 lines 明细表接在这段文字之后
-      服务商每季度上门巡检一次，报修后 2 个工作日内修复；打印耗材按季度采购。明细如下：
-    lines:  # 明细表：每行 [项目组成, 数量, 单价, 资金需求]，数量 × 单价 = 资金需求
-      unit: 元  # 单价和资金需求的单位
-      rows:
-        - [自助服务终端维护, 4, 6000, 24000]
-        - [打印耗材采购, 60, 100, 6000]
-      total: 30000  # 合计行（可选），应等于 budget
-    period: |  # 5、实施周期；不写则按 start/end 生成同样的一句
-      实施周期为 $year年 1月-$year年 12月。
-    arrangement: |  # 6、年度预算安排
-      $year 年预算资金 {{ annual }}，其中自助服务终端维护 24000元，打印耗材采购 6000元。
-    goals: |  # 7、绩效目标；不写则为“详见单位的项目绩效目标表。”
-      设备完好率不低于 98%，办事群众满意度不低于 90%，详见项目绩效目标表。
-indicators:  # 绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值
-  # 值写作“运算符 数字 单位”（=4 台、>=98%、<=6000 元/台）或文字（提升、健全有效）；
-  # 以 > 或 < 开头的值要加引号。link 把指标与明细行核对：<项目组成>.qty / .price / .amount。
-$indicators"""
+SAMPLE = "sample.yaml"  # a template's sample project file, with $year, $schemas and $indicators
 
 
 def run(directory: Path, unit: str | None = None, year: int | None = None, department: str | None = None,
@@ -123,21 +72,43 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     from ..render import RenderError
     from ..render.templates import builtin, builtin_names, load
 
-    folder = builtin(template)
+    folder = builtin(template) or _folder(Path(template))
     if folder is None:
         return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())))
+    template_name = template if builtin(template) else _named(folder, directory)
+    if template_name is None:
+        return refuse(Text(f"模板文件夹 {template} 应在新申报文件夹或它所在的 git 仓库内",
+                           f"the template folder {template} must lie inside the new declaration or its git repository"))
     try:
-        meta = load(folder).meta
+        loaded = load(folder)
+        sample = loaded.find(SAMPLE)
+        if sample is None:
+            raise RenderError(f"模板“{template}”没有示例项目文件 {SAMPLE}", f"template '{template}' has no sample project {SAMPLE}")
+        project = sample.read_text(encoding="utf-8")
     except RenderError as e:
         return refuse(e.text)
+    except (OSError, UnicodeDecodeError) as e:
+        return refuse(Text(f"无法读取示例项目文件：{e}", f"cannot read the sample project: {e}"))
+    meta = loaded.meta
+    form, problems = read_form(folder)
+    if problems:
+        return refuse(problems[0].text)
     name = framework or str(meta.get("framework") or "shanghai-2023")
     frame = frameworks.get(name)
+    if frame is None and Path(name).is_file():  # a framework file of the user's
+        frame, found = frameworks.from_file(Path(name), display(Path(name)))
+        if frame is None:
+            return refuse(found[0].text if found else Text(f"无法读取 {name}", f"cannot read {name}"))
+        name = _named(Path(name), directory) or ""
+        if not name:
+            return refuse(Text(f"指标体系文件 {framework} 应在新申报文件夹或它所在的 git 仓库内",
+                               f"the framework file {framework} must lie inside the new declaration or its git repository"))
     if frame is None:
         return refuse(Text("没有指标体系“{name}”，可用：{known}", "no indicator framework '{name}'; known: {known}")
                       .fill(name=name, known=listing(frameworks.names())))
     unit, department = _one_line(unit) or DEFAULT_UNIT, _one_line(department) or DEFAULT_DEPARTMENT
-    files = _files(directory, unit, year or dt.date.today().year, department, name, template, frame.levels,
-                   frame.quantitative, bool(meta.get("standard_column")))
+    files = _files(directory, unit, year or dt.date.today().year, department, name, template_name, frame.levels,
+                   frame.quantitative, bool(meta.get("standard_column")), project, form)
     refused = write_new(directory, {path: text.encode("utf-8") for path, text in files.items()})
     if refused is not None:
         return refused
@@ -149,24 +120,37 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     return 0
 
 
+def _folder(path: Path) -> Path | None:
+    """A template folder of the user's: one holding template.yaml or document.xml.j2."""
+    return path if path.is_dir() and ((path / META).is_file() or (path / MAIN).is_file()) else None
+
+
+def _named(path: Path, directory: Path) -> str | None:
+    """How declaration.yaml in `directory` names `path`: relative to it, if it may use it (see paths.shared_root)."""
+    target = inside(shared_root(directory), path.absolute())
+    return None if target is None else Path(os.path.relpath(target, directory.absolute())).as_posix()
+
+
 def _files(directory: Path, unit: str, year: int, department: str, framework: str, template: str,
-           levels: dict[str, tuple[str, ...]], quantitative: frozenset[str], standard: bool) -> dict[Path, str]:
+           levels: dict[str, tuple[str, ...]], quantitative: frozenset[str], standard: bool,
+           project: str, form: Form | None) -> dict[Path, str]:
     """Every file `init` writes, path → text."""
     from .schema import generate
 
     fields = {"schemas": SCHEMAS, "year": year, "project": PROJECT_FILE,
               "unit": _scalar(unit), "department": _scalar(department), "framework": _scalar(framework),
               "template": _scalar(template)}
-    indicators = _indicators(levels, quantitative, standard, year)
+    linked = f"[{LINKED[1].split('.')[0]}," in project  # the sample has the line item the link names
+    indicators = _indicators(levels, quantitative, standard, year, linked)
     return {
         directory / "declaration.yaml": Pattern(DECLARATION).substitute(fields),
-        directory / PROJECT_FILE: Pattern(PROJECT).substitute(fields, indicators=indicators),
-        **{directory / SCHEMAS / name: text for name, text in generate().items()},
+        directory / PROJECT_FILE: Pattern(project).substitute(fields, indicators=indicators),
+        **{directory / SCHEMAS / name: text for name, text in generate(form).items()},
     }
 
 
 def _indicators(levels: dict[str, tuple[str, ...]], quantitative: frozenset[str], standard: bool,
-                year: int) -> str:
+                year: int, linked: bool) -> str:
     """The indicator tree: every 一级 and 二级 of the framework, one sample 三级 each."""
     out = []
     for first, seconds in levels.items():
@@ -174,7 +158,7 @@ def _indicators(levels: dict[str, tuple[str, ...]], quantitative: frozenset[str]
         for second in seconds:
             name, value, basis = SAMPLES.get(second) or _fallback(second, second in quantitative)
             fields = {"value": Pattern(value).substitute(year=year)}
-            if second == LINKED[0]:
+            if linked and second == LINKED[0]:
                 fields["link"] = LINKED[1]
             if standard:
                 fields["standard"] = basis

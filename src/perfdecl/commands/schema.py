@@ -3,12 +3,12 @@
 A project file's schema is generated from its template's form definition.
 `perfdecl schema` writes declaration.schema.json, project.schema.json (the
 default template's form) and <template>/project.schema.json for every other
-built-in template into `./schemas` (in the repository's root: the committed
-ones), or into the folder `-o` names; `--template NAME|FOLDER` writes only
-declaration.schema.json and project.schema.json for that template's form.
-`--check` only compares and exits 1 if they are missing or out of date. The
-files are replaced all together or not at all; a folder that cannot be
-written is exit 2.
+built-in template with a form of its own into `./schemas` (in the
+repository's root: the committed ones), or into the folder `-o` names;
+`--template NAME|FOLDER` writes only declaration.schema.json and
+project.schema.json for that template's form. `--check` only compares and
+exits 1 if they are missing or out of date. The files are replaced all
+together or not at all; a folder that cannot be written is exit 2.
 """
 from __future__ import annotations
 
@@ -53,9 +53,10 @@ def template_form(template: str) -> tuple[Form | None, Text | None]:
     folder = builtin_template(template) or Path(template)
     form, problems = read_form(folder) if folder.is_dir() else (None, [])
     if form is None:
-        why = "；".join(d.message("zh") for d in problems) or f"“{template}”不是带表单定义的模板"
-        why_en = "; ".join(d.message("en") for d in problems) or f"'{template}' is not a template with a form"
-        return None, Text(why, why_en)
+        found = [d.text for d in problems]
+        why = Text("；".join(t.zh for t in found), "; ".join(t.en for t in found)) if found else Text(
+            f"“{template}”不是带表单定义的模板", f"'{template}' is not a template with a form")
+        return None, why
     return form, None
 
 
@@ -63,9 +64,9 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
     folder = output or DEFAULT
     form = None
     if template is not None:
-        form, why = template_form(template)
-        if why:
-            return refuse(why)
+        form, refused = template_form(template)
+        if refused:
+            return refuse(refused)
     try:
         if folder.exists() and not folder.is_dir():
             return refuse(Text(f"{folder} 不是文件夹", f"{folder} is not a folder"))
@@ -86,15 +87,16 @@ def run(output: Path | None, verify: bool, template: str | None = None) -> int:
         staged = []
         try:
             for path, text in stale.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True)  # <template>/ of a new template
                 staged.append(stage(path, writer(text.encode("utf-8"))))
             commit(staged)
-        except (RenderError, OSError) as e:
+        except RenderError as e:
             discard(staged)
-            if isinstance(e, OSError):
-                return refuse(Text(f"无法写入 {e.filename or folder}：{e.strerror}",
-                                   f"cannot write {e.filename or folder}: {e.strerror}"))
             return refuse(e.text)
+        except OSError as e:
+            discard(staged)
+            where = e.filename or folder
+            return refuse(Text(f"无法写入 {where}：{e.strerror}", f"cannot write {where}: {e.strerror}"))
     for path in stale:
         say(Text(f"已写入 {path}", f"wrote {path}"))
     return 0
@@ -107,4 +109,3 @@ def _current(path: Path) -> str | None:
     if not path.is_file():
         raise IsADirectoryError(21, "不是文件 / not a file", str(path))
     return path.read_text(encoding="utf-8", errors="replace")  # a damaged file is stale, not an error
-

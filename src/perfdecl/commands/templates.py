@@ -63,3 +63,22 @@ def export(name: str, directory: Path) -> int:
     say(Text(f"已导出模板 {name} 到 {display(directory)}（{len(out)} 个文件）",
              f"exported template {name} to {display(directory)} ({len(out)} files)"))
     return 0
+
+
+def export_framework(name: str, file: Path) -> int:
+    """Write the built-in framework `name` to `file` (never over an existing file)."""
+    from .. import frameworks
+    from ..paths import frameworks_dir
+
+    if frameworks.get(name) is None:
+        known = frameworks.names()
+        return refuse(Text("没有内置指标体系“{name}”，可用：{known}", "no built-in framework '{name}'; known: {known}")
+                      .fill(name=name, known=listing(known)))
+    header = (f"# Copied from the built-in framework {name} by `perfdecl framework export`; see docs/format.md.\n"
+              "# Use it with `framework: <path of this file>` in declaration.yaml.\n")
+    text = header + (frameworks_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+    refused = write_new(file.parent, {file: text.encode("utf-8")})
+    if refused is not None:
+        return refused
+    say(Text(f"已导出指标体系 {name} 到 {display(file)}", f"exported framework {name} to {display(file)}"))
+    return 0

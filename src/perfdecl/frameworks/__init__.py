@@ -2,7 +2,9 @@
 
 A framework is a YAML file holding `levels` (一级 → its 二级, in order),
 `required` (一级 every project needs), `quantitative` (二级 whose values
-should be figures) and `timeliness` (二级 whose values may be dates), with an
+should be figures), `timeliness` (二级 whose values may be dates) and
+`operator` (false when a figure may be written without its operator, `985米`,
+as many forms do; default true), with an
 optional `name`, `title` and `title_en`. The built-in ones lie beside this
 module, `<name>.yaml`; a declaration names one with `framework: <name>`, or
 its own file inside the declaration folder with `framework: frameworks/my.yaml`
@@ -15,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Position, diag, has_errors
-from ..paths import OUTSIDE, display, frameworks_dir, inside, is_path
+from ..paths import OUTSIDE_SHARED, display, frameworks_dir, inside, is_path, shared_root
 from ..positions import Source
 from ..text import Text, listing
 
-KEYS = ("name", "title", "title_en", "levels", "required", "quantitative", "timeliness")
+KEYS = ("name", "title", "title_en", "levels", "required", "quantitative", "timeliness", "operator")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class Framework:
     required: tuple[str, ...]
     quantitative: frozenset[str]
     timeliness: frozenset[str]
+    operator: bool = True  # whether a quantitative value needs its operator (=985 米), or 985米 will do
 
     def parent_of(self, second: str) -> str | None:
         """The 一级指标 that lists `second` as one of its 二级指标."""
@@ -59,6 +62,7 @@ def _framework(data: dict, name: str) -> Framework:
         required=tuple(data.get("required") or ()),
         quantitative=frozenset(data.get("quantitative") or ()),
         timeliness=frozenset(data.get("timeliness") or ()),
+        operator=data.get("operator", True) is not False,
     )
 
 
@@ -67,13 +71,13 @@ def declared(name: str, folder: Path, where: Position) -> tuple[Framework | None
     if not is_path(name):
         frame = get(name)
         return frame, [] if frame else [diag("PD301", where, name=name, known=listing(names()))]
-    path = inside(folder, name)
+    path = inside(shared_root(folder), folder.absolute() / name)  # a file shared in the repository will do
     try:
         found = path is not None and path.is_file()
     except OSError:
         found = False
     if path is None or not found:
-        why = OUTSIDE if path is None else Text("找不到该文件", "not found")
+        why = OUTSIDE_SHARED if path is None else Text("找不到该文件", "not found")
         return None, [diag("PD310", where, file=name, why=why)]
     frame, problems = from_file(path, display(path))
     return frame, list(problems)
@@ -111,6 +115,8 @@ def _shape(data: object, source: Source) -> list[tuple[Position, Text]]:
     for key in ("name", "title", "title_en"):
         if key in data and not isinstance(data[key], str):
             found.append((source.at(key), Text(f"{key} 应为文字", f"{key} must be text")))
+    if "operator" in data and not isinstance(data["operator"], bool):
+        found.append((source.at("operator"), Text("operator 应为 true 或 false", "operator must be true or false")))
     seconds: set[str] = set()
     for first, listed in data["levels"].items():
         if not _texts(listed) or not listed:

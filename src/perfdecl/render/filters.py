@@ -119,15 +119,17 @@ class TreeRow(NamedTuple):
     value: object  # the leaf
 
 
-def tree_rows(tree: Mapping, depth: int) -> list[TreeRow]:
+def tree_rows(tree: Mapping, depth: int, keep_empty: bool = False) -> list[TreeRow]:
     """The leaves of a `depth`-level mapping in order, with each level's rowspan.
 
     For the indicator tree (一级 → 二级 → 三级: value) `tree_rows(3)` gives one
     row per 三级指标; a row whose `spans[0]` is not 0 starts a 一级 group and
-    spans that many rows. Groups without leaves give no rows.
+    spans that many rows. Groups without leaves give no rows, unless
+    `keep_empty`: then an empty group gives one row, its path padded with ""
+    and its value None (a 二级指标 printed with nothing under it).
     """
     leaves: list[tuple[tuple, object]] = []
-    _collect(tree, int(depth), (), leaves)
+    _collect(tree, int(depth), (), leaves, bool(keep_empty))
     spans = [[0] * len(path) for path, _ in leaves]
     for level in range(int(depth)):
         start = 0
@@ -138,14 +140,32 @@ def tree_rows(tree: Mapping, depth: int) -> list[TreeRow]:
     return [TreeRow(path, tuple(s), value) for (path, value), s in zip(leaves, spans)]
 
 
-def _collect(node: object, depth: int, path: tuple, out: list) -> None:
+def _collect(node: object, depth: int, path: tuple, out: list, keep_empty: bool = False) -> None:
     if depth == 0:
         out.append((path, node))
         return
     if not isinstance(node, Mapping):
         raise ValueError(f"tree_rows: {'/'.join(map(str, path)) or 'the value'} is not a mapping")
+    if keep_empty and not node and path:
+        out.append((path + ("",) * depth, None))
+        return
     for key, child in node.items():
-        _collect(child, depth - 1, path + (key,), out)
+        _collect(child, depth - 1, path + (key,), out, keep_empty)
+
+
+def with_levels(tree: Mapping, levels: Mapping) -> dict:
+    """`tree` (一级 → 二级 → …) with every 一级 and 二级 of `levels` (a framework's), in its order.
+
+    The ones the tree lacks are empty mappings, to be printed as empty rows
+    (`tree_rows(3, keep_empty=True)`); the tree's own keys not in `levels` follow.
+    """
+    out: dict = {}
+    for first, seconds in levels.items():
+        own = tree.get(first) or {}
+        out[first] = {**{second: own.get(second) or {} for second in seconds}, **own}
+    for first, seconds in tree.items():
+        out.setdefault(first, seconds)
+    return out
 
 
 FILTERS = {
@@ -155,4 +175,5 @@ FILTERS = {
     "cn_num": cn_num,
     "paragraphs": paragraphs,
     "tree_rows": tree_rows,
+    "with_levels": with_levels,
 }

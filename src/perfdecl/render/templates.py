@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, diag
 from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
-from ..load import Bundle
+from ..load import Bundle, totals
 from ..paths import display, inside
 from ..positions import Source
+from ..rules.common import declared_framework
+from ..text import Text, listing
 from . import RenderError
 
 if TYPE_CHECKING:
@@ -69,7 +71,8 @@ def builtin_names() -> list[str]:
 
 def extras(bundle: Bundle) -> dict:
     """What a template sees besides the declaration and its projects (docs/templates.md)."""
-    return {"form": bundle.form}
+    frame, _ = declared_framework(bundle)
+    return {"form": bundle.form, "summary": totals(bundle), "framework": frame}
 
 
 def locate(bundle: Bundle, override: Path | None) -> tuple[Path | None, list[Diagnostic]]:

@@ -21,6 +21,7 @@ CHECKS: tuple[Check, ...] = (
     arithmetic.check_funding,
     arithmetic.check_tables,
     arithmetic.check_places,
+    arithmetic.check_summary,
     plausibility.check_funding,
     plausibility.check_dates,
     plausibility.check_timeliness,

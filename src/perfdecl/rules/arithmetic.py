@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, diag
-from ..load import Bundle
 from ..form import Identity
+from ..load import Bundle, totals
 from ..model import Lines, Project, Schedule, SubItem
-from ..money import PLACES, YUAN, number_text
+from ..money import PLACES, WAN, YUAN, number_text
 from ..text import Text
 from .check import emits
 from .common import amounts, figure, show
@@ -56,6 +56,19 @@ def _identity(project: Project, identity: Identity, labels: dict[str, str]) -> I
     yield diag("PD110", project.source.at("funding", identity.left), key=identity.left,
                label=Text(labels[identity.left], identity.left), actual=show(left),
                terms=Text(terms(labels), terms({k: k for k in labels})), expected=figure(parts, f.unit))
+
+
+@emits("PD113")
+def check_summary(bundle: Bundle) -> Iterator[Diagnostic]:
+    """A stated 绩效目标设置情况 is not below what the folder holds."""
+    stated, sums = bundle.declaration.summary, totals(bundle)
+    at = bundle.declaration.source.at
+    if stated and stated.projects is not None and stated.projects < sums.counted:
+        yield diag("PD113", at("summary", "projects"), what=Text("项目个数", "the number of projects"),
+                   stated=stated.projects, counted=sums.counted)
+    if stated and stated.amount is not None and stated.amount.yuan < sums.computed.yuan:
+        yield diag("PD113", at("summary", "amount"), what=Text("项目预算资金", "the budget"),
+                   stated=show(stated.amount), counted=figure(sums.computed.yuan, WAN))
 
 
 @emits("PD101", "PD102", "PD103", "PD104", "PD105", "PD106", "PD107", "PD108")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Position
 from ..frameworks import Framework, declared
+from ..form import slots, text_slots
 from ..load import Bundle
 from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
@@ -72,6 +73,8 @@ def amounts(project: Project) -> Iterator[tuple[Amount, tuple]]:
             yield getattr(project.funding, name), ("funding", name)
     for i, item in enumerate(project.items):
         yield from item_amounts(item, i)
+    for owner, name, path in slots(project, Amount):  # the form's money fields
+        yield getattr(owner, name), path
 
 
 def written(project: Project, *path: object) -> bool:
@@ -93,17 +96,26 @@ def item_texts(item: SubItem, i: int, skip: tuple[str, ...] = ()) -> Iterator[tu
 
 
 def project_texts(project: Project) -> Iterator[tuple[tuple, str]]:
-    """The project's own texts: its name and the 项目总目标 / 年度总目标."""
+    """The project's own texts: its name, the 项目总目标 / 年度总目标 and its form's texts."""
     yield ("name",), project.name
     yield ("goals", "total"), project.goals.total
     yield ("goals", "annual"), project.goals.annual
+    yield from form_texts(project)
+
+
+def form_texts(project: Project) -> Iterator[tuple[tuple, str]]:
+    """The texts of the project's form fields, in groups and table rows too, with their paths."""
+    for owner, name, path in text_slots(project):
+        yield path, getattr(owner, name)
 
 
 def strings(project: Project) -> Iterator[tuple[tuple, str, bool]]:
     """Every text written in a project file: (path, text, is_key)."""
-    for name in ("name", "department", "unit", *project.form.fields):
+    for name in ("name", "department", "unit"):
         if written(project, name) and isinstance(getattr(project, name), str):
             yield (name,), getattr(project, name), False
+    for path, text in form_texts(project):
+        yield path, text, False
     yield ("goals", "total"), project.goals.total, False
     yield ("goals", "annual"), project.goals.annual, False
     for i, item in enumerate(project.items):

@@ -18,6 +18,7 @@ from ..load import Bundle
 from ..model import Indicator, LineRow, Project
 from ..money import SCALE, WAN, YUAN, number_text
 from ..text import Text, did_you_mean, listing
+from ..values import parse_value
 from .check import emits
 from .common import declared_framework, indicator_at, show
 
@@ -53,8 +54,10 @@ def _levels(project: Project, frame: Framework) -> Iterator[Diagnostic]:
                 yield diag("PD303", key_at("indicators", first, second), name=second, first=first,
                            **_second_advice(frame, first, second))
     for first in frame.required:
-        if first not in project.indicators:
-            yield diag("PD304", key_at("indicators"), name=first, framework=frame.name)
+        seconds = project.indicators.get(first) or {}
+        if not any(seconds.values()):  # absent, or no 三级指标 under it (满意度指标: {})
+            where = key_at("indicators", first) if first in project.indicators else key_at("indicators")
+            yield diag("PD304", where, name=first, framework=frame.name)
 
 
 def _second_advice(frame: Framework, first: str, second: str) -> dict[str, Text]:
@@ -94,7 +97,13 @@ def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
             if value.op and value.number is None:
                 yield diag("PD305", where, value=value.text)
             elif path[2] in quantitative and not value.quantitative:
-                yield diag("PD306", where, second=path[2], value=value.text)
+                figure = parse_value("=" + value.text.strip())
+                if figure.number is None:
+                    yield diag("PD306", where, second=path[2], value=value.text, advice="")
+                elif frame is not None and frame.operator:  # 985米: a figure without its operator
+                    written = f"={number_text(figure.number)} {figure.unit}"
+                    yield diag("PD306", where, second=path[2], value=value.text,
+                               advice=Text(f"：写作 {written}", f": write {written}"))
             name_pos = project.source.key_at(*path)
             if path[-1] in seen:
                 yield diag("PD307", name_pos, name=path[-1], first=seen[path[-1]])

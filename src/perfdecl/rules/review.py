@@ -130,13 +130,14 @@ def check_indicator_forms(bundle: Bundle) -> Iterator[Diagnostic]:
         entries = list(_indicators(project))
         for path, value in entries:
             yield from _form_of(project, path, value, timeliness)
-        qualitative = [path for path, value in entries if not _measurable(path, value, timeliness)]
+        qualitative = [path for path, value in entries if not _measurable(value)]
         if len(entries) >= MIN_SHARED and len(qualitative) * 100 > limit * len(entries):
             share = (Decimal(len(qualitative) * 100) / len(entries)).quantize(Decimal(1))
             yield diag("PD410", project.source.key_at("indicators"), count=len(entries),
                        qualitative=len(qualitative), share=share, limit=limit)
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
 MIN_SHARED = 6  # fewer targets make no meaningful share
 
 
@@ -149,7 +150,7 @@ def _form_of(project: Project, path: tuple, value: Value, timeliness: frozenset[
     name, where = path[3], indicator_at
     if path[2] in timeliness and not (_TIME.search(name) or _TIME.search(value.text)):
         yield diag("PD407", where(project, path), name=name, value=value.text)
-    if "数量" in path[2] and value.number is not None and value.unit.strip().startswith(("%", "％")):
+    if "数量" in path[2] and value.number is not None and re.search("[%％]", value.unit):
         yield diag("PD408", where(project, path), name=name, value=value.text)
     if _SATISFACTION in name and value.op is None and not re.search(r"\d", value.text):  # PD305 has the others
         yield diag("PD409", where(project, path), name=name, value=value.text)
@@ -157,9 +158,9 @@ def _form_of(project: Project, path: tuple, value: Value, timeliness: frozenset[
         yield diag("PD411", where(project, path), name=name, value=value.text)
 
 
-def _measurable(path: tuple, value: Value, timeliness: frozenset[str]) -> bool:
-    """A figure, or a 时效 target holding a date."""
-    return value.number is not None or (path[2] in timeliness and re.search(r"\d{4}", value.text) is not None)
+def _measurable(value: Value) -> bool:
+    """A target holding a figure: `>=90%`, `12.5公里`, `2023 年 10 月底`, `全年≤5 次`."""
+    return value.number is not None or _DIGIT.search(value.text) is not None
 
 
 # -- the unit --------------------------------------------------------------------------------------------
@@ -177,9 +178,24 @@ def check_unit(bundle: Bundle) -> Iterator[Diagnostic]:
             yield diag("PD412", project.source.at("department"), department=project.department,
                        declared=decl.department)
         unit = (project.unit or decl.unit).strip()
-        for i, item in enumerate(project.items):
-            if item.subject and not names_unit(item.subject, unit):
-                yield diag("PD413", project.source.at("items", i, "subject"), unit=unit)
+        for path, text in _subjects(project):
+            if not names_unit(text, unit):
+                yield diag("PD413", project.source.at(*path), unit=unit)
+
+
+SUBJECT = "实施主体"
+
+
+def _subjects(project: Project) -> Iterator[tuple[tuple, str]]:
+    """The 实施主体 texts: each sub-item's, and a form's section so labelled (项目经费情况说明 › 三、实施主体)."""
+    for i, item in enumerate(project.items):
+        if item.subject:
+            yield ("items", i, "subject"), item.subject
+    for key, spec, value in type(project).form.fields_of(project):
+        for column, part in (spec.columns or {}).items() if spec.type == "group" and value is not None else ():
+            text = getattr(value, column, None)
+            if SUBJECT in part.label and isinstance(text, str) and text.strip():
+                yield (key, column), text
 
 
 def names_unit(text: str, unit: str) -> bool:
