@@ -177,3 +177,25 @@ def test_unreadable_versions_are_refused_with_a_message(tmp_path, repo):
     broken = copy_example(tmp_path, {CITIZEN: [("name: 市民服务", "name: [市民服务")]})
     code, text = run(str(EXAMPLE), str(broken))
     assert code == 2 and CITIZEN in text
+
+
+def test_a_form_with_sections_and_choices(tmp_path):
+    """shanghai-2026: no sub-items, 项目经费情况说明 as one group of sections, 项目性质 a choice."""
+    putuo = EXAMPLE.parent / "2026-putuo-cgzf"
+    new = tmp_path / "putuo"
+    shutil.copytree(putuo, new)
+    path = new / "01-demolition.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, edited in (("本年度拆违经费预算金额为349.80万元", "本年度拆违经费预算金额为359.80万元"),
+                        ("nature: 阶段性项目", "nature: 经常性项目"),
+                        ("群众政策知晓度: ≥90.00(%)", "群众政策知晓度: ≥85.00(%)")):
+        assert text.count(old) == 1
+        text = text.replace(old, edited)
+    path.write_text(text, encoding="utf-8")
+    a, _ = load(putuo)
+    b, _ = load(new)
+    assert {(c.kind, c.where[1:], c.old, c.new, c.lowered) for c in changes(a, b)} == {
+        ("changed", ("项目性质",), "阶段性项目", "经常性项目", False),
+        ("changed", ("效益指标", "社会效益指标", "群众政策知晓度"), "≥90.00(%)", "≥85.00(%)", True),
+        ("changed", ("项目经费情况说明", "六、年度预算安排"), None, None, False),  # a long text: an excerpt
+    }

@@ -30,6 +30,7 @@ LOWERED = Text("下调", "lowered")
 _KIND = {ADDED: Text("新增", "added"), REMOVED: Text("删除", "removed"), RENAMED: Text("改名", "renamed"),
          CHANGED: Text("修改", "changed")}
 _SECTION_LABELS = dict(zip(SECTIONS, ("项目概述", "立项依据", "实施主体", "实施方案", "实施周期", "年度预算安排", "绩效目标")))
+SHORT = 30  # a text this long at most, on one line, is shown whole, old → new
 EXCERPT = 24  # characters of context around a changed text's first difference
 MAX_TOKENS = 4000  # texts longer than this (in words) are reported changed without an excerpt
 
@@ -83,8 +84,15 @@ def _project(old: Project, new: Project) -> Iterator[Change]:
             yield from _money(where + (figure.label,), before.value, figure.value)
     old_fields = {key: value for key, _, value in type(old).form.fields_of(old)}
     for key, spec, value in new_form.fields_of(new):
-        if key in old_fields:
-            yield from _value(where + (spec.label,), old_fields[key], value)
+        if key not in old_fields:
+            continue
+        before = old_fields[key]
+        if spec.type == "group" and isinstance(before, BaseModel) and isinstance(value, BaseModel):
+            for column, part in (spec.columns or {}).items():
+                yield from _value(where + (spec.label, part.label), getattr(before, column, None),
+                                  getattr(value, column, None))
+        else:
+            yield from _value(where + (spec.label,), before, value)
     yield from _text(where + ("项目总目标",), old.goals.total, new.goals.total)
     yield from _text(where + ("年度总目标",), old.goals.annual, new.goals.annual)
     yield from _items(where, old.items, new.items)
@@ -238,6 +246,9 @@ def _text(where: tuple[str, ...], old: str, new: str) -> Iterator[Change]:
     if old.strip() == new.strip():
         return
     kind = ADDED if not old.strip() else REMOVED if not new.strip() else CHANGED
+    if kind == CHANGED and all(len(t) <= SHORT and "\n" not in t.strip() for t in (old, new)):
+        yield Change(kind, "text", where, old.strip(), new.strip())  # a short value: old → new
+        return
     yield Change(kind, "text", where, detail=excerpt(old, new) if kind == CHANGED else _short(new or old))
 
 
