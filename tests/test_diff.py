@@ -199,3 +199,23 @@ def test_a_form_with_sections_and_choices(tmp_path):
         ("changed", ("效益指标", "社会效益指标", "群众政策知晓度"), "≥90.00(%)", "≥85.00(%)", True),
         ("changed", ("项目经费情况说明", "六、年度预算安排"), None, None, False),  # a long text: an excerpt
     }
+
+
+def test_a_declaration_value_is_reported_once_not_per_project(tmp_path):
+    new = copy_example(tmp_path, {"declaration.yaml": [("department: 上海市松江区科学技术委员会",
+                                                        "department: 上海市松江区科学技术局")]})
+    assert diff_of(EXAMPLE, new) == {("changed", "text", ("declaration.yaml", "主管部门"), False)}
+
+
+def test_plan_years_standards_and_dates(tmp_path):
+    caiyu = EXAMPLE.parent / "2023-caiyu-demo"
+    new = tmp_path / "caiyu"
+    shutil.copytree(caiyu, new)
+    path = next(p for p in sorted(new.glob("0*.yaml")) if "standard:" in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    old_standard = next(line for line in text.splitlines() if "standard:" in line)
+    standard = old_standard.split("standard:")[1].strip(" }")
+    edited = old_standard.replace(f"standard: {standard}", "standard: 其他标准")
+    path.write_text(text.replace(old_standard, edited, 1), encoding="utf-8")
+    found = diff_of(caiyu, new)
+    assert len(found) == 1 and next(iter(found))[2][-1] == "绩效标准"

@@ -22,7 +22,7 @@ from .load import Bundle
 from .match import easier, pair, paired_indicators
 from .model import SECTIONS, LineRow, Project, Schedule, SubItem
 from .money import SCALE, WAN, YUAN, Amount, number_text
-from .rules.common import show
+from .rules.common import show, written
 from .text import Text
 
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
@@ -65,18 +65,22 @@ def changes(old: Bundle, new: Bundle) -> list[Change]:
 
 
 def _declaration(old: Bundle, new: Bundle) -> Iterator[Change]:
-    for key in ("unit", "year", "department", "budget_units", "framework", "template"):
-        a, b = getattr(old.declaration, key), getattr(new.declaration, key)
-        if a != b:
-            yield Change(CHANGED, "field", ("declaration.yaml", key), str(a), str(b))
+    """declaration.yaml's own values (its list of project files aside: the projects are compared)."""
+    fields = type(new.declaration).model_fields
+    for key, info in fields.items():
+        if key != "projects" and key in type(old.declaration).model_fields:
+            label = (info.description or key).split("：")[0].split("（")[0]
+            yield from _value(("declaration.yaml", label), getattr(old.declaration, key),
+                              getattr(new.declaration, key))
 
 
 def _project(old: Project, new: Project) -> Iterator[Change]:
     where = (new.name,)
     if old.name != new.name:
         yield Change(RENAMED, "project", where, old.name, new.name)
-    for key in ("department", "unit", "start", "end"):
-        yield from _value(where + (key,), getattr(old, key), getattr(new, key))
+    for key, label in (("department", "主管部门"), ("unit", "实施单位"), ("start", "计划开始日期"), ("end", "计划完成日期")):
+        if key in ("start", "end") or written(old, key) or written(new, key):  # else the declaration's
+            yield from _value(where + (label,), getattr(old, key), getattr(new, key))
     new_form, old_figures = type(new).form, {f.key: f for f in type(old).form.figures_of(old)}
     for figure in new_form.figures_of(new):
         before = old_figures.get(figure.key)
@@ -113,8 +117,8 @@ def _items(where: tuple[str, ...], old: Sequence[SubItem], new: Sequence[SubItem
             yield Change(RENAMED, "item", here, a.title, b.title)
         yield from _money(here + ("预算资金",), a.budget, b.budget)
         yield from _money(here + ("本年度预算资金",), a.annual_amount, b.annual_amount)
-        for key in ("start", "end"):
-            yield from _value(here + (key,), a.start if key == "start" else a.end, b.start if key == "start" else b.end)
+        yield from _value(here + ("实施周期开始",), a.start, b.start)
+        yield from _value(here + ("实施周期结束",), a.end, b.end)
         for name in SECTIONS:
             yield from _text(here + (_SECTION_LABELS[name],), getattr(a, name) or "", getattr(b, name) or "")
         yield from _lines(here, a.lines.rows if a.lines else [], b.lines.rows if b.lines else [])
@@ -153,6 +157,8 @@ def _plan(where: tuple[str, ...], old: Schedule | None, new: Schedule | None) ->
     if old is None or new is None:
         yield Change(ADDED if old is None else REMOVED, "plan", here)
         return
+    if old.years != new.years:
+        yield Change(CHANGED, "plan", here + ("年度",), "、".join(map(str, old.years)), "、".join(map(str, new.years)))
     rows_old, rows_new = old.rows, new.rows
     for i, j in pair([r.name for r in rows_old], [r.name for r in rows_new]):
         if i is None or j is None:
@@ -184,11 +190,20 @@ def _indicators(where: tuple[str, ...], old: Project, new: Project) -> Iterator[
             yield Change(RENAMED, "indicator", where + path, old_path[2], path[2])
         if old_path[:2] != path[:2]:
             yield Change(CHANGED, "indicator", where + path, " › ".join(old_path[:2]), " › ".join(path[:2]))
+        standards = (_standard(old, old_path), _standard(new, path))
+        if standards[0] != standards[1]:
+            yield Change(CHANGED, "indicator", where + path + ("绩效标准",), *standards)
         if a.text.strip() != b.text.strip():
             lowered = easier(a, b, path[1])
             detail = _difference(a.number, b.number, b.unit) if a.number is not None and b.number is not None \
                 and a.unit.strip() == b.unit.strip() else ""
             yield Change(CHANGED, "indicator", where + path, a.text, b.text, detail, lowered)
+
+
+def _standard(project: Project, path: tuple[str, str, str]) -> str:
+    """An indicator's 绩效标准 ("" when it has none)."""
+    first, second, third = path
+    return project.indicators[first][second][third].standard or ""
 
 
 def _value(where: tuple[str, ...], old: object, new: object) -> Iterator[Change]:
