@@ -219,3 +219,10 @@ def test_plan_years_standards_and_dates(tmp_path):
     path.write_text(text.replace(old_standard, edited, 1), encoding="utf-8")
     found = diff_of(caiyu, new)
     assert len(found) == 1 and next(iter(found))[2][-1] == "绩效标准"
+
+
+def test_a_figure_a_text_takes_with_braces_is_one_change(tmp_path):
+    # 设备更新、维护费's arrangement says {{ budget }}: the text as written did not change.
+    new = copy_example(tmp_path, {CITIZEN: [("    budget: 3万元", "    budget: 3.5万元")]})
+    item = ("市民服务", "设备更新、维护费（外专服务）")
+    assert diff_of(EXAMPLE, new) == {("changed", "figure", (*item, "预算资金"), False)}  # annual: the budget

@@ -93,17 +93,31 @@ def _project(old: Project, new: Project) -> Iterator[Change]:
         before = old_fields[key]
         if spec.type == "group" and isinstance(before, BaseModel) and isinstance(value, BaseModel):
             for column, part in (spec.columns or {}).items():
-                yield from _value(where + (spec.label, part.label), getattr(before, column, None),
-                                  getattr(value, column, None))
+                a, b = getattr(before, column, None), getattr(value, column, None)
+                if isinstance(a, str) and isinstance(b, str):
+                    a, b = _written_text(old, (key, column)), _written_text(new, (key, column))
+                yield from _value(where + (spec.label, part.label), a, b)
         else:
             yield from _value(where + (spec.label,), before, value)
-    yield from _text(where + ("项目总目标",), old.goals.total, new.goals.total)
-    yield from _text(where + ("年度总目标",), old.goals.annual, new.goals.annual)
-    yield from _items(where, old.items, new.items)
+    for key, label in (("total", "项目总目标"), ("annual", "年度总目标")):
+        yield from _text(where + (label,), _written_text(old, ("goals", key)), _written_text(new, ("goals", key)))
+    yield from _items(where, old, new)
     yield from _indicators(where, old, new)
 
 
-def _items(where: tuple[str, ...], old: Sequence[SubItem], new: Sequence[SubItem]) -> Iterator[Change]:
+def _written_text(project: Project, path: tuple) -> str:
+    """A text as its file has it: `{{ budget }}` stays `{{ budget }}`, so a changed figure is one change."""
+    text = project.source.templates.get(path)
+    if text is None:
+        owner: object = project
+        for part in path:
+            owner = owner[part] if isinstance(part, int) else getattr(owner, part, None)  # type: ignore[index]
+        text = owner if isinstance(owner, str) else ""
+    return text
+
+
+def _items(where: tuple[str, ...], old_project: Project, new_project: Project) -> Iterator[Change]:
+    old, new = old_project.items, new_project.items
     for i, j in pair([item.title for item in old], [item.title for item in new]):
         if i is None:
             yield Change(ADDED, "item", where + (new[j].title,), new=str(new[j].budget))  # type: ignore[index]
@@ -116,11 +130,13 @@ def _items(where: tuple[str, ...], old: Sequence[SubItem], new: Sequence[SubItem
         if a.title != b.title:
             yield Change(RENAMED, "item", here, a.title, b.title)
         yield from _money(here + ("预算资金",), a.budget, b.budget)
-        yield from _money(here + ("本年度预算资金",), a.annual_amount, b.annual_amount)
+        if a.annual is not None or b.annual is not None:  # else it is the budget, already compared
+            yield from _money(here + ("本年度预算资金",), a.annual_amount, b.annual_amount)
         yield from _value(here + ("实施周期开始",), a.start, b.start)
         yield from _value(here + ("实施周期结束",), a.end, b.end)
         for name in SECTIONS:
-            yield from _text(here + (_SECTION_LABELS[name],), getattr(a, name) or "", getattr(b, name) or "")
+            yield from _text(here + (_SECTION_LABELS[name],), _written_text(old_project, ("items", i, name)),
+                             _written_text(new_project, ("items", j, name)))
         yield from _lines(here, a.lines.rows if a.lines else [], b.lines.rows if b.lines else [])
         if a.lines and b.lines and a.lines.total and b.lines.total:
             yield from _money(here + ("合计",), a.lines.total, b.lines.total)

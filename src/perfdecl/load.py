@@ -371,6 +371,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             value, chars = clean_text(value)  # an expression can make what the loader removed
             if chars:
                 diags.append(diag("PD013", project.source.at(*path), chars=chars))
+            project.source.templates[path] = text
             setattr(owner, name, value)
     return diags
 
