@@ -157,3 +157,11 @@ def test_the_putuo_example_gets_the_reviewers_findings():
         at(p, "department: 普陀区城市管理行政执法局执法大队", "PD412", mark="普陀"),
         at(p, "  subject: |", "PD413", mark="|"),                     # names the 局, not its 执法大队
     }
+
+
+def test_whole_output_names(tmp_path):
+    edits = [("end: 2023-12-31", "end: 2024-12-31"),
+             ("      维护完成时间: 2023 年 12 月底",
+              "      维护完成时间: 2023 年 12 月底\n      完成设备更新: =2 台\n      完成年度维护计划: =100%")]
+    folder = declaration(tmp_path, edits)
+    assert {f for f in findings(folder) if f[3] == "PD404"} == {value_at(folder / P, "完成设备更新: =2 台", "PD404")}

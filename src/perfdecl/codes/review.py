@@ -70,7 +70,8 @@ same four goals as 总目标 and 年度目标.""",
          """Indicator values are the declaration year's targets. When the project
 runs beyond that year, an output target that claims the whole project —
 完工, 竣工, 验收, 全长, 全部, 全面完成, 整体完成 — cannot be reached in the
-year: write this year's share (e.g. `完成主体结构`, `=40%`).
+year: write this year's share (e.g. `主体结构完成率 =40%`). A name starting
+with 完成 counts as such a claim unless it says the year's (`完成年度计划`).
 
 Findings in the real examples: none (the projects of
 examples/2023-songjiang end in 2023, examples/2026-putuo-cgzf's in 2026).""",

@@ -52,8 +52,9 @@ def check_quotes(bundle: Bundle) -> Iterator[Diagnostic]:
     for project in bundle.projects:
         for path, text, is_key in strings(project):
             stripped = text.strip()
-            if not is_key and len(stripped) > 2 and stripped[0] == stripped[-1] == '"':
-                yield diag("PD402", project.source.at(*path), text=_short(stripped))
+            if len(stripped) > 2 and stripped[0] == stripped[-1] == '"':
+                where = project.source.key_at(*path) if is_key else project.source.at(*path)
+                yield diag("PD402", where, text=_short(stripped))
 
 
 def _short(text: str) -> str:
@@ -72,7 +73,7 @@ def check_goals(bundle: Bundle) -> Iterator[Diagnostic]:
 
 # -- indicators ------------------------------------------------------------------------------------------
 
-_WHOLE_NAME = re.compile(r"竣工|完工|验收|全长|全部|全面完成|整体完成|(?:项目|工程|建设)完成")
+_WHOLE_NAME = re.compile(r"竣工|完工|验收|全长|全部|全面完成|整体完成|(?:项目|工程|建设)完成|^完成(?!年度|本年|当年|\d)")
 _WHOLE_VALUE = re.compile(r"竣工|完工|验收|全长|全部|全面完成|整体完成")
 OUTPUT = "产出"
 
