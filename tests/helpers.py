@@ -114,6 +114,12 @@ def at(file: Path, needle: str, code: str, mark: str | None = None, nth: int = 0
     raise AssertionError(f"{needle!r} not found {nth + 1} times in {file}")
 
 
+def value_at(file: Path, needle: str, code: str) -> Finding:
+    """The finding `code` at the value of the `name: value` line `needle`."""
+    name, line, col, code = at(file, needle, code)
+    return name, line, col + needle.index(": ") + 2, code
+
+
 def findings(folder: Path) -> set[Finding]:
     """What `perfdecl check` finds in a declaration folder."""
     _, diags = check(folder)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from helpers import EXAMPLE, assert_findings, at, copy_example, findings, from_json
+from helpers import EXAMPLE, assert_findings, at, copy_example, findings, from_json, value_at
 
 from perfdecl.cli import cli
 from perfdecl.diagnostics import has_errors
@@ -15,6 +15,8 @@ from perfdecl.pipeline import check
 
 P1, P2, P3, P4 = (EXAMPLE / name for name in ("01-citizen-services.yaml", "02-service-management.yaml",
                                              "03-network-systems.yaml", "04-operations.yaml"))
+
+
 
 # The inconsistencies the published declaration really contains.
 KNOWN = {
@@ -32,6 +34,20 @@ KNOWN = {
     at(P4, "2022 年 8 月至 2023 年 8 月", "PD208"),
     # the classified sub-item titled 2021年度… in a 2023 declaration
     at(P4, "2021年度松江区", "PD209"),
+    # reviewer rules (PD4xx): rates in percent under 数量指标
+    at(P1, "设备耗材采购完成率: =100%", "PD408", mark="=100%"), at(P4, "维保工作计划完成率: =100%", "PD408", mark="=100%"),
+    # 满意度 written as a word
+    value_at(P1, "用人企业满意度: 满意", "PD409"), value_at(P1, "服务对象满意度: 满意", "PD409"),
+    value_at(P4, "用户满意度: 满意", "PD409"),
+    # 知晓度 only 提升
+    value_at(P2, "企业对科技金融政策的知晓度: 提升", "PD411"),
+    value_at(P2, "企业对科技金融产品的知晓度: 提升", "PD411"),
+    value_at(P2, "科技金融交流平台的知晓度: 提升", "PD411"),
+    # more than 30% qualitative targets in every project (12 of 24, 8 of 23, 5 of 11, 10 of 20)
+    *(at(p, "indicators:", "PD410") for p in (P1, P2, P3, P4)),
+    # 实施主体 naming a department only, not 上海市松江区科技创新服务中心 (03 and 04's second do name it)
+    *(at(p, "subject: |", "PD413", mark="|", nth=n) for p, n in ((P1, 0), (P1, 1), (P2, 0), (P2, 1),
+                                                                 (P4, 0), (P4, 2), (P4, 3))),
 }
 
 

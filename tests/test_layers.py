@@ -20,16 +20,16 @@ PACKAGE = SRC / "perfdecl"
 # Lowest first. A module belongs to the layer of the longest name listed that is
 # its own name or one of its packages; it may import its own layer and the ones below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("perfdecl", "perfdecl.text", "perfdecl.paths", "perfdecl.positions", "perfdecl.cache"),
+    ("perfdecl", "perfdecl.text", "perfdecl.paths", "perfdecl.positions", "perfdecl.cache", "perfdecl.revision"),
     ("perfdecl.codes",),  # rule records: leaf data
     ("perfdecl.diagnostics",),
     ("perfdecl.yamlload", "perfdecl.money", "perfdecl.values", "perfdecl.textexpr", "perfdecl.schema_errors",
      "perfdecl.frameworks", "perfdecl.modelcache"),
     ("perfdecl.model", "perfdecl.form"),
-    ("perfdecl.load",),
+    ("perfdecl.load", "perfdecl.match"),
     ("perfdecl.rules",),
     ("perfdecl.pipeline", "perfdecl.parallel"),
-    ("perfdecl.render", "perfdecl.output", "perfdecl.serve_page"),
+    ("perfdecl.render", "perfdecl.output", "perfdecl.serve_page", "perfdecl.diff"),
     ("perfdecl.commands",),
     ("perfdecl.cli",),
     ("perfdecl.main", "perfdecl.__main__"),

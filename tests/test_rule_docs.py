@@ -75,7 +75,15 @@ def _entry_end(lines: list[str], start: int, indent: int) -> int:
 def written(tmp_path: Path, example: Example) -> Path:
     folder = tmp_path / "d"
     folder.mkdir()
-    (folder / "declaration.yaml").write_text(applied(DECLARATION, example.declaration), encoding="utf-8")
+    decl = applied(DECLARATION, example.declaration)
+    if example.previous:
+        prev = tmp_path / "prev"
+        prev.mkdir()
+        year = yaml.safe_load(DECLARATION)["year"]
+        (prev / "declaration.yaml").write_text(applied(DECLARATION, f"year: {year - 1}"), encoding="utf-8")
+        (prev / "p.yaml").write_text(applied(PROJECT, example.previous, example.at), encoding="utf-8")
+        decl = applied(decl, "previous: ../prev")
+    (folder / "declaration.yaml").write_text(decl, encoding="utf-8")
     (folder / "p.yaml").write_text(applied(PROJECT, example.yaml, example.at), encoding="utf-8")
     return folder
 

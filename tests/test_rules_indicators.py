@@ -36,7 +36,8 @@ def test_frameworks_differ_on_cost_indicators(tmp_path):
     assert_findings(declaration(tmp_path / "sh", cost))
     folder = declaration(tmp_path / "caiyu", cost, decl_edits=[("shanghai-2023", "caiyu-2021")])
     assert_findings(folder, at(folder / "p.yaml", "成本指标", "PD303"))
-    assert_findings(declaration(tmp_path / "ok", decl_edits=[("shanghai-2023", "caiyu-2021")]))
+    plain = declaration(tmp_path / "ok", decl_edits=[("shanghai-2023", "caiyu-2021")])
+    assert_findings(plain, at(plain / "p.yaml", "indicators:", "PD405"))  # caiyu-2021 wants 经济成本指标 (PD405)
 
 
 def test_required_first_level_missing(tmp_path):
@@ -110,11 +111,11 @@ def own_framework(tmp_path, text: str, name: str = "frameworks/my.yaml", edits=(
 def test_a_framework_file_in_the_declaration_folder(tmp_path):
     folder = own_framework(tmp_path, OWN)
     assert_findings(folder, at(folder / "p.yaml", "时效指标", "PD303"))  # not in this framework
-    quality = [("    时效指标:\n      维护完成时间: 2023 年 12 月底", "    质量指标:\n      设备完好率: 提升")]
+    quality = [("    时效指标:\n      维护完成时间: 2023 年 12 月底", "    质量指标:\n      设备状态: 良好")]
     assert_findings(own_framework(tmp_path / "quality", OWN, edits=quality))
     folder = own_framework(tmp_path / "dot", OWN.replace("quantitative: [数量指标]", "quantitative: [质量指标]"),
                            name="./frameworks/my.yaml", edits=quality)
-    assert_findings(folder, at(folder / "p.yaml", "设备完好率: 提升", "PD306", mark="提升"))
+    assert_findings(folder, at(folder / "p.yaml", "设备状态: 良好", "PD306", mark="良好"))
 
 
 def test_a_framework_file_must_be_inside_the_folder_and_exist(tmp_path):

@@ -91,6 +91,21 @@ def import_indicators(workbook: Path, project: Path, sheet: str | None, lang: st
     sys.exit(command.run(workbook, project, sheet, lang))
 
 
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["human", "markdown", "json"]), default="human",
+              show_default=True, help="输出格式 / output format")
+@click.option("--fail-on", type=click.Choice(["lowered"]), default=None,
+              help="有指标下调时退出码为 1 / exit 1 when a target was made easier")
+@LANG
+def diff_(old: str, new: str, fmt: str, fail_on: str | None, lang: str) -> None:
+    """比较两个版本的申报：OLD、NEW 为申报文件夹或 git 版本（HEAD~1、main:path）。"""
+    from .commands import diff as command
+
+    sys.exit(command.run(old, new, fmt=fmt, fail_on=fail_on, lang=lang))
+
+
 @cli.command("rules")
 @LANG
 def rules_(lang: str) -> None:

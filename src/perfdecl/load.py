@@ -28,6 +28,7 @@ from .paths import NOT_REGULAR, OUTSIDE, display, inside
 from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
+from .revision import RevisionError, opened
 from .yamlload import clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ class Bundle:
     sources: dict[str, Source] = field(default_factory=dict)
     complete: bool = True  # False when some file had errors or some project did not validate
     form: Form = field(default_factory=default_form)  # the form of the declaration's template
+    previous: Bundle | None = None  # last year's declaration (`previous:`), for the PD42x rules
+    previous_problem: tuple[str, Text] | None = None  # (what `previous` named, why it could not be read): PD420
+    previous_given: bool = False  # the caller named it (--previous), not declaration.yaml
 
 
 class Totals(NamedTuple):
@@ -87,14 +91,17 @@ Part = tuple[int, int]  # (k, n): the k-th of n consecutive slices of a declarat
 WHOLE: Part = (0, 1)
 
 
-def load(folder: Path, part: Part = WHOLE, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
+def load(folder: Path, part: Part = WHOLE, template: Path | None = None, previous: str | None = None,
+         follow_previous: bool = True) -> tuple[Bundle | None, list[Diagnostic]]:
     """Read and validate the declaration in `folder` and its projects (those of `part` only).
 
     The projects are validated against the form of the declaration's
     template (`template`, a template folder, overrides it). A declaration
     that does not validate gives no bundle, but the project files it lists
     are still read, so that their problems are reported too. Every part
-    reports the declaration's own problems.
+    reports the declaration's own problems. Last year's declaration
+    (`previous`, else its `previous:` key) is read, whole, into
+    `bundle.previous` unless `follow_previous` is false.
     """
     if inside(folder, DECLARATION) is None:  # a link that leads out of the folder: as for project files
         shown = display(folder / DECLARATION)
@@ -119,7 +126,36 @@ def load(folder: Path, part: Part = WHOLE, template: Path | None = None) -> tupl
     bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags),
                     form)
     diags += _expand_texts(bundle)
+    if follow_previous:
+        _load_previous(bundle, previous)
     return bundle, diags
+
+
+def _load_previous(bundle: Bundle, given: str | None) -> None:
+    """Last year's declaration (`given`, or `previous:`) into `bundle.previous`, or why not.
+
+    A folder is relative to this declaration's folder, anything else a git
+    revision (`revision.opened`); its own `previous:` is not followed. The
+    problem, if any, is PD420's to report (rules/previous.py).
+    """
+    spec = given or bundle.declaration.previous
+    if not spec:
+        return
+    bundle.previous_given = given is not None
+    try:
+        with opened(spec, bundle.folder, bundle.folder) as folder:
+            if not (folder / DECLARATION).is_file():
+                bundle.previous_problem = spec, Text("其中没有 declaration.yaml", "it holds no declaration.yaml")
+                return
+            previous, found = load(folder, follow_previous=False)  # last year's last year is not wanted
+    except RevisionError as e:
+        why = Text("既不是文件夹，也不是可读的 git 版本（", "neither a folder nor a readable git revision (") + e.text
+        bundle.previous_problem = spec, why + Text("）", ")")
+        return
+    if previous is None or has_errors(found):
+        bundle.previous_problem = spec, Text("它有错误（perfdecl check 说明）", "it has errors (perfdecl check says which)")
+        return
+    bundle.previous = previous
 
 
 def _form(root: Path, decl: Declaration | None, data: object, decl_source: Source,
@@ -128,9 +164,8 @@ def _form(root: Path, decl: Declaration | None, data: object, decl_source: Sourc
 
     None when the template cannot be found or its form definition has errors.
     """
-    if override is not None:
-        folder: Path | None = override
-    else:
+    folder: Path | None = override
+    if folder is None:
         name = decl.template if decl else data.get("template") if isinstance(data, dict) else None
         if not isinstance(name, str):
             return default_form(), []
@@ -367,6 +402,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             value, chars = clean_text(value)  # an expression can make what the loader removed
             if chars:
                 diags.append(diag("PD013", project.source.at(*path), chars=chars))
+            project.source.templates[path] = text
             setattr(owner, name, value)
     return diags
 

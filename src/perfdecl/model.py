@@ -458,6 +458,9 @@ class Declaration(File):
     output: str | None = Field(None, description="输出文件路径（本文件夹内），默认 build/<文件夹名>.docx")
     projects: list[str] = Field(min_length=1, description="项目文件，按顺序")
     rules: dict[str, Severity] = Field({}, description="规则设置：代码 → error / warning / off")
+    qualitative_share: int = Field(30, ge=0, le=100, description="每个项目定性指标值所占比例的上限（%），超过则提示（PD410）")
+    previous: str | None = Field(None, description="上一年度的申报：文件夹（相对本文件夹，如 ../2022-songjiang）或 git 版本")
+
     @field_validator("rules", mode="before")
     @classmethod
     def _off(cls, raw: object) -> object:

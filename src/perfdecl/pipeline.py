@@ -16,10 +16,12 @@ from .load import WHOLE, Bundle, Part, load
 _IGNORE = re.compile(r"#\s*perfdecl:\s*ignore(?:\[([A-Z0-9, ]+)\])?")
 
 
-def check(folder: Path, part: Part = WHOLE, template: Path | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
+def check(folder: Path, part: Part = WHOLE, template: Path | None = None,
+          previous: str | None = None) -> tuple[Bundle | None, list[Diagnostic]]:
     """The findings in a declaration (in one part of its projects: see `merge`); `template`, a template
-    folder, overrides the declaration's (its form validates the projects)."""
-    bundle, diags = load(folder, part, template)
+    folder, overrides the declaration's (its form validates the projects); `previous`, a folder or git
+    revision, the declaration's `previous:`."""
+    bundle, diags = load(folder, part, template, previous)
     if bundle is not None:
         diags += run_rules(bundle)
     return bundle, finalize(diags, bundle)

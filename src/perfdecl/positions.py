@@ -31,6 +31,8 @@ class Source:
         self.keys: dict[YamlPath, tuple[int, int]] = {}
         # Source text of the values read as numbers, booleans or dates.
         self.scalars: dict[YamlPath, str] = {}
+        # Texts as written where the loader filled in `{{ … }}` (the model holds the filled-in text).
+        self.templates: dict[YamlPath, str] = {}
         # 1-based line -> its comment, from `#` to the end of the line.
         self.comments: dict[int, str] = {}
 

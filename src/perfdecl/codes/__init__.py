@@ -6,7 +6,8 @@ failing examples, and an optional hint. Records import nothing of perfdecl
 but `text`, so the loader, the model and the cross-check rules all use them
 without importing each other. One module per family: input (PD0xx, what the
 loader reports), arithmetic (PD1xx), plausibility (PD2xx), indicators
-(PD3xx); the checks themselves are in perfdecl/rules. The registry is
+(PD3xx), review (PD401-PD413, what reviewers send back), previous (PD420-PD424,
+against last year's declaration); the checks themselves are in perfdecl/rules. The registry is
 written out here and never changes at run time.
 """
 from __future__ import annotations
@@ -15,11 +16,13 @@ from .arithmetic import RULES as _ARITHMETIC
 from .indicators import RULES as _INDICATORS
 from .input import RULES as _INPUT
 from .plausibility import RULES as _PLAUSIBILITY
+from .previous import RULES as _PREVIOUS
+from .review import RULES as _REVIEW
 from .rule import Example, Rule
 
 __all__ = ["RULES", "Example", "Rule", "hint", "message"]
 
-RULES: dict[str, Rule] = {r.code: r for r in (*_INPUT, *_ARITHMETIC, *_PLAUSIBILITY, *_INDICATORS)}
+RULES: dict[str, Rule] = {r.code: r for r in (*_INPUT, *_ARITHMETIC, *_PLAUSIBILITY, *_INDICATORS, *_REVIEW, *_PREVIOUS)}
 
 
 def message(code: str, lang: str, args: dict[str, object]) -> str:

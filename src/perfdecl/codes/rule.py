@@ -17,13 +17,16 @@ class Example:
     writes; `declaration` likewise into declaration.yaml. Being text, an
     example can show what only the loader sees (a duplicate key, a tag, a
     syntax error). `note` tells the reader what the rest of the declaration
-    holds. tests/test_rule_docs.py runs every example so, against
+    holds. With `previous`, last year's declaration (year one less) is
+    PROJECT with `previous` written at `at`, and declaration.yaml names it.
+    tests/test_rule_docs.py runs every example so, against
     tests/helpers.py's PROJECT, through perfdecl's own loader.
     """
     yaml: str = ""
     at: tuple[object, ...] = ()
     declaration: str = ""
     note: str = ""
+    previous: str = ""  # last year's project file, written like `yaml` (declaration.yaml then says `previous: ../prev`)
 
     def render(self, verdict: str) -> str:
         project, declaration = (textwrap.dedent(t).strip("\n") for t in (self.yaml, self.declaration))
@@ -38,7 +41,11 @@ class Example:
         if self.note:
             where.append(self.note)
         head = f"{verdict} ({'; '.join(where)}):" if where else f"{verdict}:"
-        return head + "\n" + textwrap.indent(project or declaration, "    ")
+        shown = head + "\n" + textwrap.indent(project or declaration, "    ")
+        if self.previous:
+            shown += "\nlast year's project file (previous: ../prev) having:\n" + textwrap.indent(
+                textwrap.dedent(self.previous).strip("\n"), "    ")
+        return shown
 
 
 @dataclass(frozen=True, slots=True)

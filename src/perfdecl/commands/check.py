@@ -4,12 +4,14 @@ PATHS are declaration folders or any files inside them (pre-commit passes the
 changed files); each declaration is checked once, as a whole, and several run
 in parallel. Exit 0 clean or warnings only, 1 on errors (or warnings with
 --strict), 2 when a path names no declaration or its declaration.yaml
-cannot be read (PD015).
+cannot be read (PD015). `previous` (--previous) names last year's
+declaration, a folder or git revision, for the PD42x rules.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 from .. import output
@@ -50,12 +52,13 @@ Checked = tuple[list[Diagnostic], list[str], dict[str, list[str]]]
 SLICE = 250  # projects a part should have at least: below that a second process costs more than it saves
 
 
-def check_part(task: tuple[Path, Part]) -> Checked:
+def check_part(task: tuple[Path, Part], previous: str | None = None) -> Checked:
     """One declaration's (or one part's) findings, the files read in order, and the lines of those
     the findings point into: plain data, for workers."""
     from ..pipeline import check
 
-    bundle, diags = check(*task)
+    folder, part = task
+    bundle, diags = check(folder, part, previous=previous)
     sources = bundle.sources if bundle else {}
     return diags, list(sources), output.lines_for(diags, sources)
 
@@ -71,14 +74,16 @@ def tasks(folders: list[Path], jobs: int | None) -> list[tuple[Path, Part]]:
 
 
 def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang: str = "zh",
-        jobs: int | None = None) -> int:
+        jobs: int | None = None, previous: str | None = None) -> int:
     from ..pipeline import merge
 
     folders, problems = targets(paths)
+    if previous and Path(previous).is_dir():  # a folder given here is relative to the working folder
+        previous = str(Path(previous).resolve())
     diags: list[Diagnostic] = list(problems)
     lines: dict[str, list[str]] = {}
     work = tasks(folders, jobs)
-    done = run_each(check_part, work, jobs)
+    done = run_each(partial(check_part, previous=previous), work, jobs)
     for folder in folders:
         parts = [checked for (task, _), checked in zip(work, done) if task == folder]
         diags += parts[0][0] if len(parts) == 1 else merge([(found, read) for found, read, _ in parts])
@@ -106,11 +111,14 @@ def main(args: list[str]) -> int:
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="消息语言 / message language (default: zh)")
     parser.add_argument("-j", "--jobs", type=_positive, default=None,
                         help="并行进程数，默认 CPU 数 / parallel processes (default: CPUs)")
+    parser.add_argument("--previous", default=None, metavar="DIR|REV",
+                        help="上一年度的申报（文件夹或 git 版本），代替 previous: / last year's declaration")
     given = parser.parse_args(args)
-    return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs)
+    return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs,
+               previous=given.previous)
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) < 1:
         raise argparse.ArgumentTypeError(f"不是正整数 / not a positive integer: {text}")
     return int(text)
