@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("perfdecl.load",),
     ("perfdecl.rules",),
     ("perfdecl.pipeline", "perfdecl.parallel"),
-    ("perfdecl.render", "perfdecl.output"),
+    ("perfdecl.render", "perfdecl.output", "perfdecl.importer"),
     ("perfdecl.commands",),
     ("perfdecl.cli", "perfdecl.__main__"),
 )
