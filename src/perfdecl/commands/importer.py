@@ -1,8 +1,9 @@
 """perfdecl import: a Word declaration becomes a declaration folder, then `check` runs on it.
 
-Exit codes: 0 imported and clean (warnings allowed), 1 something was left
-unmapped or the imported declaration has errors, 2 refused (unreadable
-input, a non-empty target folder without --force, an unknown template).
+Exit codes: 0 imported and clean (warnings allowed), 1 bad input (not a
+Word document, encrypted, a zip bomb), something left unmapped, or errors
+in the imported declaration; 2 refused (a non-empty target folder without
+--force, an unknown template).
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
             readable = convert.to_docx(source, Path(temp)) if source.suffix.lower() in convert.CONVERTED else source
             blocks = document.read(readable)
     except document.Unreadable as e:
-        return refuse(e.text, lang)
+        refuse(e.text, lang)
+        return 1  # bad input, as a declaration with errors
     name = template or detect.best(blocks)
     folder = builtin(name)
     assert folder is not None

@@ -437,7 +437,7 @@ def _finish_item(item: dict[str, object], project: dict[str, object], count: int
         if item.get(k) == []:
             del item[k]
     texts = [k for k in SECTIONS if isinstance(item.get(k), list)]
-    if texts and all(item[k] == [SECRET] for k in texts if item[k]) and any(item[k] == [SECRET] for k in texts):
+    if any(item[k] == [SECRET] for k in texts):  # the withheld sentence stands for every unwritten section
         item["classified"] = True
         for k in texts:
             if item[k] == [SECRET]:

@@ -1,0 +1,205 @@
+"""perfdecl import: build → import → build is byte-identical, and the imported sources hold the example's data."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfdecl.cli import cli
+from perfdecl.form import form_of
+from perfdecl.importer.document import Table, read
+from perfdecl.load import load
+
+REPO = Path(__file__).resolve().parents[1]
+# hunan-2024 is not yet read back: its 主管部门及其编码 cell joins two fields and its
+# 项目实施进度计划 is a table field (see the report of branch importer).
+ROUND_TRIP = ["2023-songjiang", "2023-caiyu-demo", "2026-putuo-cgzf"]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def build(folder: Path, out: Path) -> bytes:
+    code, output = run("build", str(folder), "-o", str(out))
+    assert code == 0, output
+    return out.read_bytes()
+
+
+def squash(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+def facts(folder: Path) -> dict[str, object]:
+    """What must survive an import: every figure, indicator, goal and narrative, whitespace-insensitive."""
+    bundle, diags = load(folder)
+    assert bundle is not None, diags
+    out: dict[str, object] = {"unit": bundle.declaration.unit, "year": bundle.declaration.year}
+    for n, project in enumerate(bundle.projects):
+        form = form_of(project)
+        out[f"{n}.name"] = project.name
+        out[f"{n}.figures"] = [(f.key, f.value.yuan) for f in form.figures_of(project)]
+        out[f"{n}.goals"] = (squash(project.goals.total), squash(project.goals.annual))
+        out[f"{n}.indicators"] = [(a, b, c, v.value.text, v.standard) for a, seconds in project.indicators.items()
+                                  for b, thirds in seconds.items() for c, v in thirds.items()]
+        for key, spec, value in form.fields_of(project):
+            shown = value.model_dump() if hasattr(value, "model_dump") else value
+            out[f"{n}.{key}"] = {k: squash(v) for k, v in shown.items()} if isinstance(shown, dict) else str(shown)
+        for i, item in enumerate(project.items):
+            out[f"{n}.{i}.title"] = item.title
+            for key in ("overview", "basis", "subject", "approach", "arrangement"):
+                out[f"{n}.{i}.{key}"] = squash(getattr(item, key))
+            if item.lines and item.lines.show:
+                out[f"{n}.{i}.lines"] = [(r.name, r.qty, r.price.yuan, r.amount.yuan) for r in item.lines.rows]
+            if item.schedule:
+                out[f"{n}.{i}.schedule"] = [(r.name, [v.yuan for v in r.values], r.total.yuan)
+                                            for r in item.schedule.rows]
+    return out
+
+
+@pytest.mark.parametrize("example", ROUND_TRIP)
+def test_round_trip_is_byte_identical_and_keeps_the_data(example: str, tmp_path: Path) -> None:
+    first = build(REPO / "examples" / example, tmp_path / "first.docx")
+    code, output = run("import", str(tmp_path / "first.docx"), "-o", str(tmp_path / "imported"))
+    assert code == 0, output
+    assert build(tmp_path / "imported", tmp_path / "second.docx") == first
+    assert facts(tmp_path / "imported") == facts(REPO / "examples" / example)
+    head = (tmp_path / "imported" / "01-project.yaml").read_text(encoding="utf-8").splitlines()[:2]
+    assert head[0] == "# yaml-language-server: $schema=./.schemas/project.schema.json"
+    assert head[1].startswith("name: ")
+
+
+def test_classified_sub_item_and_schedule_come_back(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    code, output = run("import", str(tmp_path / "sj.docx"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    bundle, _ = load(tmp_path / "out")
+    assert bundle is not None
+    classified = [item for p in bundle.projects for item in p.items if item.classified]
+    assert [item.title for item in classified] == ["2021年度松江区***工程（运维）"]
+    plan = bundle.projects[2].items[0].schedule
+    assert plan is not None and plan.years == [2021, 2023] and str(plan.rows[0].values[1]) == "923.164"
+    annual = bundle.projects[2].items[0].annual
+    assert annual is not None and annual.yuan == Decimal("10016960")
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_with(body: str, folder: Path) -> Path:
+    """A minimal .docx whose body is `body` (WordprocessingML), as another writer might produce it."""
+    import docx
+
+    document = docx.Document()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    path = folder / "foreign.docx"
+    with zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}>'
+                        f"<w:body>{body}</w:body></w:document>").encode()
+            out.writestr(info, data)
+    return path
+
+
+def cell(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_text_as_other_writers_store_it(tmp_path: Path) -> None:
+    body = ('<w:p><w:bookmarkStart w:id="0" w:name="a"/><w:r><w:t>项目</w:t></w:r><w:r><w:t xml:space="preserve">名称</w:t>'
+            '</w:r><w:bookmarkEnd w:id="0"/><w:ins><w:r><w:t>：甲</w:t></w:r></w:ins><w:del><w:r><w:delText>乙</w:delText>'
+            '</w:r></w:del><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>丙</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+            '</w:r><w:r><w:br/><w:t>丁</w:t></w:r></w:p>')
+    blocks = read(docx_with(body, tmp_path))
+    assert [b.text for b in blocks if not isinstance(b, Table)] == ["项目名称：甲丙\n丁"]
+
+
+def test_merged_cells_and_a_table_split_by_a_page_break(tmp_path: Path) -> None:
+    row = "<w:tr>{}</w:tr>"
+    first = ("<w:tbl>" + row.format(cell("一级", '<w:vMerge w:val="restart"/>') + cell("二", '<w:gridSpan w:val="2"/>'))
+             + row.format(cell("", "<w:vMerge/>") + cell("x") + cell("y")) + "</w:tbl>")
+    second = "<w:tbl>" + row.format(cell("a") + cell("b") + cell("c")) + "</w:tbl>"
+    blocks = read(docx_with(first + "<w:p/>" + second, tmp_path))
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    assert [[c.text for c in r] for r in tables[0].rows] == [["一级", "二", "二"], ["一级", "x", "y"], ["a", "b", "c"]]
+    assert tables[0].texts(1) == ["x", "y"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a zip at all", "不是 .docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "加密"),
+])
+def test_bad_input_is_refused_with_a_message(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "bad.docx").write_bytes(content)
+    code, output = run("import", str(tmp_path / "bad.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and message in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_zip_bomb_is_refused(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (64 << 20))
+    code, output = run("import", str(tmp_path / "bomb.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "压缩炸弹" in output
+
+
+def test_a_document_without_a_declaration(tmp_path: Path) -> None:
+    path = docx_with("<w:p><w:r><w:t>会议纪要</w:t></w:r></w:p>", tmp_path)
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    assert code != 0 and "没有找到" in output
+
+
+def test_never_writes_into_a_non_empty_folder_without_force(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine", encoding="utf-8")
+    code, output = run("import", str(tmp_path / "a.docx"), "-o", str(tmp_path / "out"))
+    assert code == 2 and "--force" in output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["keep.txt"]
+    code, output = run("import", str(tmp_path / "a.docx"), "-o", str(tmp_path / "out"), "--force")
+    assert code == 0, output
+    assert (tmp_path / "out" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_unmapped_content_is_listed_and_kept_as_a_comment(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    blocks_doc = tmp_path / "a.docx"
+    with zipfile.ZipFile(blocks_doc) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["word/document.xml"].decode()
+    table = xml.index("<w:tbl>")
+    stray = '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附件：现场照片 12 张</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    parts["word/document.xml"] = (xml[:table] + stray + "<w:p/>" + xml[table:]).encode()
+    with zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    code, output = run("import", str(tmp_path / "b.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "附件：现场照片 12 张" in output and "表格" in output
+    texts = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*.yaml"))
+    assert re.search(r"^# .*附件：现场照片 12 张", texts, re.M)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_document_resaved_by_libreoffice_imports_to_the_same_data(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    (tmp_path / "lo").mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"),
+                    str(tmp_path / "sj.docx")], check=True, capture_output=True, timeout=300)
+    code, output = run("import", str(tmp_path / "lo" / "sj.docx"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
