@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from perfdecl.cli import cli
@@ -203,3 +205,32 @@ def test_a_document_resaved_by_libreoffice_imports_to_the_same_data(tmp_path: Pa
     code, output = run("import", str(tmp_path / "lo" / "sj.docx"), "-o", str(tmp_path / "out"))
     assert code == 0, output
     assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
+LINE = st.text(alphabet=st.sampled_from(list("项目资金服务维护设备完成年度数量质量ABCxyz0123456789，。、（）：；％% -")),
+               min_size=1, max_size=40).map(str.strip).filter(lambda s: bool(s) and not s[0].isdigit())
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=LINE, goals=st.lists(LINE, min_size=1, max_size=3), indicator=LINE, value=LINE)
+def test_random_declarations_round_trip(tmp_path_factory: pytest.TempPathFactory, name: str, goals: list[str],
+                                        indicator: str, value: str) -> None:
+    """A declaration made by `init`, with random texts in its name, goals and an indicator, comes back unchanged."""
+    import json
+
+    folder = tmp_path_factory.mktemp("prop")
+    code, output = run("init", str(folder / "decl"), "--year", "2023")
+    assert code == 0, output
+    project = folder / "decl" / "01-project.yaml"
+    text = project.read_text(encoding="utf-8")
+    text = re.sub(r"^name: .*$", f"name: {json.dumps(name, ensure_ascii=False)}", text, count=1, flags=re.M)
+    block = "".join(f"    {line}\n" for line in goals)
+    text = re.sub(r"(  total: \|.*\n)(    .*\n)+", lambda m: m.group(1) + block, text, count=1)
+    text = re.sub(r"^(      )自助服务终端维护数量: .*$", lambda m: f"{m.group(1)}{json.dumps(indicator, ensure_ascii=False)}: "
+                  f"{json.dumps(value, ensure_ascii=False)}", text, count=1, flags=re.M)
+    project.write_text(text, encoding="utf-8")
+    first = build(folder / "decl", folder / "first.docx")
+    code, output = run("import", str(folder / "first.docx"), "-o", str(folder / "back"))
+    assert "Traceback" not in output
+    assert build(folder / "back", folder / "second.docx") == first
+    assert facts(folder / "back") == facts(folder / "decl")
