@@ -199,3 +199,37 @@ def test_form_texts_take_figures_from_the_data(worked):
     p.write_text(edit(p.read_text(encoding="utf-8"), [("{{ project.funding.total }}", "{{ project.nope }}")]),
                  encoding="utf-8")
     assert codes(worked) == [at(p, "{{ project.nope }}", "PD014")]
+
+
+def test_init_takes_a_template_folder_and_a_framework_file(tmp_path, worked):
+    from perfdecl.commands.init import run
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (worked / "my-form").rename(repo / "my-form")
+    (repo / "my-form" / "sample.yaml").write_text(
+        "# yaml-language-server: $$schema=./$schemas/project.schema.json\n"
+        + (worked / "p.yaml").read_text(encoding="utf-8").replace("2024", "$year").split("indicators:")[0]
+        + "indicators:\n$indicators", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["framework", "export", "caiyu-2021", str(repo / "fw.yaml")]).exit_code == 0
+    assert run(repo / "units" / "a", year=2025, template=str(repo / "my-form"), framework=str(repo / "fw.yaml")) == 0
+    text = (repo / "units" / "a" / "declaration.yaml").read_text(encoding="utf-8")
+    assert "template: ../../my-form" in text and "framework: ../../fw.yaml" in text
+    assert codes(repo / "units" / "a") == []
+    schema = json.loads((repo / "units" / "a" / ".schemas" / "project.schema.json").read_text(encoding="utf-8"))
+    assert "nature" in schema["required"]
+    # Outside the repository the declaration could not use them: refused, nothing written.
+    assert run(tmp_path / "elsewhere", template=str(repo / "my-form")) == 2
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_field_of_another_form_is_named_and_the_rest_still_checked(tmp_path):
+    from helpers import declaration
+
+    folder = declaration(tmp_path, [("category: 经常性项目\n", "category: 经常性项目\nnature: 经常性项目\n"),
+                                    ("  fiscal: 30000", "  fiscal: 20000")])
+    p = folder / "p.yaml"
+    assert codes(folder) == sorted([at(p, "nature", "PD010"), at(p, "total: 30000", "PD110", mark="30000")])
+    (unknown,) = [d for d in check(folder)[1] if d.code == "PD010"]
+    assert "shanghai-2026" in unknown.message("zh") and "项目性质" in unknown.message("en")
+    assert "是不是" not in unknown.message("zh")  # not the misleading did-you-mean “name”

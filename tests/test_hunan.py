@@ -85,3 +85,22 @@ def test_figures_without_operators_are_quantitative_in_this_framework(tmp_path):
     p = folder / "01-farm-roads.yaml"
     assert {(Path(d.pos.path).name, d.pos.line, d.pos.col, d.code) for d in check(folder)[1]} == {
         at(p, "较多", "PD306")}
+
+
+@pytest.mark.parametrize("period, start, end", [("2024年3月-11月", "2024-03-01", "2024-11-30"),
+                                                ("2024.3-11", "2024-03-01", "2024-11-30"),
+                                                ("2024年3月1日至2024年11月15日", "2024-03-01", "2024-11-15")])
+def test_periods_are_read_as_written(tmp_path, period, start, end):
+    folder = copy(tmp_path, [("period: 2024.03-2024.11", f"period: {period}")])
+    bundle, diags = check(folder)
+    assert diags == []
+    project = bundle.projects[0]
+    assert (str(project.period), project.start.isoformat(), project.end.isoformat()) == (period, start, end)
+
+
+def test_a_form_without_sub_items_refuses_them(tmp_path):
+    folder = copy(tmp_path, [("others: |\n", "items:\n  - {title: 维修, budget: 80万元}\nothers: |\n")])
+    p = folder / "01-farm-roads.yaml"
+    (found,) = check(folder)[1]
+    assert (Path(found.pos.path).name, found.pos.line, found.pos.col, found.code) == at(p, "- {title", "PD012")
+    assert "此表单没有子项目" in found.message("zh")

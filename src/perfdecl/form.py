@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError, create_model, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, ValidationError, WithJsonSchema, create_model,
+                      field_validator, model_validator)
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
@@ -173,7 +174,8 @@ class Form(Model):
     """A template's form definition (the `form:` of template.yaml)."""
 
     title: str | None = Field(None, description="表名，如 财政项目支出绩效目标申报表")
-    items: Literal["required", "optional"] = Field("required", description="子项目（一）（二）…：required 或 optional")
+    items: Literal["required", "optional", "none"] = Field(
+        "required", description="子项目（一）（二）…：required、optional，或 none（此表单没有子项目）")
     fields: Annotated[dict[str, FieldSpec], Labelled] = Field({}, description="共有字段之外的项目字段：键 → 定义")
     dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
@@ -249,6 +251,16 @@ def _definitions(fields: dict[str, FieldSpec]) -> dict[str, Any]:
     return out
 
 
+def _no_items(raw: object) -> list[SubItem]:
+    if raw in (None, []):
+        return []
+    raise Invalid("此表单没有子项目（一）（二）…：删去 items，内容写在表单的字段中（见模板的 form）",
+                  "this form has no sub-items: remove items and write their content in the form's fields")
+
+
+NoItems = Annotated[list[SubItem], PlainValidator(_no_items), WithJsonSchema({"type": "array", "maxItems": 0})]
+
+
 @lru_cache(maxsize=32)
 def _project_model(definition: str) -> type[Project]:
     form = Form.model_validate_json(definition)
@@ -257,8 +269,9 @@ def _project_model(definition: str) -> type[Project]:
     funding = create_model("Funding", __base__=Funding,
                            unit=(Unit, Field(form.funding.unit, description="金额单位")), **figures)
     described = "项目经费情况说明的子项目（一）（二）…"
-    items: Any = (list[SubItem], Field(min_length=1, description=described) if form.items == "required"
-                  else Field([], description=described))
+    items: Any = {"required": (list[SubItem], Field(min_length=1, description=described)),
+                  "optional": (list[SubItem], Field([], description=described)),
+                  "none": (NoItems, Field([], description="此表单没有子项目"))}[form.items]
     dates: dict[str, Any] = {}
     if form.dates:  # start and end may be left out: the period gives them
         label = form.fields[form.dates].label

@@ -7,6 +7,7 @@ problems (a duplicate key): those are errors, so nothing is built from it.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
-from .form import Form, default_form, read_form, template_folder, text_slots
+from .form import (Form, builtin_template, builtin_templates, default_form, read_form, template_folder,
+                   text_slots)
 from .money import YUAN, Amount, number_text
 from .model import SECTIONS, Day, Declaration, File, Project, SubItem
 from .paths import OUTSIDE, display, inside
@@ -147,13 +149,29 @@ def _read_projects(root: Path, names: list[tuple[int, str]], decl_source: Source
             continue
         project, source, found, _ = _validated(form.project_model(), path)
         sources[source.display] = source
-        diags += found
+        diags += [_elsewhere(d, form) for d in found]
         if project is not None and project.dates_from:  # start and end taken from a period stand where it does
             for key in ("start", "end"):
                 source.values.setdefault((key,), source.values.get((project.dates_from,), (1, 1)))
         if project is not None:  # even with other problems in its file: those are errors, so nothing is built
             projects.append(project)
     return projects, sources, diags
+
+
+def _elsewhere(d: Diagnostic, form: Form) -> Diagnostic:
+    """An unknown key that another built-in form has (nature: is 项目性质 of shanghai-2026) says so."""
+    key = d.kwargs.get("key")
+    if d.code != "PD010" or not isinstance(key, str):
+        return d
+    for name in builtin_templates():
+        other, _ = read_form(builtin_template(name) or Path(name))
+        spec = other.fields.get(key) if other is not None and other != form else None
+        if spec is not None:
+            return diag("PD010", d.pos, key=key, suggest=Text(
+                f"：它是模板 {name} 的“{spec.label}”，本申报的模板没有这一栏（见 declaration.yaml 的 template）",
+                f": it is '{spec.label}' of template {name}; this declaration's template has no such field "
+                "(see template: in declaration.yaml)"))
+    return d
 
 
 def _listed(data: object) -> list[tuple[int, str]]:
@@ -228,9 +246,35 @@ def _validated(model: type[_File], path: Path,
             except ValidationError as again:
                 errors = again.errors()
         if obj is None:
-            return None, source, [*diags, *translated(errors, model, source, diags)], data
+            found = translated(errors, model, source, diags)
+            obj = _without_unknown_keys(model, data, errors)
+            if obj is None:
+                return None, source, [*diags, *found], data
+            diags = [*diags, *found]  # errors: it is cross-checked, never built
     obj._source = source
     return obj, source, diags, data
+
+
+def _without_unknown_keys(model: type[_File], data: dict, errors: list) -> _File | None:
+    """The model of `data` less its unknown keys, when they are its only problem; else None.
+
+    A misspelt or misplaced key is reported (PD010); the rest of the file is
+    still worth checking, so that one run reports everything.
+    """
+    if not errors or any(err["type"] != "extra_forbidden" for err in errors):
+        return None
+    trimmed = copy.deepcopy(data)
+    for err in errors:
+        *parents, key = err["loc"]
+        owner: object = trimmed
+        for part in parents:
+            owner = owner[part]  # type: ignore[index]
+        if isinstance(owner, dict):
+            owner.pop(key, None)
+    try:
+        return model.model_validate(trimmed)
+    except ValidationError:
+        return None
 
 
 def _dates_as_written(data: dict, source: Source) -> None:

@@ -83,7 +83,7 @@ def _date(raw: object) -> Day:
     # Not pydantic's date, which reads a number as seconds since 1970.
     _no_time(raw)
     if isinstance(raw, dt.date):
-        return Day.written(_plausible(raw, raw), str(raw))
+        return Day.written(_plausible(raw, raw), raw.text if isinstance(raw, Day) else str(raw))
     m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
     if not m:
         raise Invalid(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01",
@@ -154,7 +154,12 @@ def _period(raw: object) -> Period:
     text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
     if 0 < len(text) <= _PERIOD_BOUND:
         for m in _DASH.finditer(text):
-            start, end = _bound(text[:m.start()], False), _bound(text[m.end():], True)
+            start, rest = _bound(text[:m.start()], False), text[m.end():]
+            end = _bound(rest, True)
+            if start is not None and end is None and "-" not in text[:m.start()]:  # 2024年1月-12月, 2024.1-12:
+                # the end in the start's year (not after 2024-01: 2024-01-12 is a date, not a period)
+                end = _bound(f"{start.year}{'年' if '年' in text[:m.start()] else '.'}{rest}", True)
+                end = end and Day.written(end, rest.strip())
             if start is not None and end is not None:
                 if start > end:
                     raise Invalid(f"期间“{text}”的开始晚于结束", f"period '{text}' starts after it ends")

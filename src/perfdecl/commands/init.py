@@ -11,13 +11,14 @@ Exit codes: 0 written, 2 refused (unknown template or framework, existing files)
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from string import Template as Pattern
 
 import click
 
-from ..form import Form, read_form
-from ..paths import display
+from ..form import MAIN, META, Form, read_form
+from ..paths import display, inside, shared_root
 from ..text import Text, listing
 from .messages import NO_TEMPLATE, refuse, say
 
@@ -71,9 +72,13 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     from ..render import RenderError
     from ..render.templates import builtin, builtin_names, load
 
-    folder = builtin(template)
+    folder = builtin(template) or _folder(Path(template))
     if folder is None:
         return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())))
+    template_name = template if builtin(template) else _named(folder, directory)
+    if template_name is None:
+        return refuse(Text(f"模板文件夹 {template} 应在新申报文件夹或它所在的 git 仓库内",
+                           f"the template folder {template} must lie inside the new declaration or its git repository"))
     try:
         loaded = load(folder)
         sample = loaded.find(SAMPLE)
@@ -85,14 +90,24 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     except (OSError, UnicodeDecodeError) as e:
         return refuse(Text(f"无法读取示例项目文件：{e}", f"cannot read the sample project: {e}"))
     meta = loaded.meta
-    form, _ = read_form(folder)
+    form, problems = read_form(folder)
+    if problems:
+        return refuse(problems[0].text)
     name = framework or str(meta.get("framework") or "shanghai-2023")
     frame = frameworks.get(name)
+    if frame is None and Path(name).is_file():  # a framework file of the user's
+        frame, found = frameworks.from_file(Path(name), display(Path(name)))
+        if frame is None:
+            return refuse(found[0].text if found else Text(f"无法读取 {name}", f"cannot read {name}"))
+        name = _named(Path(name), directory) or ""
+        if not name:
+            return refuse(Text(f"指标体系文件 {framework} 应在新申报文件夹或它所在的 git 仓库内",
+                               f"the framework file {framework} must lie inside the new declaration or its git repository"))
     if frame is None:
         return refuse(Text("没有指标体系“{name}”，可用：{known}", "no indicator framework '{name}'; known: {known}")
                       .fill(name=name, known=listing(frameworks.names())))
     unit, department = _one_line(unit) or DEFAULT_UNIT, _one_line(department) or DEFAULT_DEPARTMENT
-    files = _files(directory, unit, year or dt.date.today().year, department, name, template, frame.levels,
+    files = _files(directory, unit, year or dt.date.today().year, department, name, template_name, frame.levels,
                    frame.quantitative, bool(meta.get("standard_column")), project, form)
     refused = write_new(directory, {path: text.encode("utf-8") for path, text in files.items()})
     if refused is not None:
@@ -103,6 +118,17 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     say(Text("把示例内容改成本单位的，然后运行：", "make the sample your unit's, then run:"))
     click.echo(f"  perfdecl check {shown}\n  perfdecl build {shown}")
     return 0
+
+
+def _folder(path: Path) -> Path | None:
+    """A template folder of the user's: one holding template.yaml or document.xml.j2."""
+    return path if path.is_dir() and ((path / META).is_file() or (path / MAIN).is_file()) else None
+
+
+def _named(path: Path, directory: Path) -> str | None:
+    """How declaration.yaml in `directory` names `path`: relative to it, if it may use it (see paths.shared_root)."""
+    target = inside(shared_root(directory), path.absolute())
+    return None if target is None else Path(os.path.relpath(target, directory.absolute())).as_posix()
 
 
 def _files(directory: Path, unit: str, year: int, department: str, framework: str, template: str,
