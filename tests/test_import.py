@@ -20,9 +20,7 @@ from perfdecl.importer.document import Table, read
 from perfdecl.load import load
 
 REPO = Path(__file__).resolve().parents[1]
-# hunan-2024 is not yet read back: its 主管部门及其编码 cell joins two fields and its
-# 项目实施进度计划 is a table field (see the report of branch importer).
-ROUND_TRIP = ["2023-songjiang", "2023-caiyu-demo", "2026-putuo-cgzf"]
+ROUND_TRIP = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "declaration.yaml").is_file())
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -54,7 +52,10 @@ def facts(folder: Path) -> dict[str, object]:
                                   for b, thirds in seconds.items() for c, v in thirds.items()]
         for key, spec, value in form.fields_of(project):
             shown = value.model_dump() if hasattr(value, "model_dump") else value
-            out[f"{n}.{key}"] = {k: squash(v) for k, v in shown.items()} if isinstance(shown, dict) else str(shown)
+            if isinstance(shown, list):
+                out[f"{n}.{key}"] = [m.model_dump() if hasattr(m, "model_dump") else m for m in shown]
+            else:
+                out[f"{n}.{key}"] = {k: squash(v) for k, v in shown.items()} if isinstance(shown, dict) else squash(str(shown))
         for i, item in enumerate(project.items):
             out[f"{n}.{i}.title"] = item.title
             for key in ("overview", "basis", "subject", "approach", "arrangement"):

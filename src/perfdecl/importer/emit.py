@@ -13,7 +13,7 @@ import re
 import yaml
 
 from ..text import Text
-from .recognise import Note
+from .recognise import Note, Quoted
 
 MODELINE = "# yaml-language-server: $schema=./.schemas/{name}.schema.json\n"
 UNMAPPED = Text("以下内容未能对应到申报格式，请人工处理：", "content not mapped to the format, to be handled by hand:")
@@ -21,7 +21,9 @@ UNMAPPED = Text("以下内容未能对应到申报格式，请人工处理：", 
 
 def scalar(value: object) -> str:
     """`value` as one YAML flow scalar or sequence, quoted where needed."""
-    if isinstance(value, str) and (_plain_number(value) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+    if isinstance(value, Quoted):
+        value = str(value)  # quoted by the dump below wherever YAML would read it otherwise
+    elif isinstance(value, str) and (_plain_number(value) or re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
         return value
     if isinstance(value, list):
         return "[" + ", ".join(scalar(v) for v in value) + "]"

@@ -23,12 +23,16 @@ from .document import Block, Cell, Paragraph, Table
 
 SECRET = "涉密项目，根据相关要求，暂不公开。"  # the standard withheld sentence of a classified sub-item
 CN_DIGITS = "一二三四五六七八九十百零"
-COMMON = {"name": ("项目名称",), "department": ("主管部门",), "unit": ("实施单位", "项目实施单位"),
+COMMON = {"name": ("项目名称",), "department": ("主管部门",), "unit": ("实施单位", "项目实施单位", "填报单位"),
           "start": ("计划开始日期", "项目开始日期"), "end": ("计划完成日期", "项目完成日期")}
 GOALS = {"total": ("项目总目标", "项目总体目标", "长期目标"), "annual": ("年度总目标", "年度总体目标", "年度目标")}
 INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
 STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请")  # labels of row groups
 MONEY = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
+
+
+class Quoted(str):
+    """A text that YAML must read as text even when it looks like a number or a date (412001, 2024.10)."""
 
 
 @dataclass
@@ -88,6 +92,7 @@ class Reader:
         self.text: list[str] | None = None  # where the paragraphs being read go
         self.item: dict[str, object] | None = None
         self.last_section = ""
+        self.pending: dict[str, object] = {}  # fields met before their project's first block (填报单位)
 
     # -- paragraphs -------------------------------------------------------
 
@@ -107,12 +112,20 @@ class Reader:
     def paragraph(self, p: Paragraph) -> None:
         text, key = p.text, norm(p.text)
         decl = self.result.declaration
-        if m := re.fullmatch(r"项目经费情况说明(\d*)", key):
+        if re.fullmatch(r"项目经费情况说明(\d*)", key):
             self._new_project()
             return
-        if m := re.fullmatch(r"(\d{4})年.*申报表", key):
-            decl.setdefault("year", int(m.group(1)))
-            return
+        if m := re.fullmatch(r"\(?(\d{4})年度?.*?(申报表|填报表|目标表)?\)?\d*", key):
+            if m.group(2) or re.fullmatch(r"\(\d{4}年度\)", key):
+                decl.setdefault("year", int(m.group(1)))
+                return
+        if re.fullmatch(r".*(申报表|填报表|目标表)\d*", key) and len(key) < 30:
+            return  # a form's title
+        if m := re.fullmatch(r"([^:：]{2,20})[:：](.+)", text.strip(), re.S):
+            label = norm(m.group(1)).split("(")[0]
+            if label in COMMON["unit"]:
+                self.pending["unit"] = m.group(2).strip()
+                return
         if not self.result.projects and "unit" not in decl and "year" not in decl:
             decl["unit"] = text.strip()
             return
@@ -120,11 +133,6 @@ class Reader:
             self._summary(key)
             return
         if re.fullmatch(r".*绩效目标设置情况", key) and not self.result.projects:
-            return
-        if self.form.title and re.fullmatch(re.escape(norm(self.form.title)) + r"\d*", key) or \
-                re.fullmatch(r"\(\d{4}年度\)", key) or (key.endswith("申报表" + key[-1:]) and key[-1:].isdigit()):
-            return
-        if re.fullmatch(r".*(申报表|填报表|目标表)\d*", key) and len(key) < 30:
             return
         if self.project is None:
             self.note(paragraph_where(p), text)
@@ -171,7 +179,8 @@ class Reader:
         if self.project is not None and not self.has_form and not any(k != "items" for k in self.project) \
                 and not self.project.get("items"):
             return
-        self.project = {}
+        self.project = dict(self.pending)
+        self.pending = {}
         self.has_form = False
         self.text = None
         self.result.projects.append(self.project)
@@ -279,6 +288,7 @@ class FormTable:
         for key, spec in form.funding.figures.items():
             self.figures.setdefault(norm(spec.label), []).append(key)
         self.seen_figures: dict[str, list[int]] = {}  # label -> grid columns met, in order
+        self.after = 0  # rows before this one were read as a table field's rows
 
     def cells(self, r: int) -> list[tuple[int, Cell]]:
         out, previous = [], None
@@ -293,17 +303,29 @@ class FormTable:
         goals: dict[str, list[str]] = {}
         indicators: dict[str, Any] | None = None
         for r in range(len(self.table.rows)):
+            if r < self.after:
+                continue
             row = self.cells(r)
             heads = [norm(cell.text) for _, cell in row]
             if all(h in heads for h in INDICATOR_HEADS):
                 indicators = self._indicators(r, row)
-                break
+                continue
             for i, (c, cell) in enumerate(row):
                 label = norm(cell.text)
                 value = row[i + 1][1] if i + 1 < len(row) else None
                 if label in self.labels and value is not None and value.origin[0] == r:
-                    self.project.setdefault(self.labels[label], value.text.strip())
+                    if value.text.strip():
+                        self._field(self.labels[label], value.text)
                     self.used |= {cell.origin, value.origin}
+                elif (pair := self._compound(label)) and value is not None and value.origin[0] == r:
+                    first, _, second = value.text.strip().rpartition(" ")
+                    if first:
+                        self._field(pair[0], first)
+                        self._field(pair[1], second)
+                        self.used |= {cell.origin, value.origin}
+                elif (table := self._table_field(heads)) is not None:
+                    self._rows(table, r, row)
+                    break
                 elif label in self.figures and value is not None:
                     columns = self.seen_figures.setdefault(label, [])
                     if c not in columns:
@@ -335,6 +357,46 @@ class FormTable:
             if left:
                 self.reader.note(cell_where(self.table, r), " | ".join(left))
 
+    def _field(self, key: str, text: str) -> None:
+        spec = self.reader.form.fields.get(key)
+        lines = [line for line in text.split("\n") if line.strip()]
+        if spec is not None and spec.type == "multiline":
+            self.project.setdefault(key, "".join(f"{line}\n" for line in lines))
+        else:
+            self.project.setdefault(key, text.strip() if key in ("start", "end") else Quoted(text.strip()))
+
+    def _compound(self, label: str) -> tuple[str, str] | None:
+        """`主管部门及其编码`: two fields in one cell, the second's label being the first's + 编码."""
+        m = re.fullmatch(r"(.+)及其(.+)", label)
+        if m and m.group(1) in self.labels and m.group(1) + m.group(2) in self.labels:
+            return self.labels[m.group(1)], self.labels[m.group(1) + m.group(2)]
+        return None
+
+    def _table_field(self, heads: list[str]) -> str | None:
+        """The table field whose column labels are all in this row (a header row), if any."""
+        for key, spec in self.reader.form.fields.items():
+            if spec.type == "table" and spec.columns and all(norm(c.label) in heads for c in spec.columns.values()):
+                return key
+        return None
+
+    def _rows(self, key: str, r: int, header: list[tuple[int, Cell]]) -> None:
+        """A table field: its header row `r`, its rows below while their cells sit under the header's."""
+        spec = self.reader.form.fields[key]
+        assert spec.columns is not None
+        where = {norm(cell.text): c for c, cell in header}
+        columns = {column: where[norm(col.label)] for column, col in spec.columns.items()}
+        self.used |= {cell.origin for _, cell in header}
+        rows: list[dict[str, object]] = []
+        for n in range(r + 1, len(self.table.rows)):
+            cells = self.table.rows[n]
+            starts = {c for c, cell in self.cells(n) if cell.origin[0] == n}
+            if set(columns.values()) != starts or any(norm(cells[c].text) in self.labels for c in starts):
+                break
+            rows.append({column: Quoted(cells[c].text.strip()) for column, c in columns.items()})
+            self.used |= {cells[c].origin for c in starts}
+        self.project[key] = rows
+        self.after = r + 1 + len(rows)
+
     def _indicators(self, r: int, row: list[tuple[int, Cell]]) -> dict[str, Any]:
         columns = {norm(cell.text): c for c, cell in row}
         self.used |= {cell.origin for _, cell in row}
@@ -342,18 +404,21 @@ class FormTable:
         value = next((c for h, c in columns.items() if "指标值" in h), third + 1)
         standard = next((c for h, c in columns.items() if "绩效标准" in h), None)
         tree: dict[str, Any] = {}
+        group_column = row[0][0] if norm(row[0][1].text) not in INDICATOR_HEADS else None
+        self.after = len(self.table.rows)
         for n in range(r + 1, len(self.table.rows)):
             cells = self.table.rows[n]
+            if group_column is not None and cells[group_column].origin[0] == n:
+                self.after = n  # a new labelled part of the form begins
+                break
             if max(first, second, third, value) >= len(cells):
                 continue
             one, two, three = (cells[first].text.strip(), cells[second].text.strip(), cells[third].text.strip())
             for cell in (cells[first], cells[second], cells[third], cells[value]):
                 self.used.add(cell.origin)
-            if not one:
-                continue
+            if not (one and three):
+                continue  # an empty row (a form that prints every 二级指标)
             group = tree.setdefault(one, {}).setdefault(two, {}) if two else tree.setdefault(one, {})
-            if not three:
-                continue
             shown: object = cells[value].text.strip()
             if standard is not None and standard < len(cells):
                 self.used.add(cells[standard].origin)
@@ -384,9 +449,9 @@ BUDGET = re.compile(r"预算(?:资金|金额|总金额)?(?:需求)?(?:约|为)?\
 def finish(result: Imported, form: Form, template: str, framework: str) -> None:
     """Shape what was read into the source format: texts, sub-items, inheritance, the stated summary."""
     decl = result.declaration
-    decl.setdefault("unit", "")
-    decl.setdefault("year", 0)
     first = result.projects[0] if result.projects else {}
+    decl.setdefault("unit", first.get("unit", ""))
+    decl.setdefault("year", 0)
     decl["department"] = first.get("department", "")
     decl.setdefault("budget_units", 1)
     annual_key = form.role("annual") or form.role("total")
