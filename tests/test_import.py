@@ -197,15 +197,67 @@ def test_unmapped_content_is_listed_and_kept_as_a_comment(tmp_path: Path) -> Non
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_a_document_resaved_by_libreoffice_imports_to_the_same_data(tmp_path: Path) -> None:
-    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_libreoffice_documents_import_to_the_same_data(tmp_path: Path, fmt: str) -> None:
+    """The example re-saved by LibreOffice as .docx, and its HTML output converted by LibreOffice to .docx."""
+    code, output = run("build", str(REPO / "examples" / "2023-songjiang"), "--format", fmt, "-o", str(tmp_path / f"sj.{fmt}"))
+    assert code == 0, output
     (tmp_path / "lo").mkdir()
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"),
-                    str(tmp_path / "sj.docx")], check=True, capture_output=True, timeout=300)
+                    str(tmp_path / f"sj.{fmt}")], check=True, capture_output=True, timeout=300)
     code, output = run("import", str(tmp_path / "lo" / "sj.docx"), "-o", str(tmp_path / "out"))
     assert code == 0, output
     assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
+def edited(source: Path, target: Path, edits: list[tuple[str, str]]) -> Path:
+    """`source` with each (old, new) replaced once in its document.xml, the way another editor might save it."""
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["word/document.xml"].decode()
+    for old, new in edits:
+        assert old in xml, old
+        xml = xml.replace(old, new, 1)
+    parts["word/document.xml"] = xml.encode()
+    with zipfile.ZipFile(target, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return target
+
+
+def test_printed_figures_are_kept_as_printed(tmp_path: Path) -> None:
+    """Thousands separators stay as written; a summary that differs from the projects is kept, not corrected."""
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()
+    stated = re.search(r"涉及项目预算资金 ([0-9.]+) 万元", xml)
+    assert stated is not None
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx",
+                  [(">9677800.00<", ">9,677,800.00<"), (f"资金 {stated.group(1)} 万元", "资金 1234.56 万元")])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    bundle, _ = load(tmp_path / "out")
+    assert bundle is not None and bundle.declaration.summary is not None, output
+    assert str(bundle.declaration.summary.amount) == "1234.56万元"
+    assert str(bundle.projects[3].funding.total) == "9,677,800.00"
+    assert bundle.projects[3].funding.total.yuan == Decimal("9677800")
+
+
+def test_merged_cells_written_as_repeated_text(tmp_path: Path) -> None:
+    row = "<w:tr>{}</w:tr>"
+    cells = [["项目名称", "甲项目", "项目类别", "经常性项目"],
+             ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值"],
+             ["绩效指标", "产出指标", "数量指标", "培训人次", "=100 人次"],
+             ["绩效指标", "产出指标", "数量指标", "培训场次", "=4 场"],
+             ["绩效指标", "满意度指标", "服务对象满意度指标", "学员满意度", ">=90%"]]
+    body = "<w:tbl>" + "".join(row.format("".join(cell(t) for t in r)) for r in cells) + "</w:tbl>"
+    path = docx_with(body, tmp_path)
+    run("import", str(path), "-o", str(tmp_path / "out"), "--template", "shanghai-2023")
+    import yaml
+
+    data = yaml.safe_load((tmp_path / "out" / "01-project.yaml").read_text(encoding="utf-8"))
+    assert data["name"] == "甲项目" and data["category"] == "经常性项目"
+    assert data["indicators"] == {"产出指标": {"数量指标": {"培训人次": "=100 人次", "培训场次": "=4 场"}},
+                                  "满意度指标": {"服务对象满意度指标": {"学员满意度": ">=90%"}}}
 
 
 LINE = st.text(alphabet=st.sampled_from(list("项目资金服务维护设备完成年度数量质量ABCxyz0123456789，。、（）：；％% -")),

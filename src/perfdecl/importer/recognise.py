@@ -408,7 +408,8 @@ class FormTable:
         self.after = len(self.table.rows)
         for n in range(r + 1, len(self.table.rows)):
             cells = self.table.rows[n]
-            if group_column is not None and cells[group_column].origin[0] == n:
+            if group_column is not None and cells[group_column].origin[0] == n \
+                    and norm(cells[group_column].text) != norm(row[0][1].text):
                 self.after = n  # a new labelled part of the form begins
                 break
             if max(first, second, third, value) >= len(cells):
