@@ -196,6 +196,40 @@ def test_unmapped_content_is_listed_and_kept_as_a_comment(tmp_path: Path) -> Non
     assert re.search(r"^# .*附件：现场照片 12 张", texts, re.M)
 
 
+def test_unmapped_content_inside_a_sub_item_is_commented_after_it(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()
+    heading = re.search(r"<w:p>(?:(?!<w:p>).)*?1、项目概述.*?</w:p>", xml)
+    assert heading is not None
+    stray = '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附表：宣传网点名单</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx", [(heading.group(0), stray + heading.group(0))])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    assert code == 1 and "附表：宣传网点名单" in output
+    text = (tmp_path / "out" / "01-project.yaml").read_text(encoding="utf-8")
+    comment = text.index("附表：宣传网点名单")
+    assert text.index("- title: 项目推进及社保卡宣传活动") < comment < text.index("- title: 设备更新、维护费（外专服务）")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_doc_file_is_converted_by_libreoffice(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "a.docx")],
+                   check=True, capture_output=True, timeout=300)
+    code, output = run("import", str(tmp_path / "a.doc"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2026-putuo-cgzf")
+
+
+def test_without_libreoffice_a_doc_file_gets_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfdecl.importer.convert as convert
+
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    code, output = run("import", str(tmp_path / "old.doc"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "LibreOffice" in output and "Traceback" not in output
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("fmt", ["docx", "html"])
 def test_libreoffice_documents_import_to_the_same_data(tmp_path: Path, fmt: str) -> None:

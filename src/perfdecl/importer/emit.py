@@ -43,8 +43,9 @@ def _block_ok(text: str) -> bool:
                                        and line.isprintable() for line in lines)
 
 
-def mapping(data: dict[str, object], indent: int = 0) -> str:
-    """A block mapping of `data`, in its order."""
+def mapping(data: dict[str, object], indent: int = 0, notes: tuple[Note, ...] = (),
+            path: tuple[str | int, ...] = ()) -> str:
+    """A block mapping of `data`, in its order; `notes` near an entry of a list follow that entry."""
     pad = " " * indent
     out = []
     for key, value in data.items():
@@ -52,7 +53,8 @@ def mapping(data: dict[str, object], indent: int = 0) -> str:
         if isinstance(value, dict):
             out.append(f"{head} {{}}\n" if not value else f"{head}\n{mapping(value, indent + 2)}")
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            out.append(f"{head}\n" + "".join(_entry(v, indent + 2) for v in value))
+            out.append(f"{head}\n" + "".join(_entry(v, indent + 2) + comments(
+                [n for n in notes if n.near == (*path, key, i)], indent=indent + 4) for i, v in enumerate(value)))
         elif isinstance(value, list) and value and all(isinstance(v, list) for v in value):
             out.append(f"{head}\n" + "".join(f"{pad}  - {scalar(v)}\n" for v in value))
         elif isinstance(value, str) and "\n" in value and _block_ok(value):
@@ -68,18 +70,20 @@ def _entry(value: dict[str, object], indent: int) -> str:
     return " " * indent + "- " + text[indent + 2:] + "\n"
 
 
-def comments(notes: list[Note], lang: str = "zh") -> str:
+def comments(notes: list[Note], lang: str = "zh", indent: int = 0) -> str:
     """The notes as YAML comments, each line prefixed."""
     if not notes:
         return ""
-    out = [f"# {UNMAPPED.say(lang)}\n"]
+    pad = " " * indent
+    out = [f"{pad}# {UNMAPPED.say(lang)}\n"]
     for note in notes:
         lines = note.text.split("\n")
-        out.append(f"# [{note.where.say(lang)}] {lines[0]}\n")
-        out.extend(f"#   {line}\n" for line in lines[1:])
+        out.append(f"{pad}# [{note.where.say(lang)}] {lines[0]}\n")
+        out.extend(f"{pad}#   {line}\n" for line in lines[1:])
     return "".join(out)
 
 
 def document(schema: str, data: dict[str, object], notes: list[Note]) -> str:
     """A whole file: modeline, data, then the unmapped content as comments."""
-    return MODELINE.format(name=schema) + mapping(data) + comments(notes)
+    placed = tuple(n for n in notes if n.near)
+    return MODELINE.format(name=schema) + mapping(data, notes=placed) + comments([n for n in notes if not n.near])

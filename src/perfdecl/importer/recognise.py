@@ -41,6 +41,7 @@ class Note:
 
     where: Text
     text: str
+    near: tuple[str | int, ...] = ()  # where in the project file it belongs: ("items", 0) or the end
 
 
 @dataclass
@@ -71,6 +72,10 @@ def _unnumbered(text: str) -> str:
 
 def paragraph_where(p: Paragraph) -> Text:
     return Text(f"第 {p.index} 段", f"paragraph {p.index}")
+
+
+def previous(p: Paragraph) -> Paragraph:
+    return Paragraph("", p.index - 1)
 
 
 def cell_where(table: Table, row: int) -> Text:
@@ -107,7 +112,11 @@ class Reader:
         return self.result
 
     def note(self, where: Text, text: str) -> None:
-        self.result.notes[-1].append(Note(where, text))
+        near: tuple[str | int, ...] = ()
+        items = self.project.get("items") if self.project is not None else None
+        if self.item is not None and isinstance(items, list):
+            near = ("items", len(items) - 1)
+        self.result.notes[-1].append(Note(where, text, near))
 
     def paragraph(self, p: Paragraph) -> None:
         text, key = p.text, norm(p.text)
@@ -118,6 +127,9 @@ class Reader:
         if m := re.fullmatch(r"\(?(\d{4})年度?.*?(申报表|填报表|目标表)?\)?\d*", key):
             if m.group(2) or re.fullmatch(r"\(\d{4}年度\)", key):
                 decl.setdefault("year", int(m.group(1)))
+                notes = self.result.notes[-1]
+                if m.group(2) and "unit" not in decl and notes and notes[-1].where == paragraph_where(previous(p)):
+                    decl["unit"] = notes.pop().text.strip()  # the unit's name above the title
                 return
         if re.fullmatch(r".*(申报表|填报表|目标表)\d*", key) and len(key) < 30:
             return  # a form's title
@@ -126,9 +138,6 @@ class Reader:
             if label in COMMON["unit"]:
                 self.pending["unit"] = m.group(2).strip()
                 return
-        if not self.result.projects and "unit" not in decl and "year" not in decl:
-            decl["unit"] = text.strip()
-            return
         if "预算单位" in key and "绩效目标" in key and not self.result.projects:
             self._summary(key)
             return
