@@ -276,6 +276,38 @@ def test_printed_figures_are_kept_as_printed(tmp_path: Path) -> None:
     assert bundle.projects[3].funding.total.yuan == Decimal("9677800")
 
 
+def split_runs(xml: str) -> str:
+    """Every run split into runs of at most two characters, with bookmarks and proofing marks between them."""
+    def split(m: re.Match[str]) -> str:
+        from xml.sax.saxutils import escape, unescape
+
+        text = unescape(m.group(2))
+        pieces = [escape(text[i:i + 2]) for i in range(0, len(text), 2)] or [""]
+        return '<w:proofErr w:type="spellStart"/>'.join(
+            f'<w:r><w:rPr><w:sz w:val="21"/></w:rPr><w:t xml:space="preserve">{piece}</w:t></w:r>'
+            f'<w:bookmarkStart w:id="{i}" w:name="b{i}"/><w:bookmarkEnd w:id="{i}"/>' for i, piece in enumerate(pieces))
+    return re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>([^<]*)</w:t></w:r>", split, xml)
+
+
+def test_a_document_as_another_writer_stores_it(tmp_path: Path) -> None:
+    """Runs split anywhere, half-width punctuation in the labels: the same data comes back."""
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    with zipfile.ZipFile(tmp_path / "sj.docx") as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["word/document.xml"].decode()
+    for full, half in (("项目资金（元）", "项目资金(元)"), ("其中：财政资金", "其中: 财政资金"), ("项目名称：", "项目名称:")):
+        assert full in xml
+        xml = xml.replace(full, half)
+    parts["word/document.xml"] = split_runs(xml).encode()
+    assert parts["word/document.xml"].count(b"<w:r>") > 3 * xml.count("<w:r>")
+    with zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    code, output = run("import", str(tmp_path / "b.docx"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
 def test_merged_cells_written_as_repeated_text(tmp_path: Path) -> None:
     row = "<w:tr>{}</w:tr>"
     cells = [["项目名称", "甲项目", "项目类别", "经常性项目"],

@@ -96,7 +96,6 @@ class Reader:
         self.has_form = False  # the current project's form table was read
         self.text: list[str] | None = None  # where the paragraphs being read go
         self.item: dict[str, object] | None = None
-        self.last_section = ""
         self.pending: dict[str, object] = {}  # fields met before their project's first block (填报单位)
 
     # -- paragraphs -------------------------------------------------------
@@ -131,8 +130,9 @@ class Reader:
                 if m.group(2) and "unit" not in decl and notes and notes[-1].where == paragraph_where(previous(p)):
                     decl["unit"] = notes.pop().text.strip()  # the unit's name above the title
                 return
-        if re.fullmatch(r".*(申报表|填报表|目标表)\d*", key) and len(key) < 30:
-            return  # a form's title
+        if self._form_title(key):
+            self._close_item()
+            return
         if m := re.fullmatch(r"([^:：]{2,20})[:：](.+)", text.strip(), re.S):
             label = norm(m.group(1)).split("(")[0]
             if label in COMMON["unit"]:
@@ -165,7 +165,6 @@ class Reader:
             return
         if self.item is not None and heading in self.sections.values() and re.match(r"^[0-9]+[、.．]", norm(text)):
             section = next(k for k, v in self.sections.items() if v == heading)
-            self.last_section = section
             lines = self.item.setdefault(section, [])
             assert isinstance(lines, list)
             self.text = lines
@@ -174,6 +173,13 @@ class Reader:
             self.text.extend(line for line in text.split("\n") if line.strip())
             return
         self.note(paragraph_where(p), text)
+
+    def _form_title(self, key: str) -> bool:
+        """The form's own title (N optional), another form's numbered title, or a title outside any section."""
+        if self.form.title and re.fullmatch(re.escape(norm(self.form.title)) + r"\d*", key):
+            return True
+        titled = len(key) < 30 and re.fullmatch(r".*(申报表|填报表|目标表)(\d*)", key)
+        return bool(titled and (titled.group(2) or self.text is None))
 
     def _summary(self, key: str) -> None:
         if m := re.search(r"(\d+)个预算单位", key):
