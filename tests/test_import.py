@@ -163,7 +163,8 @@ def test_a_zip_bomb_is_refused(tmp_path: Path) -> None:
 def test_a_document_without_a_declaration(tmp_path: Path) -> None:
     path = docx_with("<w:p><w:r><w:t>会议纪要</w:t></w:r></w:p>", tmp_path)
     code, output = run("import", str(path), "-o", str(tmp_path / "out"))
-    assert code != 0 and "没有找到" in output
+    assert code == 1 and "没有找到" in output
+    assert not (tmp_path / "out").exists()
 
 
 def test_never_writes_into_a_non_empty_folder_without_force(tmp_path: Path) -> None:

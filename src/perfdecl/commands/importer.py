@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from ..form import read_form
+from ..importer import emit
+from ..importer.recognise import Imported
 from ..paths import display
 from ..text import Text, listing
 from .messages import NO_TEMPLATE, refuse, say
@@ -20,7 +22,8 @@ from .messages import NO_TEMPLATE, refuse, say
 
 def run(source: Path, output: Path | None = None, template: str | None = None, force: bool = False,
         lang: str = "zh") -> int:
-    from ..importer import convert, detect, document, emit, recognise
+    from ..importer import convert, detect, document, recognise
+    from ..render.files import write_atomic
     from ..render.templates import builtin, builtin_names
     from . import check
     from .schema import generate
@@ -41,21 +44,22 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     name = template or detect.best(blocks)
     folder = builtin(name)
     assert folder is not None
-    form, problems = read_form(folder)
+    form, _ = read_form(folder)
     if form is None:
         return refuse(Text(f"无法读取模板 {name} 的表单定义", f"cannot read the form of template {name}"), lang)
     result = recognise.Reader(form).read(blocks)
     if not result.projects:
-        return refuse(Text(f"{display(source)} 中没有找到申报表的项目（项目经费情况说明或绩效目标表）",
-                           f"no project (项目经费情况说明 or the form's table) found in {display(source)}"), lang)
+        refuse(Text(f"{display(source)} 中没有找到申报表的项目（项目经费情况说明或绩效目标表）",
+                    f"no project (项目经费情况说明 or the form's table) found in {display(source)}"), lang)
+        return 1  # not a declaration: bad input
     framework = str(detect.framework_of(name))
     recognise.finish(result, form, name, framework)
-    files = _files(target, result, lang)
+    files = _files(target, result)
     files |= {target / ".schemas" / n: text for n, text in generate(form).items()}
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            write_atomic(path, text.encode("utf-8"))  # an existing file is replaced whole or not at all
     except OSError as e:
         return refuse(Text(f"无法写入 {display(target)}：{e.strerror or e}", f"cannot write {display(target)}: {e.strerror or e}"),
                       lang)
@@ -73,11 +77,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     return code
 
 
-def _files(target: Path, result: object, lang: str) -> dict[Path, str]:
-    from ..importer import emit
-    from ..importer.recognise import Imported
-
-    assert isinstance(result, Imported)
+def _files(target: Path, result: Imported) -> dict[Path, str]:
+    """declaration.yaml and one file per project, with what was not mapped as comments."""
     names = [f"{n:02d}-project.yaml" for n in range(1, len(result.projects) + 1)]
     decl = {**result.declaration, "projects": names}
     files = {target / "declaration.yaml": emit.document("declaration", decl, [])}

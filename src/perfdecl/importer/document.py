@@ -122,7 +122,9 @@ def _blocks(parent: Any, counts: list[int]) -> Iterator[Block]:
             yield Paragraph(paragraph_text(child), counts[0])
         elif child.tag == W + "tbl":
             counts[1] += 1
-            yield _table(child, counts[1])
+            table = _table(child, counts[1])
+            counts[0] += len(table.rows)
+            yield table
         elif child.tag in (W + "sdt", W + "customXml", W + "sdtContent", W + "ins", W + "moveTo"):
             yield from _blocks(child, counts)
 
@@ -160,6 +162,8 @@ def _table(tbl: object, index: int) -> Table:
     table = Table(index)
     above: dict[int, Cell] = {}  # grid column -> the cell covering it in the row above
     rows = [tr for tr in tbl.iter(W + "tr") if _owner(tr) is tbl]  # type: ignore[attr-defined]
+    if len(rows) > MAX_BLOCKS:
+        raise Unreadable(Text("文档的表格行过多", "a table of the document has too many rows"))
     for r, tr in enumerate(rows):
         row: list[Cell] = []
         column = 0
