@@ -233,3 +233,37 @@ def test_a_field_of_another_form_is_named_and_the_rest_still_checked(tmp_path):
     (unknown,) = [d for d in check(folder)[1] if d.code == "PD010"]
     assert "shanghai-2026" in unknown.message("zh") and "项目性质" in unknown.message("en")
     assert "是不是" not in unknown.message("zh")  # not the misleading did-you-mean “name”
+
+
+def test_a_form_file_is_read_only_inside_its_template_folder(worked, tmp_path):
+    meta = worked / "my-form" / "template.yaml"
+    form = meta.read_text(encoding="utf-8").split("form:\n", 1)[1]
+    (tmp_path / "outside.yaml").write_text(form, encoding="utf-8")
+    meta.write_text("name: my-form\nbase: shanghai-2023\nform: ../../outside.yaml\n", encoding="utf-8")
+    assert codes(worked) == [("template.yaml", 1, 1, "PD016")]
+    (worked / "my-form" / "form.yaml").write_text("\n".join(line[2:] for line in form.splitlines()), encoding="utf-8")
+    meta.write_text("name: my-form\nbase: shanghai-2023\nform: form.yaml\n", encoding="utf-8")
+    assert codes(worked) == []
+    meta.unlink()
+    meta.symlink_to(tmp_path / "outside.yaml")
+    assert codes(worked) == [("template.yaml", 1, 1, "PD016")]
+
+
+@pytest.mark.parametrize("key, why", [("form", "保留的名称"), ("source", "保留的名称"), ("copy", "保留的名称"),
+                                      ("name", "共有的字段"), ("Nature", "小写字母")])
+def test_a_field_key_the_model_cannot_take_is_refused(worked, key, why):
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("    nature:", f"    {key}:")]), encoding="utf-8")
+    (found,) = check(worked)[1]
+    assert found.code == "PD016" and why in found.message("zh")
+    assert (Path(found.pos.path).name, found.pos.line) == ("template.yaml", at(meta, f"    {key}:", "PD016")[1])
+
+
+def test_a_money_field_of_the_form_is_checked_like_the_figures(worked):
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("  funding:", "    subsidy: {label: 单台补贴, type: money}\n  funding:")]),
+                    encoding="utf-8")
+    p = worked / "p.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8"), [("nature: 一次性项目\n", "nature: 一次性项目\nsubsidy: 0.4999999万元\n")]),
+                 encoding="utf-8")
+    assert codes(worked) == [at(p, "0.4999999万元", "PD112")]

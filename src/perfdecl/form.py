@@ -39,7 +39,6 @@ META, MAIN = "template.yaml", "document.xml.j2"
 DEFAULT_TEMPLATE = "shanghai-2023"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
-CORE = frozenset(Project.model_fields)
 FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
 _LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
 
@@ -54,14 +53,18 @@ def _label_shorthand(raw: object) -> object:
 Labelled = BeforeValidator(_label_shorthand)
 
 
-def _check_keys(keys: dict, what: str, taken: frozenset[str] = frozenset()) -> None:
+def _check_keys(keys: dict, what: str, owner: type[BaseModel]) -> None:
+    """Each key is a name the model made from it (an `owner` subclass) can take as a field."""
     for key in keys:
-        if not _KEY.fullmatch(key) or hasattr(BaseModel, key):
+        if not _KEY.fullmatch(key):
             raise Invalid(f"{what}的键“{key}”应由小写字母、数字和下划线组成，以字母开头",
                           f"{what} key '{key}' must be lower-case letters, digits and '_', starting with a letter",
                           at=(key,))
-        if key in taken:
-            raise Invalid(f"“{key}”是所有表单共有的字段，不能再定义", f"'{key}' is a core field of every form",
+        if key in owner.model_fields:
+            raise Invalid(f"“{key}”是所有表单共有的字段，不能再定义", f"'{key}' is a field every form has",
+                          at=(key,))
+        if hasattr(owner, key):  # copy, json, form, source …: names the model itself uses
+            raise Invalid(f"“{key}”是保留的名称，请换一个键", f"'{key}' is a reserved name; choose another key",
                           at=(key,))
 
 
@@ -83,7 +86,7 @@ class FieldSpec(Model):
             raise Invalid("columns 只用于 table 和 group，二者必须有 columns",
                           "columns belong to a table or a group, and both need them")
         if self.columns is not None:
-            _check_keys(self.columns, "列")
+            _check_keys(self.columns, "列", Model)
             for key, column in self.columns.items():
                 if column.type not in _LEAF_TYPES:
                     raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
@@ -140,7 +143,7 @@ class FundingSpec(Model):
 
     @model_validator(mode="after")
     def _known(self) -> FundingSpec:
-        _check_keys(self.figures, "金额栏目", frozenset({"unit"}))
+        _check_keys(self.figures, "金额栏目", Funding)
         for i, text in enumerate(self.identities):
             try:
                 identity = parse_identity(text)
@@ -183,7 +186,7 @@ class Form(Model):
     @field_validator("fields")
     @classmethod
     def _free(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        _check_keys(fields, "字段", CORE)
+        _check_keys(fields, "字段", Project)
         return fields
 
     @model_validator(mode="after")
@@ -212,17 +215,23 @@ def form_of(project: Project) -> Form:
     return type(project).form
 
 
-def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
-    """(owner, attribute, YAML path) of each text of the project's form fields, in groups and table rows too."""
+def slots(project: Project, kind: type) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each value of type `kind` in the project's form fields,
+    in groups and table rows too."""
     for key in project.form.fields:
         value = getattr(project, key)
-        if isinstance(value, str):
+        if isinstance(value, kind):
             yield project, key, (key,)
         for base, row in ([((key, r), row) for r, row in enumerate(value)] if isinstance(value, list)
                           else [((key,), value)]):
             if isinstance(row, BaseModel):
                 yield from ((row, column, (*base, column)) for column in type(row).model_fields
-                            if isinstance(getattr(row, column), str))
+                            if isinstance(getattr(row, column), kind))
+
+
+def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
+    """(owner, attribute, YAML path) of each text of the project's form fields."""
+    return slots(project, str)
 
 
 _ZERO = Amount(Decimal(0), None, "0")
@@ -331,6 +340,11 @@ def _read_form(path: Path, _stamp: object) -> tuple[Form | None, object, tuple[D
     except ValidationError as e:
         errors = [{**err, "loc": (*prefix, *err["loc"])} for err in e.errors()]
         return None, None, (*diags, *(_as_pd016(d) for d in translated(errors, Form, source, diags)))
+    try:
+        form.project_model()
+    except Exception as e:  # anything pydantic refuses in a definition the checks above let through
+        return None, None, (*diags, diag("PD016", source.at(*prefix), key="form", why=Text(
+            f"无法由它生成项目的模型：{e}", f"cannot make the project model from it: {e}")))
     return form, None, tuple(diags)
 
 
@@ -356,12 +370,15 @@ def read_form(folder: Path) -> tuple[Form | None, list[Diagnostic]]:
         meta = current / META
         if not meta.is_file():
             return None, []
+        if inside(current, META) is None:  # a symlink out of the folder: not read, as render.templates.find
+            return None, [diag("PD016", Position(display(meta), 1, 1), key="form", why=Text(
+                f"{META} 指向模板文件夹之外，拒绝读取", f"{META} leads outside the template folder; refusing to read it"))]
         form, named, problems = _read_form(meta, _stamp(meta))
         if form is not None or has_errors(problems):
             return form, list(problems)
         if isinstance(named, str):
-            path = (current / named).resolve()
-            if not path.is_relative_to(current.resolve()) or not path.is_file():
+            path = inside(current, named)
+            if path is None or not path.is_file():
                 return None, [diag("PD016", Position(display(meta), 1, 1), key="form",
                                    why=Text(f"找不到模板文件夹内的表单文件“{named}”",
                                             f"no form file '{named}' inside the template folder"))]

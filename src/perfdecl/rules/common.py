@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Position
 from ..frameworks import Framework, declared
-from ..form import text_slots
+from ..form import slots, text_slots
 from ..load import Bundle
 from ..model import SECTIONS, Project, SubItem
 from ..money import SCALE, YUAN, Amount, number_text
@@ -73,6 +73,8 @@ def amounts(project: Project) -> Iterator[tuple[Amount, tuple]]:
             yield getattr(project.funding, name), ("funding", name)
     for i, item in enumerate(project.items):
         yield from item_amounts(item, i)
+    for owner, name, path in slots(project, Amount):  # the form's money fields
+        yield getattr(owner, name), path
 
 
 def written(project: Project, *path: object) -> bool:
