@@ -309,6 +309,18 @@ def test_a_document_as_another_writer_stores_it(tmp_path: Path) -> None:
     assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
 
 
+def test_a_heading_and_its_text_in_one_paragraph(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()
+    heading = re.search(r"<w:t>1、项目概述</w:t></w:r></w:p>(<w:p>.*?<w:t>)(社保卡服务部拟于)", xml)
+    assert heading is not None
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx",
+                  [(heading.group(0), "<w:t>1、项目概述：</w:t></w:r><w:r><w:t>" + heading.group(2))])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
 def test_merged_cells_written_as_repeated_text(tmp_path: Path) -> None:
     row = "<w:tr>{}</w:tr>"
     cells = [["项目名称", "甲项目", "项目类别", "经常性项目"],

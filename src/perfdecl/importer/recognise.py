@@ -66,6 +66,15 @@ def _section_labels() -> dict[str, str]:
     return out
 
 
+def _heading(text: str) -> tuple[str, list[str]]:
+    """A numbered heading's name without its number, and the text that follows it in the same paragraph
+    (`1、项目概述：本项目…`), as lines."""
+    m = re.fullmatch(r"\s*([0-9一二三四五六七八九十]+\s*[、.．]\s*[^:：\s]{2,12}?)\s*[:：]\s*(.+)", text, re.S)
+    if m is None:
+        return _unnumbered(text), []
+    return _unnumbered(m.group(1)), [line for line in m.group(2).split("\n") if line.strip()]
+
+
 def _unnumbered(text: str) -> str:
     return re.sub(r"^[0-9一二三四五六七八九十]+[、.．,，]", "", norm(text))
 
@@ -120,7 +129,7 @@ class Reader:
     def paragraph(self, p: Paragraph) -> None:
         text, key = p.text, norm(p.text)
         decl = self.result.declaration
-        if re.fullmatch(r"项目经费情况说明(\d*)", key):
+        if re.fullmatch(r"项目经费情况说明\(?[0-9一二三四五六七八九十]*\)?", key):
             self._new_project()
             return
         if m := re.fullmatch(r"\(?(\d{4})年度?.*?(申报表|填报表|目标表)?\)?\d*", key):
@@ -153,7 +162,7 @@ class Reader:
             if not self.has_form:
                 self._new_item(m.group(2))
                 return
-        heading = _unnumbered(text)
+        heading, rest = _heading(text)
         if heading in self.groups and re.match(r"^[一二三四五六七八九十]+[、.．]", norm(text)):
             key_, column = self.groups[heading]
             self._close_item()
@@ -162,12 +171,14 @@ class Reader:
             lines = group.setdefault(column, [])
             assert isinstance(lines, list)
             self.text = lines
+            lines.extend(rest)
             return
         if self.item is not None and heading in self.sections.values() and re.match(r"^[0-9]+[、.．]", norm(text)):
             section = next(k for k, v in self.sections.items() if v == heading)
             lines = self.item.setdefault(section, [])
             assert isinstance(lines, list)
             self.text = lines
+            lines.extend(rest)
             return
         if self.text is not None:
             self.text.extend(line for line in text.split("\n") if line.strip())
