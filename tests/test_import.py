@@ -117,7 +117,8 @@ def docx_with(body: str, folder: Path) -> Path:
 
 
 def cell(text: str, props: str = "") -> str:
-    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+    runs = "<w:br/>".join(f"<w:t>{line}</w:t>" for line in text.split("\n"))  # a newline as a soft break
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r>{runs}</w:r></w:p></w:tc>"
 
 
 def test_text_as_other_writers_store_it(tmp_path: Path) -> None:
@@ -321,9 +322,18 @@ def test_a_heading_and_its_text_in_one_paragraph(tmp_path: Path) -> None:
     assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
 
 
+def test_cell_text_wrapped_onto_lines_is_one_value() -> None:
+    from perfdecl.importer.recognise import one_line
+
+    assert one_line("普陀区城市管理行政执\n法局执法大队") == "普陀区城市管理行政执法局执法大队"
+    assert one_line(" Wi-Fi\n覆盖率 \n") == "Wi-Fi 覆盖率"
+    assert one_line("=100.00\n(%)") == "=100.00 (%)"
+    assert one_line("\n") == ""
+
+
 def test_merged_cells_written_as_repeated_text(tmp_path: Path) -> None:
     row = "<w:tr>{}</w:tr>"
-    cells = [["项目名称", "甲项目", "项目类别", "经常性项目"],
+    cells = [["项目名称", "甲项目", "项目类别", "经常性\n项目"],
              ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值"],
              ["绩效指标", "产出指标", "数量指标", "培训人次", "=100 人次"],
              ["绩效指标", "产出指标", "数量指标", "培训场次", "=4 场"],

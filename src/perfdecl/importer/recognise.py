@@ -28,7 +28,7 @@ COMMON = {"name": ("项目名称",), "department": ("主管部门",), "unit": ("
 GOALS = {"total": ("项目总目标", "项目总体目标", "长期目标"), "annual": ("年度总目标", "年度总体目标", "年度目标")}
 INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
 STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请")  # labels of row groups
-MONEY = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 class Quoted(str):
@@ -389,7 +389,8 @@ class FormTable:
         if spec is not None and spec.type == "multiline":
             self.project.setdefault(key, "".join(f"{line}\n" for line in lines))
         else:
-            self.project.setdefault(key, text.strip() if key in ("start", "end") else Quoted(text.strip()))
+            line = one_line(text)
+            self.project.setdefault(key, line if key in ("start", "end") else Quoted(line))
 
     def _compound(self, label: str) -> tuple[str, str] | None:
         """`主管部门及其编码`: two fields in one cell, the second's label being the first's + 编码."""
@@ -440,19 +441,29 @@ class FormTable:
                 break
             if max(first, second, third, value) >= len(cells):
                 continue
-            one, two, three = (cells[first].text.strip(), cells[second].text.strip(), cells[third].text.strip())
+            one, two, three = (one_line(cells[first].text), one_line(cells[second].text), one_line(cells[third].text))
             for cell in (cells[first], cells[second], cells[third], cells[value]):
                 self.used.add(cell.origin)
             if not (one and three):
                 continue  # an empty row (a form that prints every 二级指标)
             group = tree.setdefault(one, {}).setdefault(two, {}) if two else tree.setdefault(one, {})
-            shown: object = cells[value].text.strip()
+            shown: object = one_line(cells[value].text)
             if standard is not None and standard < len(cells):
                 self.used.add(cells[standard].origin)
                 if cells[standard].text.strip():
                     shown = {"value": shown, "standard": cells[standard].text.strip()}
             group[three] = shown
         return tree
+
+
+def one_line(text: str) -> str:
+    """A cell's text wrapped onto several lines, as one line: no break between two CJK characters, else a space."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    out = lines[:1]
+    for line in lines[1:]:
+        joined = CJK.match(out[-1][-1]) and CJK.match(line[0])
+        out[-1] += line if joined else " " + line
+    return out[0] if out else ""
 
 
 def _distinct(row: list[Cell]) -> list[Cell]:
