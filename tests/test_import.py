@@ -198,6 +198,16 @@ def test_unmapped_content_is_listed_and_kept_as_a_comment(tmp_path: Path) -> Non
     assert re.search(r"^# .*附件：现场照片 12 张", texts, re.M)
 
 
+def test_unmapped_content_before_the_first_project_goes_to_the_declaration(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx",
+                  [("<w:t>绩效目标设置情况</w:t>", "<w:t>附件 2</w:t></w:r></w:p><w:p><w:r><w:t>绩效目标设置情况</w:t>")])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"), "--lang", "en")
+    assert code == 1 and "paragraph 3: 附件 2" in output and "not mapped" in output
+    assert "# [第 3 段] 附件 2" in (tmp_path / "out" / "declaration.yaml").read_text(encoding="utf-8")
+    assert "附件 2" not in (tmp_path / "out" / "01-project.yaml").read_text(encoding="utf-8")
+
+
 def test_unmapped_content_inside_a_sub_item_is_commented_after_it(tmp_path: Path) -> None:
     build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
     xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()

@@ -81,8 +81,7 @@ def _files(target: Path, result: Imported) -> dict[Path, str]:
     """declaration.yaml and one file per project, with what was not mapped as comments."""
     names = [f"{n:02d}-project.yaml" for n in range(1, len(result.projects) + 1)]
     decl = {**result.declaration, "projects": names}
-    files = {target / "declaration.yaml": emit.document("declaration", decl, [])}
+    files = {target / "declaration.yaml": emit.document("declaration", decl, result.notes[0])}
     for n, (name, project) in enumerate(zip(names, result.projects)):
-        notes = result.notes[n] if n < len(result.notes) else []
-        files[target / name] = emit.document("project", project, notes)
+        files[target / name] = emit.document("project", project, result.notes[n + 1])
     return files

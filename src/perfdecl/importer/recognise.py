@@ -48,7 +48,7 @@ class Note:
 class Imported:
     declaration: dict[str, object] = field(default_factory=dict)
     projects: list[dict[str, object]] = field(default_factory=list)
-    notes: list[list[Note]] = field(default_factory=list)  # per project; [0] also holds the title block's
+    notes: list[list[Note]] = field(default_factory=list)  # [0] before the first project, then one per project
     stated: dict[str, str] = field(default_factory=dict)  # figures of the summary paragraph as printed
 
 
@@ -210,8 +210,7 @@ class Reader:
         self.has_form = False
         self.text = None
         self.result.projects.append(self.project)
-        if self.result.projects[1:]:
-            self.result.notes.append([])
+        self.result.notes.append([])
 
     def _new_item(self, title: str) -> None:
         self._close_item()
@@ -507,7 +506,7 @@ def finish(result: Imported, form: Form, template: str, framework: str) -> None:
         items = project.get("items")
         if isinstance(items, list):
             for item in items:
-                _finish_item(item, project, len(items), result.notes[min(n, len(result.notes) - 1)], decl["year"])
+                _finish_item(item, project, len(items), result.notes[n + 1], decl["year"])
         _order(project, form)
     decl["framework"], decl["template"] = framework, template
     summary: dict[str, object] = {}
