@@ -28,6 +28,7 @@ COMMON = {"name": ("项目名称",), "department": ("主管部门",), "unit": ("
 GOALS = {"total": ("项目总目标", "项目总体目标", "长期目标"), "annual": ("年度总目标", "年度总体目标", "年度目标")}
 INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
 STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请")  # labels of row groups
+TITLE = 60  # characters: the longest title or label looked for
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -132,7 +133,8 @@ class Reader:
         if re.fullmatch(r"项目经费情况说明\(?[0-9一二三四五六七八九十]*\)?", key):
             self._new_project()
             return
-        if m := re.fullmatch(r"\(?(\d{4})年度?.*?(申报表|填报表|目标表)?\)?\d*", key):
+        short = len(key) < TITLE  # titles and labels are short: long paragraphs are never matched against them
+        if short and (m := re.fullmatch(r"\(?(\d{4})年度?.*?(申报表|填报表|目标表)?\)?\d*", key)):
             if m.group(2) or re.fullmatch(r"\(\d{4}年度\)", key):
                 decl.setdefault("year", int(m.group(1)))
                 notes = self.result.notes[-1]
@@ -147,7 +149,7 @@ class Reader:
             if label in COMMON["unit"]:
                 self.pending["unit"] = m.group(2).strip()
                 return
-        if "预算单位" in key and "绩效目标" in key and not self.result.projects:
+        if "预算单位" in key and "绩效目标" in key and not self.result.projects and len(key) < 50 * TITLE:
             self._summary(key)
             return
         if re.fullmatch(r".*绩效目标设置情况", key) and not self.result.projects:
