@@ -78,6 +78,10 @@ def test_round_trip_is_byte_identical_and_keeps_the_data(example: str, tmp_path:
     head = (tmp_path / "imported" / "01-project.yaml").read_text(encoding="utf-8").splitlines()[:2]
     assert head[0] == "# yaml-language-server: $schema=./.schemas/project.schema.json"
     assert head[1].startswith("name: ")
+    keys = [line.split(":")[0] for line in (tmp_path / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+            .splitlines()[1:] if line[:1].isalpha()]
+    stated = ["summary"] if load(REPO / "examples" / example)[0].declaration.summary else []  # type: ignore[union-attr]
+    assert keys == ["unit", "year", "department", "budget_units", *stated, "framework", "template", "projects"]
 
 
 def test_classified_sub_item_and_schedule_come_back(tmp_path: Path) -> None:

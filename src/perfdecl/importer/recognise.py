@@ -519,6 +519,10 @@ def finish(result: Imported, form: Form, template: str, framework: str) -> None:
         summary["amount"] = f"{stated}万元"
     if summary:
         decl["summary"] = summary
+    order = ("unit", "year", "department", "budget_units", "summary", "framework", "template")
+    ordered = {k: decl[k] for k in order if k in decl}
+    decl.clear()
+    decl.update(ordered)
 
 
 def _order(project: dict[str, object], form: Form) -> None:
