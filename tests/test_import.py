@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from perfdecl.cli import cli
 from perfdecl.form import form_of
 from perfdecl.importer.document import Table, read
-from perfdecl.load import load
+from perfdecl.load import load, totals
 
 REPO = Path(__file__).resolve().parents[1]
 ROUND_TRIP = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "declaration.yaml").is_file())
@@ -42,7 +42,9 @@ def facts(folder: Path) -> dict[str, object]:
     """What must survive an import: every figure, indicator, goal and narrative, whitespace-insensitive."""
     bundle, diags = load(folder)
     assert bundle is not None, diags
-    out: dict[str, object] = {"unit": bundle.declaration.unit, "year": bundle.declaration.year}
+    stated = totals(bundle)
+    out: dict[str, object] = {"unit": bundle.declaration.unit, "year": bundle.declaration.year,
+                              "summary": (stated.units, stated.projects, stated.amount.yuan)}
     for n, project in enumerate(bundle.projects):
         form = form_of(project)
         out[f"{n}.name"] = project.name
