@@ -160,6 +160,25 @@ def test_bad_input_is_refused_with_a_message(tmp_path: Path, content: bytes, mes
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("damage", ["bad xml", "no content types", "no body"])
+def test_a_damaged_package_gets_a_message(tmp_path: Path, damage: str) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    with zipfile.ZipFile(tmp_path / "a.docx") as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    if damage == "bad xml":
+        parts["word/document.xml"] = b"<w:document"
+    elif damage == "no content types":
+        del parts["[Content_Types].xml"]
+    else:
+        parts["word/document.xml"] = f'<?xml version="1.0"?><w:document {W}/>'.encode()
+    with zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    code, output = run("import", str(tmp_path / "b.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and output.startswith("错误：") and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_zip_bomb_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"\0" * (64 << 20))

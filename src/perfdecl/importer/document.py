@@ -103,14 +103,14 @@ def check_package(path: Path) -> bytes:
 def read(path: Path) -> list[Block]:
     """The body of the .docx at `path` as blocks, in order."""
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from docx.opc.exceptions import OpcError
 
     data = check_package(path)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
-    except (PackageNotFoundError, KeyError, ValueError, SyntaxError) as e:
+    except (OpcError, KeyError, ValueError, SyntaxError) as e:
         raise Unreadable(Text(f"无法打开 {path}：{e}", f"cannot open {path}: {e}")) from None
-    return _join_split_tables(list(_blocks(body, [0, 0])))
+    return [] if body is None else _join_split_tables(list(_blocks(body, [0, 0])))
 
 
 def _blocks(parent: Any, counts: list[int]) -> Iterator[Block]:
