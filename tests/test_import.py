@@ -366,6 +366,16 @@ def test_cell_text_wrapped_onto_lines_is_one_value() -> None:
     assert one_line("\n") == ""
 
 
+def test_labels_whose_value_is_missing(tmp_path: Path) -> None:
+    """Goal labels in the last row, a short row below a label: nothing read, everything listed, no traceback."""
+    row = "<w:tr>{}</w:tr>"
+    cells = [["项目名称", "甲项目", "项目类别", "经常性项目"], ["年度总目标", "x", "项目总目标"], ["y"], ["项目总目标"]]
+    body = "<w:tbl>" + "".join(row.format("".join(cell(t) for t in r)) for r in cells) + "</w:tbl>"
+    code, output = run("import", str(docx_with(body, tmp_path)), "-o", str(tmp_path / "out"))
+    assert code == 1 and "Traceback" not in output
+    assert "表格 1 第 2 行" in output
+
+
 def test_merged_cells_written_as_repeated_text(tmp_path: Path) -> None:
     row = "<w:tr>{}</w:tr>"
     cells = [["项目名称", "甲项目", "项目类别", "经常性\n项目"],

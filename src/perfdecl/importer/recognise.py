@@ -366,7 +366,7 @@ class FormTable:
                     funding.setdefault("unit", unit)
                     self.used.add(cell.origin)
                 elif goal := next((k for k, names in GOALS.items() if any(label.startswith(n) for n in names)), None):
-                    below = self.table.rows[r + 1][c] if r + 1 < len(self.table.rows) else None
+                    below = _at(self.table.rows, r + 1, c)
                     if below is not None and below.origin[0] == r + 1:
                         goals[goal] = [line for line in below.text.split("\n") if line.strip()]
                         self.used |= {cell.origin, below.origin}
@@ -436,7 +436,7 @@ class FormTable:
         self.after = len(self.table.rows)
         for n in range(r + 1, len(self.table.rows)):
             cells = self.table.rows[n]
-            if group_column is not None and cells[group_column].origin[0] == n \
+            if group_column is not None and group_column < len(cells) and cells[group_column].origin[0] == n \
                     and norm(cells[group_column].text) != norm(row[0][1].text):
                 self.after = n  # a new labelled part of the form begins
                 break
@@ -455,6 +455,11 @@ class FormTable:
                     shown = {"value": shown, "standard": cells[standard].text.strip()}
             group[three] = shown
         return tree
+
+
+def _at(rows: list[list[Cell]], r: int, c: int) -> Cell | None:
+    """The cell at row `r`, grid column `c`, if the table has one there (rows may be short)."""
+    return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
 
 def one_line(text: str) -> str:
