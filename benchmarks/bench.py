@@ -346,6 +346,10 @@ def run_example(kinds, runs, tmp, data, notes, **_) -> list[tuple[Row, Result | 
         built = measure("build example", [[*pd, "build", str(EXAMPLE), "-o", str(tmp / "example.docx")]],
                         runs, warmup=1)
         out.append((figure(built, seconds=0.35), built))
+        imported = measure("import example (the built .docx, then check)",
+                           [[*pd, "import", str(tmp / "example.docx"), "-o", str(tmp / "imported"), "--force"]],
+                           runs, warmup=1)
+        out.append((figure(imported, seconds=1.0), imported))
     return out
 
 

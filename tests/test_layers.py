@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("perfdecl.load", "perfdecl.match"),
     ("perfdecl.rules",),
     ("perfdecl.pipeline", "perfdecl.parallel"),
-    ("perfdecl.render", "perfdecl.output", "perfdecl.serve_page", "perfdecl.diff"),
+    ("perfdecl.render", "perfdecl.output", "perfdecl.serve_page", "perfdecl.diff", "perfdecl.importer"),
     ("perfdecl.commands",),
     ("perfdecl.cli",),
     ("perfdecl.main", "perfdecl.__main__"),

@@ -106,6 +106,19 @@ def diff_(old: str, new: str, fmt: str, fail_on: str | None, lang: str) -> None:
     sys.exit(command.run(old, new, fmt=fmt, fail_on=fail_on, lang=lang))
 
 
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件夹 / output folder")
+@click.option("--template", help="内置模板名，不写则按文档识别 / built-in template (default: recognised)")
+@click.option("--force", is_flag=True, help="写入非空文件夹 / write into a non-empty folder")
+@LANG
+def import_(source: Path, output: Path | None, template: str | None, force: bool, lang: str) -> None:
+    """由 Word 申报表（.docx，或经 LibreOffice 转换的 .doc/.wps）生成 YAML 源文件。"""
+    from .commands import importer as command
+
+    sys.exit(command.run(source, output=output, template=template, force=force, lang=lang))
+
+
 @cli.command("rules")
 @LANG
 def rules_(lang: str) -> None:

@@ -1,0 +1,608 @@
+"""Map a document's blocks to a declaration and its projects by the form's labels.
+
+Nothing here knows one template's positions: a value is found beside (or,
+for the goals, below) the cell that holds its label, where the labels come
+from the template's form (fields, money figures), from the model's field
+descriptions (the seven sections 1、项目概述 …) and from the few words every
+form shares (项目名称, 主管部门, 一级指标 …). Texts are kept exactly as printed;
+labels are compared after NFKC (full-/half-width) without whitespace. Whatever
+is not mapped becomes a `Note` with its place in the document.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..form import Form
+from ..model import SECTIONS, SubItem
+from ..text import Text
+from .document import Block, Cell, Paragraph, Table
+
+SECRET = "涉密项目，根据相关要求，暂不公开。"  # the standard withheld sentence of a classified sub-item
+CN_DIGITS = "一二三四五六七八九十百零"
+COMMON = {"name": ("项目名称",), "department": ("主管部门",), "unit": ("实施单位", "项目实施单位", "填报单位"),
+          "start": ("计划开始日期", "项目开始日期"), "end": ("计划完成日期", "项目完成日期")}
+GOALS = {"total": ("项目总目标", "项目总体目标", "长期目标"), "annual": ("年度总目标", "年度总体目标", "年度目标")}
+INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
+STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请")  # labels of row groups
+TITLE = 60  # characters: the longest title or label looked for
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+class Quoted(str):
+    """A text that YAML must read as text even when it looks like a number or a date (412001, 2024.10)."""
+
+
+@dataclass
+class Note:
+    """Content the import could not map: where it is in the document, and its text."""
+
+    where: Text
+    text: str
+    near: tuple[str | int, ...] = ()  # where in the project file it belongs: ("items", 0) or the end
+
+
+@dataclass
+class Imported:
+    declaration: dict[str, object] = field(default_factory=dict)
+    projects: list[dict[str, object]] = field(default_factory=list)
+    notes: list[list[Note]] = field(default_factory=list)  # [0] before the first project, then one per project
+    stated: dict[str, str] = field(default_factory=dict)  # figures of the summary paragraph as printed
+
+
+def norm(text: str) -> str:
+    """A label for comparison: NFKC (full-width → half-width) without any whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _section_labels() -> dict[str, str]:
+    """Sub-item section → its heading name without the number (项目概述), from the model's descriptions."""
+    out = {}
+    for key in SECTIONS:
+        described = SubItem.model_fields[key].description or key
+        out[key] = _unnumbered(re.split(r"[（(；;]", described)[0])
+    return out
+
+
+def _heading(text: str) -> tuple[str, list[str]]:
+    """A numbered heading's name without its number, and the text that follows it in the same paragraph
+    (`1、项目概述：本项目…`), as lines."""
+    m = re.fullmatch(r"\s*([0-9一二三四五六七八九十]+\s*[、.．]\s*[^:：\s]{2,12}?)\s*[:：]\s*(.+)", text, re.S)
+    if m is None:
+        return _unnumbered(text), []
+    return _unnumbered(m.group(1)), [line for line in m.group(2).split("\n") if line.strip()]
+
+
+def _unnumbered(text: str) -> str:
+    return re.sub(r"^[0-9一二三四五六七八九十]+[、.．,，]", "", norm(text))
+
+
+def paragraph_where(p: Paragraph) -> Text:
+    return Text(f"第 {p.index} 段", f"paragraph {p.index}")
+
+
+def previous(p: Paragraph) -> Paragraph:
+    return Paragraph("", p.index - 1)
+
+
+def cell_where(table: Table, row: int) -> Text:
+    return Text(f"表格 {table.index} 第 {row + 1} 行", f"table {table.index} row {row + 1}")
+
+
+class Reader:
+    """One pass over the blocks, in order."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.result = Imported()
+        self.sections = _section_labels()
+        group = [(key, spec) for key, spec in form.fields.items() if spec.type == "group" and spec.columns]
+        self.groups = {_unnumbered(col.label): (key, column) for key, spec in group
+                       for column, col in (spec.columns or {}).items()}
+        self.project: dict[str, object] | None = None
+        self.has_form = False  # the current project's form table was read
+        self.text: list[str] | None = None  # where the paragraphs being read go
+        self.item: dict[str, object] | None = None
+        self.pending: dict[str, object] = {}  # fields met before their project's first block (填报单位)
+
+    # -- paragraphs -------------------------------------------------------
+
+    def read(self, blocks: list[Block]) -> Imported:
+        self.result.notes.append([])
+        for block in blocks:
+            if isinstance(block, Table):
+                self.table(block)
+            elif block.text.strip():
+                self.paragraph(block)
+        self._close_item()
+        return self.result
+
+    def note(self, where: Text, text: str) -> None:
+        near: tuple[str | int, ...] = ()
+        items = self.project.get("items") if self.project is not None else None
+        if self.item is not None and isinstance(items, list):
+            near = ("items", len(items) - 1)
+        self.result.notes[-1].append(Note(where, text, near))
+
+    def paragraph(self, p: Paragraph) -> None:
+        text, key = p.text, norm(p.text)
+        decl = self.result.declaration
+        if re.fullmatch(r"项目经费情况说明\(?[0-9一二三四五六七八九十]*\)?", key):
+            self._new_project()
+            return
+        short = len(key) < TITLE  # titles and labels are short: long paragraphs are never matched against them
+        if short and (m := re.fullmatch(r"\(?(\d{4})年度?.*?(申报表|填报表|目标表)?\)?\d*", key)):
+            if m.group(2) or re.fullmatch(r"\(\d{4}年度\)", key):
+                decl.setdefault("year", int(m.group(1)))
+                notes = self.result.notes[-1]
+                if m.group(2) and "unit" not in decl and notes and notes[-1].where == paragraph_where(previous(p)):
+                    decl["unit"] = notes.pop().text.strip()  # the unit's name above the title
+                return
+        if self._form_title(key):
+            self._close_item()
+            return
+        if m := re.fullmatch(r"([^:：]{2,20})[:：](.+)", text.strip(), re.S):
+            label = norm(m.group(1)).split("(")[0]
+            if label in COMMON["unit"]:
+                self.pending["unit"] = m.group(2).strip()
+                return
+        if "预算单位" in key and "绩效目标" in key and not self.result.projects and len(key) < 50 * TITLE:
+            self._summary(key)
+            return
+        if re.fullmatch(r".*绩效目标设置情况", key) and not self.result.projects:
+            return
+        if self.project is None:
+            self.note(paragraph_where(p), text)
+            return
+        if m := re.match(r"项目名称[:：]\s*(.*)", text.strip()):
+            self.project.setdefault("name", m.group(1).strip())
+            return
+        if m := re.fullmatch(r"\s*[（(]([" + CN_DIGITS + r"]+)[）)](.*)", text, re.S):
+            if not self.has_form:
+                self._new_item(m.group(2))
+                return
+        heading, rest = _heading(text)
+        if heading in self.groups and re.match(r"^[一二三四五六七八九十]+[、.．]", norm(text)):
+            key_, column = self.groups[heading]
+            self._close_item()
+            group = self.project.setdefault(key_, {})
+            assert isinstance(group, dict)
+            lines = group.setdefault(column, [])
+            assert isinstance(lines, list)
+            self.text = lines
+            lines.extend(rest)
+            return
+        if self.item is not None and heading in self.sections.values() and re.match(r"^[0-9]+[、.．]", norm(text)):
+            section = next(k for k, v in self.sections.items() if v == heading)
+            lines = self.item.setdefault(section, [])
+            assert isinstance(lines, list)
+            self.text = lines
+            lines.extend(rest)
+            return
+        if self.text is not None:
+            self.text.extend(line for line in text.split("\n") if line.strip())
+            return
+        self.note(paragraph_where(p), text)
+
+    def _form_title(self, key: str) -> bool:
+        """The form's own title (N optional), another form's numbered title, or a title outside any section."""
+        if self.form.title and re.fullmatch(re.escape(norm(self.form.title)) + r"\d*", key):
+            return True
+        titled = len(key) < 30 and re.fullmatch(r".*(申报表|填报表|目标表)(\d*)", key)
+        return bool(titled and (titled.group(2) or self.text is None))
+
+    def _summary(self, key: str) -> None:
+        if m := re.search(r"(\d+)个预算单位", key):
+            self.result.declaration["budget_units"] = int(m.group(1))
+        if m := re.search(r"项目(\d+)个", key):
+            self.result.stated["projects"] = m.group(1)
+        if m := re.search(r"预算资金([0-9.,]+)万元", key):
+            self.result.stated["amount"] = m.group(1)
+
+    def _new_project(self) -> None:
+        self._close_item()
+        if self.project is not None and not self.has_form and not any(k != "items" for k in self.project) \
+                and not self.project.get("items"):
+            return
+        self.project = dict(self.pending)
+        self.pending = {}
+        self.has_form = False
+        self.text = None
+        self.result.projects.append(self.project)
+        self.result.notes.append([])
+
+    def _new_item(self, title: str) -> None:
+        self._close_item()
+        assert self.project is not None
+        sep = title[0] if title[:1] in ("、", ".", "．") else ""
+        self.item = {"title": title[len(sep):].strip(), "sep": sep}
+        items = self.project.setdefault("items", [])
+        assert isinstance(items, list)
+        items.append(self.item)
+        self.text = None
+
+    def _close_item(self) -> None:
+        self.item = None
+        self.text = None
+
+    # -- tables -----------------------------------------------------------
+
+    def table(self, table: Table) -> None:
+        if not table.rows:
+            return
+        head = [norm(c.text) for c in table.rows[0]]
+        if "项目组成" in head and self.item is not None:
+            self._lines(table)
+        elif any(h.startswith("费用名称") for h in head) and self.item is not None:
+            self._schedule(table)
+        elif any(norm(c.text) in COMMON["name"] for row in table.rows for c in row):
+            self._form(table)
+        else:
+            for r in range(len(table.rows)):
+                self.note(cell_where(table, r), " | ".join(table.texts(r)))
+
+    def _lines(self, table: Table) -> None:
+        assert self.item is not None
+        header = [c.text for c in _distinct(table.rows[0])]
+        unit = _unit(" ".join(header)) or "元"
+        lines: dict[str, object] = {"unit": unit}
+        default = ["项目组成", "数量", f"单价（{unit}）", f"资金需求（{unit}）"]
+        if [norm(h) for h in header] != [norm(h) for h in default]:
+            lines["header"] = header
+        rows: list[list[str]] = []
+        for r in range(1, len(table.rows)):
+            cells = [c.text.strip() for c in _distinct(table.rows[r])]
+            if len(cells) == 4 and not cells[1] and not cells[2] and re.search(r"[合总小]计", norm(cells[0])):
+                lines["total"] = cells[3]
+                if norm(cells[0]) != "合计":
+                    lines["total_label"] = cells[0]
+            elif len(cells) == 4:
+                rows.append(cells)
+            else:
+                self.note(cell_where(table, r), " | ".join(cells))
+        lines["rows"] = rows
+        self.item["lines"] = lines
+
+    def _schedule(self, table: Table) -> None:
+        assert self.item is not None
+        header = [c.text for c in _distinct(table.rows[0])]
+        years = [int(m.group(1)) for h in header if (m := re.match(r"(\d{4})\s*年", norm(h)))]
+        unit = _unit(" ".join(header)) or "万元"
+        plan: dict[str, object] = {"unit": unit, "years": years}
+        default = ["序号", "费用名称", *(f"{y}年计划({unit})" for y in years), f"合计({unit})"]
+        if [norm(h) for h in header] != default:
+            plan["header"] = header
+        rows: list[list[str]] = []
+        for r in range(1, len(table.rows)):
+            cells = [c.text.strip() for c in _distinct(table.rows[r])]
+            if len(cells) == len(years) + 2 and re.search(r"[合总小]计", norm(cells[0])):
+                plan["total"] = cells[1:]
+                if norm(cells[0]) != "合计":
+                    plan["total_label"] = cells[0]
+            elif len(cells) == len(years) + 3:
+                rows.append(cells[1:])
+            else:
+                self.note(cell_where(table, r), " | ".join(cells))
+        plan["rows"] = rows
+        self.item["schedule"] = plan
+
+    def _form(self, table: Table) -> None:
+        if self.project is None or self.has_form:
+            self._new_project()
+        assert self.project is not None
+        self.has_form = True
+        self._close_item()
+        FormTable(self, table).read()
+
+
+class FormTable:
+    """The 填报表: labelled values, money figures, goals and the indicator table."""
+
+    def __init__(self, reader: Reader, table: Table) -> None:
+        self.reader, self.table = reader, table
+        project = reader.project
+        assert project is not None
+        self.project = project
+        self.used: set[tuple[int, int]] = set()
+        form = reader.form
+        self.labels: dict[str, str] = {norm(label): key for key, labels in COMMON.items() for label in labels}
+        self.labels.update({norm(spec.label): key for key, spec in form.fields.items()
+                            if spec.type not in ("group", "table")})
+        self.figures: dict[str, list[str]] = {}
+        for key, spec in form.funding.figures.items():
+            self.figures.setdefault(norm(spec.label), []).append(key)
+        self.seen_figures: dict[str, list[int]] = {}  # label -> grid columns met, in order
+        self.after = 0  # rows before this one were read as a table field's rows
+
+    def cells(self, r: int) -> list[tuple[int, Cell]]:
+        out, previous = [], None
+        for c, cell in enumerate(self.table.rows[r]):
+            if cell.origin != previous:
+                out.append((c, cell))
+            previous = cell.origin
+        return out
+
+    def read(self) -> None:
+        funding: dict[str, object] = {}
+        goals: dict[str, list[str]] = {}
+        indicators: dict[str, Any] | None = None
+        for r in range(len(self.table.rows)):
+            if r < self.after:
+                continue
+            row = self.cells(r)
+            heads = [norm(cell.text) for _, cell in row]
+            if all(h in heads for h in INDICATOR_HEADS):
+                indicators = self._indicators(r, row)
+                continue
+            for i, (c, cell) in enumerate(row):
+                label = norm(cell.text)
+                value = row[i + 1][1] if i + 1 < len(row) else None
+                if label in self.labels and value is not None and value.origin[0] == r:
+                    if value.text.strip():
+                        self._field(self.labels[label], value.text)
+                    self.used |= {cell.origin, value.origin}
+                elif (pair := self._compound(label)) and value is not None and value.origin[0] == r:
+                    first, _, second = value.text.strip().rpartition(" ")
+                    if first:
+                        self._field(pair[0], first)
+                        self._field(pair[1], second)
+                        self.used |= {cell.origin, value.origin}
+                elif (table := self._table_field(heads)) is not None:
+                    self._rows(table, r, row)
+                    break
+                elif label in self.figures and value is not None:
+                    columns = self.seen_figures.setdefault(label, [])
+                    if c not in columns:
+                        columns.append(c)
+                    keys = self.figures[label]
+                    n = columns.index(c)
+                    if n < len(keys):
+                        funding.setdefault(keys[n], value.text.strip())
+                        self.used |= {cell.origin, value.origin}
+                elif (unit := _unit(cell.text)) and "资金" in label and len(label) < 12:
+                    funding.setdefault("unit", unit)
+                    self.used.add(cell.origin)
+                elif goal := next((k for k, names in GOALS.items() if any(label.startswith(n) for n in names)), None):
+                    below = _at(self.table.rows, r + 1, c)
+                    if below is not None and below.origin[0] == r + 1:
+                        goals[goal] = [line for line in below.text.split("\n") if line.strip()]
+                        self.used |= {cell.origin, below.origin}
+                elif any(label.startswith(s) for s in STRUCTURE):
+                    self.used.add(cell.origin)
+        if funding:
+            self.project["funding"] = {"unit": funding.pop("unit", self.reader.form.funding.unit), **funding}
+        if goals:
+            self.project["goals"] = goals
+        if indicators is not None:
+            self.project["indicators"] = indicators
+        for r in range(len(self.table.rows)):
+            left = [cell.text for _, cell in self.cells(r) if cell.origin[0] == r and cell.origin not in self.used
+                    and cell.text.strip()]
+            if left:
+                self.reader.note(cell_where(self.table, r), " | ".join(left))
+
+    def _field(self, key: str, text: str) -> None:
+        spec = self.reader.form.fields.get(key)
+        lines = [line for line in text.split("\n") if line.strip()]
+        if spec is not None and spec.type == "multiline":
+            self.project.setdefault(key, "".join(f"{line}\n" for line in lines))
+        else:
+            line = one_line(text)
+            self.project.setdefault(key, line if key in ("start", "end") else Quoted(line))
+
+    def _compound(self, label: str) -> tuple[str, str] | None:
+        """`主管部门及其编码`: two fields in one cell, the second's label being the first's + 编码."""
+        m = re.fullmatch(r"(.+)及其(.+)", label)
+        if m and m.group(1) in self.labels and m.group(1) + m.group(2) in self.labels:
+            return self.labels[m.group(1)], self.labels[m.group(1) + m.group(2)]
+        return None
+
+    def _table_field(self, heads: list[str]) -> str | None:
+        """The table field whose column labels are all in this row (a header row), if any."""
+        for key, spec in self.reader.form.fields.items():
+            if spec.type == "table" and spec.columns and all(norm(c.label) in heads for c in spec.columns.values()):
+                return key
+        return None
+
+    def _rows(self, key: str, r: int, header: list[tuple[int, Cell]]) -> None:
+        """A table field: its header row `r`, its rows below while their cells sit under the header's."""
+        spec = self.reader.form.fields[key]
+        assert spec.columns is not None
+        where = {norm(cell.text): c for c, cell in header}
+        columns = {column: where[norm(col.label)] for column, col in spec.columns.items()}
+        self.used |= {cell.origin for _, cell in header}
+        rows: list[dict[str, object]] = []
+        for n in range(r + 1, len(self.table.rows)):
+            cells = self.table.rows[n]
+            starts = {c for c, cell in self.cells(n) if cell.origin[0] == n}
+            if set(columns.values()) != starts or any(norm(cells[c].text) in self.labels for c in starts):
+                break
+            rows.append({column: Quoted(cells[c].text.strip()) for column, c in columns.items()})
+            self.used |= {cells[c].origin for c in starts}
+        self.project[key] = rows
+        self.after = r + 1 + len(rows)
+
+    def _indicators(self, r: int, row: list[tuple[int, Cell]]) -> dict[str, Any]:
+        columns = {norm(cell.text): c for c, cell in row}
+        self.used |= {cell.origin for _, cell in row}
+        first, second, third = (columns[h] for h in INDICATOR_HEADS)
+        value = next((c for h, c in columns.items() if "指标值" in h), third + 1)
+        standard = next((c for h, c in columns.items() if "绩效标准" in h), None)
+        tree: dict[str, Any] = {}
+        group_column = row[0][0] if norm(row[0][1].text) not in INDICATOR_HEADS else None
+        self.after = len(self.table.rows)
+        for n in range(r + 1, len(self.table.rows)):
+            cells = self.table.rows[n]
+            if group_column is not None and group_column < len(cells) and cells[group_column].origin[0] == n \
+                    and norm(cells[group_column].text) != norm(row[0][1].text):
+                self.after = n  # a new labelled part of the form begins
+                break
+            if max(first, second, third, value) >= len(cells):
+                continue
+            one, two, three = (one_line(cells[first].text), one_line(cells[second].text), one_line(cells[third].text))
+            for cell in (cells[first], cells[second], cells[third], cells[value]):
+                self.used.add(cell.origin)
+            if not (one and three):
+                continue  # an empty row (a form that prints every 二级指标)
+            group = tree.setdefault(one, {}).setdefault(two, {}) if two else tree.setdefault(one, {})
+            shown: object = one_line(cells[value].text)
+            if standard is not None and standard < len(cells):
+                self.used.add(cells[standard].origin)
+                if cells[standard].text.strip():
+                    shown = {"value": shown, "standard": cells[standard].text.strip()}
+            group[three] = shown
+        return tree
+
+
+def _at(rows: list[list[Cell]], r: int, c: int) -> Cell | None:
+    """The cell at row `r`, grid column `c`, if the table has one there (rows may be short)."""
+    return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+
+
+def one_line(text: str) -> str:
+    """A cell's text wrapped onto several lines, as one line: no break between two CJK characters, else a space."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    out = lines[:1]
+    for line in lines[1:]:
+        joined = CJK.match(out[-1][-1]) and CJK.match(line[0])
+        out[-1] += line if joined else " " + line
+    return out[0] if out else ""
+
+
+def _distinct(row: list[Cell]) -> list[Cell]:
+    out: list[Cell] = []
+    for cell in row:
+        if not out or out[-1].origin != cell.origin:
+            out.append(cell)
+    return out
+
+
+def _unit(text: str) -> str | None:
+    m = re.search(r"[（(]\s*(万元|元)\s*[）)]", text)
+    return m.group(1) if m else None
+
+
+PERIOD = re.compile(r"实施周期为 (\d{4})年 (\d{1,2})月-(\d{4})年 (\d{1,2})月。")  # the template's default sentence
+MONTHS = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+BUDGET = re.compile(r"预算(?:资金|金额|总金额)?(?:需求)?(?:约|为)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元|万)")
+
+
+def finish(result: Imported, form: Form, template: str, framework: str) -> None:
+    """Shape what was read into the source format: texts, sub-items, inheritance, the stated summary."""
+    decl = result.declaration
+    first = result.projects[0] if result.projects else {}
+    decl.setdefault("unit", first.get("unit", ""))
+    decl.setdefault("year", 0)
+    decl["department"] = first.get("department", "")
+    decl.setdefault("budget_units", 1)
+    annual_key = form.role("annual") or form.role("total")
+    computed = Decimal(0)
+    for n, project in enumerate(result.projects):
+        for key in ("department", "unit"):
+            if project.get(key) == decl.get(key if key == "department" else "unit"):
+                del project[key]
+        for key, value in list(project.items()):
+            if isinstance(value, dict) and key not in ("funding", "indicators"):
+                project[key] = {k: _block(v) if isinstance(v, list) else v for k, v in value.items()}
+        funding = project.get("funding")
+        if isinstance(funding, dict) and annual_key and isinstance(funding.get(annual_key), str):
+            computed += _yuan(str(funding[annual_key]), str(funding.get("unit", "元")))
+        items = project.get("items")
+        if isinstance(items, list):
+            for item in items:
+                _finish_item(item, project, len(items), result.notes[n + 1], decl["year"])
+        _order(project, form)
+    decl["framework"], decl["template"] = framework, template
+    summary: dict[str, object] = {}
+    if result.stated.get("projects") and int(result.stated["projects"]) != len(result.projects):
+        summary["projects"] = int(result.stated["projects"])
+    stated = result.stated.get("amount")
+    if stated and _yuan(stated, "万元") != (computed / 10000).quantize(Decimal("0.01")) * 10000:
+        summary["amount"] = f"{stated}万元"
+    if summary:
+        decl["summary"] = summary
+    order = ("unit", "year", "department", "budget_units", "summary", "framework", "template")
+    ordered = {k: decl[k] for k in order if k in decl}
+    decl.clear()
+    decl.update(ordered)
+
+
+def _order(project: dict[str, object], form: Form) -> None:
+    """The documented key order: name, the form's own fields, the common ones, sections, items, indicators."""
+    simple = [k for k, spec in form.fields.items() if spec.type not in ("group", "table")]
+    nested = [k for k in form.fields if k not in simple]
+    order = ["name", *simple, "department", "unit", "start", "end", "funding", "goals", *nested, "items", "indicators"]
+    funding = project.get("funding")
+    if isinstance(funding, dict):
+        project["funding"] = {k: funding[k] for k in ("unit", *form.funding.figures) if k in funding}
+    ordered = {k: project[k] for k in order if k in project}
+    ordered |= {k: v for k, v in project.items() if k not in ordered}
+    project.clear()
+    project.update(ordered)
+
+
+def _finish_item(item: dict[str, object], project: dict[str, object], count: int, notes: list[Note],
+                 year: object) -> None:
+    for k in SECTIONS:
+        if item.get(k) == []:
+            del item[k]
+    texts = [k for k in SECTIONS if isinstance(item.get(k), list)]
+    if any(item[k] == [SECRET] for k in texts):  # the withheld sentence stands for every unwritten section
+        item["classified"] = True
+        for k in texts:
+            if item[k] == [SECRET]:
+                del item[k]
+    for k in SECTIONS:
+        if isinstance(item.get(k), list):
+            item[k] = _block(item[k])  # type: ignore[arg-type]
+    period = str(item.get("period") or "")
+    if m := PERIOD.fullmatch(period.strip()):
+        item["start"], item["end"] = f"{m.group(1)}-{int(m.group(2)):02d}", f"{m.group(3)}-{int(m.group(4)):02d}"
+        del item["period"]
+    elif len(found := MONTHS.findall(period)) >= 2:
+        item["start"] = f"{found[0][0]}-{int(found[0][1]):02d}"
+        item["end"] = f"{found[-1][0]}-{int(found[-1][1]):02d}"
+    item["budget"] = _budget(item, project, count)
+    plan = item.get("schedule")
+    if isinstance(plan, dict) and isinstance(plan.get("total"), list) and year in plan["years"]:
+        item["annual"] = f"{plan['total'][plan['years'].index(year)]} {plan['unit']}"
+    if item["budget"] is None:
+        item["budget"] = "0"
+        notes.append(Note(Text(f"子项目“{item.get('title')}”", f"sub-item '{item.get('title')}'"),
+                          "预算资金未能从文档中读出，暂记为 0"))
+    order = [*SubItem.model_fields]
+    ordered = {k: item[k] for k in order if k in item and not (k == "sep" and item[k] == "、")}
+    item.clear()
+    item.update(ordered)
+
+
+def _budget(item: dict[str, object], project: dict[str, object], count: int) -> str | None:
+    plan = item.get("schedule")
+    if isinstance(plan, dict) and isinstance(plan.get("total"), list):
+        return f"{plan['total'][-1]} {plan['unit']}"
+    lines = item.get("lines")
+    if isinstance(lines, dict) and lines.get("total"):
+        return f"{lines['total']}{'' if str(lines['total']).endswith('元') else lines['unit']}"
+    for key in ("overview", "arrangement"):
+        if m := BUDGET.search(norm(str(item.get(key) or ""))):
+            return f"{m.group(1)} {'万元' if m.group(2) == '万' else m.group(2)}"
+    funding = project.get("funding")
+    if count == 1 and isinstance(funding, dict):
+        figure = funding.get("annual") or funding.get("total")
+        if figure:
+            return f"{figure}{funding.get('unit', '元')}"
+    return None
+
+
+def _block(lines: list[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _yuan(text: str, unit: str) -> Decimal:
+    try:
+        return Decimal(norm(text).replace(",", "")) * (10000 if unit == "万元" else 1)
+    except ArithmeticError:
+        return Decimal(0)

@@ -1,0 +1,423 @@
+"""perfdecl import: build → import → build is byte-identical, and the imported sources hold the example's data."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from click.testing import CliRunner
+
+from perfdecl.cli import cli
+from perfdecl.form import form_of
+from perfdecl.importer.document import Table, read
+from perfdecl.load import load, totals
+
+REPO = Path(__file__).resolve().parents[1]
+ROUND_TRIP = sorted(p.name for p in (REPO / "examples").iterdir() if (p / "declaration.yaml").is_file())
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def build(folder: Path, out: Path) -> bytes:
+    code, output = run("build", str(folder), "-o", str(out))
+    assert code == 0, output
+    return out.read_bytes()
+
+
+def squash(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+def facts(folder: Path) -> dict[str, object]:
+    """What must survive an import: every figure, indicator, goal and narrative, whitespace-insensitive."""
+    bundle, diags = load(folder)
+    assert bundle is not None, diags
+    stated = totals(bundle)
+    out: dict[str, object] = {"unit": bundle.declaration.unit, "year": bundle.declaration.year,
+                              "summary": (stated.units, stated.projects, stated.amount.yuan)}
+    for n, project in enumerate(bundle.projects):
+        form = form_of(project)
+        out[f"{n}.name"] = project.name
+        out[f"{n}.figures"] = [(f.key, f.value.yuan) for f in form.figures_of(project)]
+        out[f"{n}.goals"] = (squash(project.goals.total), squash(project.goals.annual))
+        out[f"{n}.indicators"] = [(a, b, c, v.value.text, v.standard) for a, seconds in project.indicators.items()
+                                  for b, thirds in seconds.items() for c, v in thirds.items()]
+        for key, spec, value in form.fields_of(project):
+            shown = value.model_dump() if hasattr(value, "model_dump") else value
+            if isinstance(shown, list):
+                out[f"{n}.{key}"] = [m.model_dump() if hasattr(m, "model_dump") else m for m in shown]
+            else:
+                out[f"{n}.{key}"] = {k: squash(v) for k, v in shown.items()} if isinstance(shown, dict) else squash(str(shown))
+        for i, item in enumerate(project.items):
+            out[f"{n}.{i}.title"] = item.title
+            for key in ("overview", "basis", "subject", "approach", "arrangement"):
+                out[f"{n}.{i}.{key}"] = squash(getattr(item, key))
+            if item.lines and item.lines.show:
+                out[f"{n}.{i}.lines"] = [(r.name, r.qty, r.price.yuan, r.amount.yuan) for r in item.lines.rows]
+            if item.schedule:
+                out[f"{n}.{i}.schedule"] = [(r.name, [v.yuan for v in r.values], r.total.yuan)
+                                            for r in item.schedule.rows]
+    return out
+
+
+@pytest.mark.parametrize("example", ROUND_TRIP)
+def test_round_trip_is_byte_identical_and_keeps_the_data(example: str, tmp_path: Path) -> None:
+    first = build(REPO / "examples" / example, tmp_path / "first.docx")
+    code, output = run("import", str(tmp_path / "first.docx"), "-o", str(tmp_path / "imported"))
+    assert code == 0, output
+    assert build(tmp_path / "imported", tmp_path / "second.docx") == first
+    assert facts(tmp_path / "imported") == facts(REPO / "examples" / example)
+    head = (tmp_path / "imported" / "01-project.yaml").read_text(encoding="utf-8").splitlines()[:2]
+    assert head[0] == "# yaml-language-server: $schema=./.schemas/project.schema.json"
+    assert head[1].startswith("name: ")
+    keys = [line.split(":")[0] for line in (tmp_path / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+            .splitlines()[1:] if line[:1].isalpha()]
+    stated = ["summary"] if load(REPO / "examples" / example)[0].declaration.summary else []  # type: ignore[union-attr]
+    assert keys == ["unit", "year", "department", "budget_units", *stated, "framework", "template", "projects"]
+
+
+def test_classified_sub_item_and_schedule_come_back(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    code, output = run("import", str(tmp_path / "sj.docx"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    bundle, _ = load(tmp_path / "out")
+    assert bundle is not None
+    classified = [item for p in bundle.projects for item in p.items if item.classified]
+    assert [item.title for item in classified] == ["2021年度松江区***工程（运维）"]
+    plan = bundle.projects[2].items[0].schedule
+    assert plan is not None and plan.years == [2021, 2023] and str(plan.rows[0].values[1]) == "923.164"
+    annual = bundle.projects[2].items[0].annual
+    assert annual is not None and annual.yuan == Decimal("10016960")
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_with(body: str, folder: Path) -> Path:
+    """A minimal .docx whose body is `body` (WordprocessingML), as another writer might produce it."""
+    import docx
+
+    document = docx.Document()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    path = folder / "foreign.docx"
+    with zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}>'
+                        f"<w:body>{body}</w:body></w:document>").encode()
+            out.writestr(info, data)
+    return path
+
+
+def cell(text: str, props: str = "") -> str:
+    runs = "<w:br/>".join(f"<w:t>{line}</w:t>" for line in text.split("\n"))  # a newline as a soft break
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r>{runs}</w:r></w:p></w:tc>"
+
+
+def test_text_as_other_writers_store_it(tmp_path: Path) -> None:
+    body = ('<w:p><w:bookmarkStart w:id="0" w:name="a"/><w:r><w:t>项目</w:t></w:r><w:r><w:t xml:space="preserve">名称</w:t>'
+            '</w:r><w:bookmarkEnd w:id="0"/><w:ins><w:r><w:t>：甲</w:t></w:r></w:ins><w:del><w:r><w:delText>乙</w:delText>'
+            '</w:r></w:del><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>丙</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+            '</w:r><w:r><w:br/><w:t>丁</w:t></w:r></w:p>')
+    blocks = read(docx_with(body, tmp_path))
+    assert [b.text for b in blocks if not isinstance(b, Table)] == ["项目名称：甲丙\n丁"]
+
+
+def test_merged_cells_and_a_table_split_by_a_page_break(tmp_path: Path) -> None:
+    row = "<w:tr>{}</w:tr>"
+    first = ("<w:tbl>" + row.format(cell("一级", '<w:vMerge w:val="restart"/>') + cell("二", '<w:gridSpan w:val="2"/>'))
+             + row.format(cell("", "<w:vMerge/>") + cell("x") + cell("y")) + "</w:tbl>")
+    second = "<w:tbl>" + row.format(cell("a") + cell("b") + cell("c")) + "</w:tbl>"
+    blocks = read(docx_with(first + "<w:p/>" + second, tmp_path))
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    assert [[c.text for c in r] for r in tables[0].rows] == [["一级", "二", "二"], ["一级", "x", "y"], ["a", "b", "c"]]
+    assert tables[0].texts(1) == ["x", "y"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a zip at all", "不是 .docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "加密"),
+])
+def test_bad_input_is_refused_with_a_message(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "bad.docx").write_bytes(content)
+    code, output = run("import", str(tmp_path / "bad.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and message in output and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("damage", ["bad xml", "no content types", "no body"])
+def test_a_damaged_package_gets_a_message(tmp_path: Path, damage: str) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    with zipfile.ZipFile(tmp_path / "a.docx") as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    if damage == "bad xml":
+        parts["word/document.xml"] = b"<w:document"
+    elif damage == "no content types":
+        del parts["[Content_Types].xml"]
+    else:
+        parts["word/document.xml"] = f'<?xml version="1.0"?><w:document {W}/>'.encode()
+    with zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    code, output = run("import", str(tmp_path / "b.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and output.startswith("错误：") and "Traceback" not in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_zip_bomb_is_refused(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (64 << 20))
+    code, output = run("import", str(tmp_path / "bomb.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "压缩炸弹" in output
+
+
+def test_a_document_without_a_declaration(tmp_path: Path) -> None:
+    path = docx_with("<w:p><w:r><w:t>会议纪要</w:t></w:r></w:p>", tmp_path)
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    assert code == 1 and "没有找到" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_never_writes_into_a_non_empty_folder_without_force(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine", encoding="utf-8")
+    code, output = run("import", str(tmp_path / "a.docx"), "-o", str(tmp_path / "out"))
+    assert code == 2 and "--force" in output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["keep.txt"]
+    code, output = run("import", str(tmp_path / "a.docx"), "-o", str(tmp_path / "out"), "--force")
+    assert code == 0, output
+    assert (tmp_path / "out" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_unmapped_content_is_listed_and_kept_as_a_comment(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    blocks_doc = tmp_path / "a.docx"
+    with zipfile.ZipFile(blocks_doc) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["word/document.xml"].decode()
+    table = xml.index("<w:tbl>")
+    stray = '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附件：现场照片 12 张</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    parts["word/document.xml"] = (xml[:table] + stray + "<w:p/>" + xml[table:]).encode()
+    with zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    code, output = run("import", str(tmp_path / "b.docx"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "附件：现场照片 12 张" in output and "表格" in output
+    texts = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*.yaml"))
+    assert re.search(r"^# .*附件：现场照片 12 张", texts, re.M)
+
+
+def test_unmapped_content_before_the_first_project_goes_to_the_declaration(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx",
+                  [("<w:t>绩效目标设置情况</w:t>", "<w:t>附件 2</w:t></w:r></w:p><w:p><w:r><w:t>绩效目标设置情况</w:t>")])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"), "--lang", "en")
+    assert code == 1 and "paragraph 3: 附件 2" in output and "not mapped" in output
+    assert "# [第 3 段] 附件 2" in (tmp_path / "out" / "declaration.yaml").read_text(encoding="utf-8")
+    assert "附件 2" not in (tmp_path / "out" / "01-project.yaml").read_text(encoding="utf-8")
+
+
+def test_unmapped_content_inside_a_sub_item_is_commented_after_it(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()
+    heading = re.search(r"<w:p>(?:(?!<w:p>).)*?1、项目概述.*?</w:p>", xml)
+    assert heading is not None
+    stray = '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>附表：宣传网点名单</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx", [(heading.group(0), stray + heading.group(0))])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    assert code == 1 and "附表：宣传网点名单" in output
+    text = (tmp_path / "out" / "01-project.yaml").read_text(encoding="utf-8")
+    comment = text.index("附表：宣传网点名单")
+    assert text.index("- title: 项目推进及社保卡宣传活动") < comment < text.index("- title: 设备更新、维护费（外专服务）")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_doc_file_is_converted_by_libreoffice(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2026-putuo-cgzf", tmp_path / "a.docx")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "a.docx")],
+                   check=True, capture_output=True, timeout=300)
+    code, output = run("import", str(tmp_path / "a.doc"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2026-putuo-cgzf")
+
+
+def test_without_libreoffice_a_doc_file_gets_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import perfdecl.importer.convert as convert
+
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    code, output = run("import", str(tmp_path / "old.doc"), "-o", str(tmp_path / "out"))
+    assert code == 1 and "LibreOffice" in output and "Traceback" not in output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_libreoffice_documents_import_to_the_same_data(tmp_path: Path, fmt: str) -> None:
+    """The example re-saved by LibreOffice as .docx, and its HTML output converted by LibreOffice to .docx."""
+    code, output = run("build", str(REPO / "examples" / "2023-songjiang"), "--format", fmt, "-o", str(tmp_path / f"sj.{fmt}"))
+    assert code == 0, output
+    (tmp_path / "lo").mkdir()
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"),
+                    str(tmp_path / f"sj.{fmt}")], check=True, capture_output=True, timeout=300)
+    code, output = run("import", str(tmp_path / "lo" / "sj.docx"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
+def edited(source: Path, target: Path, edits: list[tuple[str, str]]) -> Path:
+    """`source` with each (old, new) replaced once in its document.xml, the way another editor might save it."""
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["word/document.xml"].decode()
+    for old, new in edits:
+        assert old in xml, old
+        xml = xml.replace(old, new, 1)
+    parts["word/document.xml"] = xml.encode()
+    with zipfile.ZipFile(target, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return target
+
+
+def test_printed_figures_are_kept_as_printed(tmp_path: Path) -> None:
+    """Thousands separators stay as written; a summary that differs from the projects is kept, not corrected."""
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()
+    stated = re.search(r"涉及项目预算资金 ([0-9.]+) 万元", xml)
+    assert stated is not None
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx",
+                  [(">9677800.00<", ">9,677,800.00<"), (f"资金 {stated.group(1)} 万元", "资金 1234.56 万元")])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    bundle, _ = load(tmp_path / "out")
+    assert bundle is not None and bundle.declaration.summary is not None, output
+    assert str(bundle.declaration.summary.amount) == "1234.56万元"
+    assert str(bundle.projects[3].funding.total) == "9,677,800.00"
+    assert bundle.projects[3].funding.total.yuan == Decimal("9677800")
+
+
+def split_runs(xml: str) -> str:
+    """Every run split into runs of at most two characters, with bookmarks and proofing marks between them."""
+    def split(m: re.Match[str]) -> str:
+        from xml.sax.saxutils import escape, unescape
+
+        text = unescape(m.group(2))
+        pieces = [escape(text[i:i + 2]) for i in range(0, len(text), 2)] or [""]
+        return '<w:proofErr w:type="spellStart"/>'.join(
+            f'<w:r><w:rPr><w:sz w:val="21"/></w:rPr><w:t xml:space="preserve">{piece}</w:t></w:r>'
+            f'<w:bookmarkStart w:id="{i}" w:name="b{i}"/><w:bookmarkEnd w:id="{i}"/>' for i, piece in enumerate(pieces))
+    return re.sub(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t(?: [^>]*)?>([^<]*)</w:t></w:r>", split, xml)
+
+
+def test_a_document_as_another_writer_stores_it(tmp_path: Path) -> None:
+    """Runs split anywhere, half-width punctuation in the labels: the same data comes back."""
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    with zipfile.ZipFile(tmp_path / "sj.docx") as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = parts["word/document.xml"].decode()
+    for full, half in (("项目资金（元）", "项目资金(元)"), ("其中：财政资金", "其中: 财政资金"), ("项目名称：", "项目名称:")):
+        assert full in xml
+        xml = xml.replace(full, half)
+    parts["word/document.xml"] = split_runs(xml).encode()
+    assert parts["word/document.xml"].count(b"<w:r>") > 3 * xml.count("<w:r>")
+    with zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    code, output = run("import", str(tmp_path / "b.docx"), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
+def test_a_heading_and_its_text_in_one_paragraph(tmp_path: Path) -> None:
+    build(REPO / "examples" / "2023-songjiang", tmp_path / "sj.docx")
+    xml = zipfile.ZipFile(tmp_path / "sj.docx").read("word/document.xml").decode()
+    heading = re.search(r"<w:t>1、项目概述</w:t></w:r></w:p>(<w:p>.*?<w:t>)(社保卡服务部拟于)", xml)
+    assert heading is not None
+    path = edited(tmp_path / "sj.docx", tmp_path / "b.docx",
+                  [(heading.group(0), "<w:t>1、项目概述：</w:t></w:r><w:r><w:t>" + heading.group(2))])
+    code, output = run("import", str(path), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert facts(tmp_path / "out") == facts(REPO / "examples" / "2023-songjiang")
+
+
+def test_cell_text_wrapped_onto_lines_is_one_value() -> None:
+    from perfdecl.importer.recognise import one_line
+
+    assert one_line("普陀区城市管理行政执\n法局执法大队") == "普陀区城市管理行政执法局执法大队"
+    assert one_line(" Wi-Fi\n覆盖率 \n") == "Wi-Fi 覆盖率"
+    assert one_line("=100.00\n(%)") == "=100.00 (%)"
+    assert one_line("\n") == ""
+
+
+def test_labels_whose_value_is_missing(tmp_path: Path) -> None:
+    """Goal labels in the last row, a short row below a label: nothing read, everything listed, no traceback."""
+    row = "<w:tr>{}</w:tr>"
+    cells = [["项目名称", "甲项目", "项目类别", "经常性项目"], ["年度总目标", "x", "项目总目标"], ["y"], ["项目总目标"]]
+    body = "<w:tbl>" + "".join(row.format("".join(cell(t) for t in r)) for r in cells) + "</w:tbl>"
+    code, output = run("import", str(docx_with(body, tmp_path)), "-o", str(tmp_path / "out"))
+    assert code == 1 and "Traceback" not in output
+    assert "表格 1 第 2 行" in output
+
+
+def test_merged_cells_written_as_repeated_text(tmp_path: Path) -> None:
+    row = "<w:tr>{}</w:tr>"
+    cells = [["项目名称", "甲项目", "项目类别", "经常性\n项目"],
+             ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值"],
+             ["绩效指标", "产出指标", "数量指标", "培训人次", "=100 人次"],
+             ["绩效指标", "产出指标", "数量指标", "培训场次", "=4 场"],
+             ["绩效指标", "满意度指标", "服务对象满意度指标", "学员满意度", ">=90%"]]
+    body = "<w:tbl>" + "".join(row.format("".join(cell(t) for t in r)) for r in cells) + "</w:tbl>"
+    path = docx_with(body, tmp_path)
+    run("import", str(path), "-o", str(tmp_path / "out"), "--template", "shanghai-2023")
+    import yaml
+
+    data = yaml.safe_load((tmp_path / "out" / "01-project.yaml").read_text(encoding="utf-8"))
+    assert data["name"] == "甲项目" and data["category"] == "经常性项目"
+    assert data["indicators"] == {"产出指标": {"数量指标": {"培训人次": "=100 人次", "培训场次": "=4 场"}},
+                                  "满意度指标": {"服务对象满意度指标": {"学员满意度": ">=90%"}}}
+
+
+LINE = st.text(alphabet=st.sampled_from(list("项目资金服务维护设备完成年度数量质量ABCxyz0123456789，。、（）：；％% -")),
+               min_size=1, max_size=40).map(str.strip).filter(lambda s: bool(s) and not s[0].isdigit())
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=LINE, goals=st.lists(LINE, min_size=1, max_size=3), indicator=LINE, value=LINE)
+def test_random_declarations_round_trip(tmp_path_factory: pytest.TempPathFactory, name: str, goals: list[str],
+                                        indicator: str, value: str) -> None:
+    """A declaration made by `init`, with random texts in its name, goals and an indicator, comes back unchanged."""
+    import json
+
+    folder = tmp_path_factory.mktemp("prop")
+    code, output = run("init", str(folder / "decl"), "--year", "2023")
+    assert code == 0, output
+    project = folder / "decl" / "01-project.yaml"
+    text = project.read_text(encoding="utf-8")
+    text = re.sub(r"^name: .*$", f"name: {json.dumps(name, ensure_ascii=False)}", text, count=1, flags=re.M)
+    block = "".join(f"    {line}\n" for line in goals)
+    text = re.sub(r"(  total: \|.*\n)(    .*\n)+", lambda m: m.group(1) + block, text, count=1)
+    text = re.sub(r"^(      )自助服务终端维护数量: .*$", lambda m: f"{m.group(1)}{json.dumps(indicator, ensure_ascii=False)}: "
+                  f"{json.dumps(value, ensure_ascii=False)}", text, count=1, flags=re.M)
+    project.write_text(text, encoding="utf-8")
+    first = build(folder / "decl", folder / "first.docx")
+    code, output = run("import", str(folder / "first.docx"), "-o", str(folder / "back"))
+    assert "Traceback" not in output
+    assert build(folder / "back", folder / "second.docx") == first
+    assert facts(folder / "back") == facts(folder / "decl")
