@@ -259,9 +259,9 @@ def test_a_doc_file_is_converted_by_libreoffice(tmp_path: Path) -> None:
 
 
 def test_without_libreoffice_a_doc_file_gets_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import perfdecl.importer.convert as convert
+    import perfdecl.office as office
 
-    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+    monkeypatch.setattr(office.shutil, "which", lambda name: None)
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     code, output = run("import", str(tmp_path / "old.doc"), "-o", str(tmp_path / "out"))
     assert code == 1 and "LibreOffice" in output and "Traceback" not in output

@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("perfdecl.model", "perfdecl.form"),
     ("perfdecl.load", "perfdecl.match"),
     ("perfdecl.rules",),
-    ("perfdecl.pipeline", "perfdecl.parallel"),
+    ("perfdecl.pipeline", "perfdecl.parallel", "perfdecl.office"),
     ("perfdecl.render", "perfdecl.output", "perfdecl.serve_page", "perfdecl.diff", "perfdecl.importer"),
     ("perfdecl.commands",),
     ("perfdecl.cli",),

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import declaration
-from perfdecl.render import pdf, templates
+from helpers import EXAMPLE, declaration
+from perfdecl import office
+from perfdecl.render import fontfaces, pdf, templates
 from perfdecl.render.page import font_variables
 
 SHANGHAI = templates.load(templates.builtin("shanghai-2023"))  # type: ignore[arg-type]
@@ -67,7 +68,7 @@ def pdf_fonts(path: Path) -> list[str]:
     return [line.split()[0].split("+")[-1] for line in listed.splitlines()[2:] if line.strip()]
 
 
-needs_pdf = pytest.mark.skipif(not (pdf._soffice() and shutil.which("pdffonts") and shutil.which("fc-list")),
+needs_pdf = pytest.mark.skipif(not (office.executable() and shutil.which("pdffonts") and shutil.which("fc-list")),
                                reason="needs LibreOffice, pdffonts (poppler-utils) and fc-list")
 
 
@@ -113,3 +114,39 @@ def test_the_title_font_is_replaced_by_a_bold_serif_face(tmp_path: Path) -> None
     family = found[0].removesuffix(":bold").replace(" ", "")[:9]  # NotoSerif… / FandolSon…
     assert [n for n in names if n.startswith(family)], names
     assert all("Bold" in n for n in names if n.startswith(family)), names
+
+
+def cff_table(name: bytes, strings: list[bytes]) -> bytes:
+    """A minimal CFF table: header, Name INDEX (one font), Top DICT INDEX, String INDEX, then other data."""
+    def index(items: list[bytes]) -> bytes:
+        offsets, at = [], 1
+        for item in [b"", *items]:
+            at += len(item)
+            offsets.append(at)
+        return len(items).to_bytes(2, "big") + b"\x01" + bytes([1, *offsets[1:]]) + b"".join(items)
+    return b"\x01\x00\x04\x01" + index([name]) + index([b"\x8b\x8b\x0c\x1e"]) + index(strings) + b"glyphs"
+
+
+def test_a_faces_cff_names_are_set_to_its_own_in_place() -> None:
+    cff = cff_table(b"FaceJP-Bold", [b"FaceJP-Bold-Kana", b"Copyright FaceJP-Bold", b"FaceJP-Bold-Ideographs"])
+    done = fontfaces.renamed(cff, b"FaceSC-Bold")
+    assert done == cff_table(b"FaceSC-Bold", [b"FaceSC-Bold-Kana", b"Copyright FaceJP-Bold", b"FaceSC-Bold-Ideographs"])
+    assert fontfaces.renamed(cff, b"FaceSC-Heavy") is None  # another length would move every offset after it
+    assert fontfaces.renamed(cff, b"FaceJP-Bold") is None  # nothing to do
+    for broken in (cff[:12], cff[:3], b"\x01\x00\x04\x01\x00\x01\x09\x01\x05", b""):
+        assert fontfaces.renamed(broken, b"FaceSC-Bold") is None
+
+
+@needs_pdf
+def test_the_examples_pdf_has_no_japanese_face(tmp_path: Path) -> None:
+    """Noto CJK's collections share one CFF table named after the JP face: the SC faces are made standalone."""
+    if "Noto Sans CJK SC" not in pdf.installed():
+        pytest.skip("fonts-noto-cjk is not installed")
+    done = subprocess.run([sys.executable, "-m", "perfdecl", "build", str(EXAMPLE), "-o", "out/d.docx", "--pdf"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    names = pdf_fonts(tmp_path / "out" / "d.pdf")
+    noto = [n for n in names if n.startswith("Noto")]
+    assert any(n.startswith("NotoSerifCJKsc-Bold") for n in noto), names  # the title (方正小标宋简体)
+    assert any(n.startswith("NotoSansCJKsc-") for n in noto), names  # the 黑体 headings
+    assert not [n for n in names if "jp" in n.lower() or "kr" in n.lower() or "tc-" in n.lower()], names

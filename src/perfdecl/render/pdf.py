@@ -1,4 +1,4 @@
-"""PDF through LibreOffice: `soffice --headless --convert-to pdf`.
+"""PDF through LibreOffice: `soffice --headless --convert-to pdf` (run by perfdecl.office).
 
 Each run uses a fresh LibreOffice profile in a temporary folder, so parallel
 builds never share (and lock) one user installation. The profile carries a
@@ -8,23 +8,24 @@ the template's font table (fonts.yaml), so that 仿宋 text is set in a serif
 Chinese face rather than in whatever CJK face fontconfig falls back to. A face
 wanted in its bold style (`Noto Serif CJK SC:bold`, for 方正小标宋简体) is asked
 of fontconfig instead, which that table cannot do. Fonts TeX Live installs
-(the Fandol faces) are made visible to LibreOffice too.
+(the Fandol faces) are made visible to LibreOffice too, and the wanted faces of
+a Noto CJK font collection are given to it as standalone fonts (fontfaces), so
+that the PDF names them SC, not JP.
 """
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import RenderError
+from .. import office
+from ..text import Text
+from . import RenderError, fontfaces
 from .files import write_atomic
 
 TIMEOUT = 600  # seconds for one conversion run
-LIST_TIMEOUT = 60  # seconds for fc-list
 BOLD = ":bold"  # a face's suffix in a font table: its bold style, which only fontconfig can ask for
 GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"})  # CSS only
 # Where TeX Live keeps the Fandol faces (Debian's texlive-lang-chinese; TeX Live's own installer);
@@ -39,13 +40,9 @@ INSTALL_EN = ("LibreOffice (soffice) not found, so no PDF can be made. Install i
               "and make sure soffice is on PATH")
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def missing() -> RenderError | None:
     """Why no PDF can be made (LibreOffice is not installed), if so: checked before a build starts."""
-    return None if _soffice() else RenderError(INSTALL_ZH, INSTALL_EN)
+    return None if office.executable() else RenderError(INSTALL_ZH, INSTALL_EN)
 
 
 def target(document: Path) -> Path:
@@ -56,28 +53,25 @@ def target(document: Path) -> Path:
 def convert(documents: list[Path], fonts: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
     """Write `<name>.pdf` beside each .docx in `documents`, replacing the fonts of `fonts` (a template's
     font table) that are not installed; the PDFs' paths."""
-    exe = _soffice()
-    if exe is None:
-        raise RenderError(INSTALL_ZH, INSTALL_EN)
     with tempfile.TemporaryDirectory(prefix="perfdecl-pdf-") as temp:
-        out, profile = Path(temp, "out"), Path(temp, "profile")
+        out = Path(temp, "out")
         pairs = replacements(fonts or {}, installed(_fontconfig(Path(temp), {})))
         bold = {font: face.removesuffix(BOLD) for font, face in pairs.items() if face.endswith(BOLD)}
-        env = _fontconfig(Path(temp), bold)
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(
-            settings({font: face for font, face in pairs.items() if font not in bold}), encoding="utf-8")
-        command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(out), *(str(p.resolve()) for p in documents)]
+        faces = {face.removesuffix(BOLD) for face in pairs.values()}
+        env = _fontconfig(Path(temp), bold, fontfaces.standalone(faces, Path(temp)))
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False, env=env)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise RenderError(f"LibreOffice 转换 PDF 失败：{e}", f"LibreOffice failed to convert to PDF: {e}") from None
+            said = office.convert(documents, "pdf", out, missing=Text(INSTALL_ZH, INSTALL_EN), timeout=TIMEOUT,
+                                  settings=settings({f: face for f, face in pairs.items() if f not in bold}), env=env)
+        except office.OfficeError as e:
+            if e.text.zh == INSTALL_ZH:
+                raise RenderError(INSTALL_ZH, INSTALL_EN) from None
+            raise RenderError(f"LibreOffice 转换 PDF 失败：{e.text.zh}",
+                              f"LibreOffice failed to convert to PDF: {e.text.en}") from None
         made = []
         for document in documents:
             pdf = out / f"{document.stem}.pdf"
             if not pdf.is_file():
-                why = (done.stderr or done.stdout).strip()[-400:]
+                why = said.strip()[-400:]
                 raise RenderError(f"LibreOffice 未能把 {document} 转换为 PDF：{why}",
                                   f"LibreOffice did not convert {document} to PDF: {why}")
             made.append(target(document))
@@ -99,12 +93,8 @@ def replacements(table: Mapping[str, Sequence[str]], families: set[str]) -> dict
 
 def installed(env: Mapping[str, str] | None = None) -> set[str]:
     """The font families fontconfig knows (empty if it cannot say: LibreOffice then keeps its own choice)."""
-    try:
-        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=LIST_TIMEOUT,
-                                check=False, env=env)
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
-    return {name.strip() for line in listed.stdout.splitlines() for name in line.split(",") if name.strip()}
+    listed = fontfaces.fc_list(":", "family", env=env)
+    return {name.strip() for line in listed.splitlines() for name in line.split(",") if name.strip()}
 
 
 def settings(pairs: Mapping[str, str]) -> str:
@@ -126,15 +116,19 @@ def settings(pairs: Mapping[str, str]) -> str:
             "</oor:items>\n")
 
 
-def _fontconfig(temp: Path, bold: Mapping[str, str]) -> dict[str, str] | None:
-    """An environment whose fontconfig also sees the TeX Live fonts, where those are installed, and
-    sets each font of `bold` in the bold style of its face (else None: the system's configuration)."""
-    extra = [d for d in TEX_FONTS if Path(d).is_dir()]
+def _fontconfig(temp: Path, bold: Mapping[str, str],
+                standalone: fontfaces.Standalone | None = None) -> dict[str, str] | None:
+    """An environment whose fontconfig also sees the TeX Live fonts, where those are installed, sets
+    each font of `bold` in the bold style of its face, and sees the `standalone` faces instead of their
+    collections (else None: the system's configuration)."""
+    extra = [d for d in TEX_FONTS if Path(d).is_dir()] + ([str(standalone.folder)] if standalone else [])
     system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
     if not (extra or bold) or not Path(system).is_file():
         return None
     config = temp / "fonts.conf"
-    dirs = "".join(f"<dir>{escape(d)}</dir>" for d in extra)
+    hidden = "".join(f"<glob>{escape(str(f))}</glob>" for f in (standalone.replaced if standalone else ()))
+    dirs = "".join(f"<dir>{escape(d)}</dir>" for d in extra) + (
+        f"<selectfont><rejectfont>{hidden}</rejectfont></selectfont>" if hidden else "")
     rules = "".join(
         f'<match target="pattern"><test name="family"><string>{escape(font)}</string></test>'
         f'<edit name="family" mode="assign" binding="strong"><string>{escape(face)}</string></edit>'
