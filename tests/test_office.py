@@ -91,3 +91,51 @@ def test_an_interrupt_stops_soffice_and_removes_its_profile(tmp_path: Path, comm
     assert "已中断" in err and "Traceback" not in err
     assert len(pids) == 2 and gone(pids), "soffice or its child outlived perfdecl"
     assert list((tmp_path / "tmp").iterdir()) == []  # the profile and the other temporary folders
+
+
+def processes() -> dict[int, tuple[str, str, int, int]]:
+    """Every process: its name, state, parent and process group."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if stat:
+            fields = stat.rsplit(")", 1)[1].split()
+            found[int(entry.name)] = (stat[stat.index("(") + 1:stat.rindex(")")], fields[0], int(fields[1]), int(fields[2]))
+    return found
+
+
+def descends(found: dict[int, tuple[str, str, int, int]], pid: int, ancestor: int) -> bool:
+    """Whether process `pid` is a descendant of `ancestor`."""
+    for _ in range(64):
+        pid = found.get(pid, ("", "", 0, 0))[2]
+        if pid == ancestor:
+            return True
+        if pid <= 1:
+            return False
+    return False
+
+
+@posix
+@pytest.mark.skipif(office.executable() is None, reason="LibreOffice is not installed")
+def test_an_interrupt_stops_the_real_soffice_bin(tmp_path: Path) -> None:
+    """The real soffice: a shell script that becomes oosplash, which starts soffice.bin (and restarts it)."""
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "PYTHONIOENCODING": "utf-8"}
+    (tmp_path / "tmp").mkdir()
+    declaration(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "perfdecl", "build", "d", "-o", "out/d.docx", "--pdf"],
+                               cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline, seen = time.monotonic() + TIMEOUT, []
+    while not seen and process.poll() is None and time.monotonic() < deadline:
+        found = processes()
+        seen = [pid for pid, (name, *_) in found.items() if name == "soffice.bin" and descends(found, pid, process.pid)]
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=TIMEOUT)
+    if not seen or process.returncode == 0:
+        pytest.skip("the conversion ended before soffice.bin was seen and signalled")
+    assert process.returncode == 143, err
+    assert gone(seen), "soffice.bin outlived perfdecl"
+    assert list((tmp_path / "tmp").iterdir()) == []
