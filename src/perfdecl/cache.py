@@ -14,7 +14,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 MAX_ENTRY = 16 * 2**20  # bytes; a larger file is not a cache entry of ours
@@ -91,6 +90,8 @@ def write(path: Path, data: bytes) -> None:
     if len(data) > MAX_ENTRY:
         return
     try:
+        import tempfile  # only when an entry is written
+
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     except OSError:
         return

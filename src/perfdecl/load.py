@@ -28,7 +28,6 @@ from .paths import NOT_REGULAR, OUTSIDE, display, inside
 from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
-from .revision import RevisionError, opened
 from .yamlload import clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -141,6 +140,8 @@ def _load_previous(bundle: Bundle, given: str | None) -> None:
     spec = given or bundle.declaration.previous
     if not spec:
         return
+    from .revision import RevisionError, opened  # subprocess and tempfile: only for a declaration that names one
+
     bundle.previous_given = given is not None
     try:
         with opened(spec, bundle.folder, bundle.folder) as folder:

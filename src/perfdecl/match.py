@@ -7,7 +7,6 @@ down or an upper bound went up.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 
 from .model import Project
@@ -36,6 +35,8 @@ def pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int | None, int |
             unmatched_new.append(j)
     left = sorted(i for rest in free_old.values() for i in rest)
     if left and unmatched_new and len(left) * len(unmatched_new) <= MAX_PAIRS:
+        import difflib  # only when some names differ: `check` seldom needs it
+
         scored = []
         for j in unmatched_new:
             matcher = difflib.SequenceMatcher(None, b=new[j], autojunk=False)

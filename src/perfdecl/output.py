@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from . import __version__
 from .codes import RULES
@@ -129,6 +128,8 @@ def _artifact(path: str) -> dict[str, str]:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     # The file system's bytes, percent-encoded: a name that is not valid UTF-8 is still a URI.
+    from urllib.parse import quote  # SARIF only
+
     return {"uri": quote(os.fsencode(path.replace(os.sep, "/")), safe="/")}
 
 
