@@ -30,7 +30,7 @@ from ..parallel import each, stop_if_interrupted
 from ..pipeline import check
 from ..text import Text
 from .check import targets
-from .messages import ERROR, refuse, say
+from .messages import ERROR, INTERNAL, refuse, say
 
 if TYPE_CHECKING:
     from ..render.files import Staged
@@ -57,7 +57,6 @@ _TWICE = Text("{path} 会被写入两次", "{path} would be written twice")
 _CLASH = Text("{first} 与 {second} 都要写入 {path}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
               "{first} and {second} would both write {path}, so nothing was written; build them one at a time with -o, "
               "or give each its own output: in declaration.yaml")
-_INTERNAL = Text("perfdecl 内部错误，请报告：{why}", "internal error in perfdecl, please report it: {why}")
 
 
 @dataclass(frozen=True)
@@ -289,7 +288,7 @@ def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
     except Exception as e:  # a bug in perfdecl: one line
         if os.environ.get("PERFDECL_DEBUG"):
             raise
-        done.failures.append(_INTERNAL.fill(why=f"{type(e).__name__}: {e}"))
+        done.failures.append(INTERNAL.fill(why=f"{type(e).__name__}: {e}"))
 
 
 def _epoch() -> tuple[int, Text | None]:
