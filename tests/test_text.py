@@ -25,4 +25,5 @@ def test_parts_compose():
     assert (Text("项目文件“a”", "project file 'a' ") + OUTSIDE).say("en") == (
         "project file 'a' must lie inside the declaration folder")
     assert listing(["甲", "乙"]) == Text("甲、乙", "甲, 乙")
-    assert did_you_mean("category").say("zh") == "，是不是“category”？"
+    assert did_you_mean("categroy", ["name", "category"]).say("zh") == "，是不是“category”？"
+    assert did_you_mean("categroy", ["name", "unit"]) == Text("", "")

@@ -7,7 +7,6 @@ request. sarif: SARIF 2.1.0 for code-scanning tools.
 """
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -95,6 +94,8 @@ def summary(diags: Sequence[Diagnostic], declarations: int, lang: str) -> str:
 
 
 def as_json(diags: Sequence[Diagnostic], lang: str) -> str:
+    import json  # here, not at the top: only two formats need it
+
     return json.dumps([
         {"path": d.pos.path, "line": d.pos.line, "column": d.pos.col, "code": d.code, "severity": d.severity,
          "title": d.rule.name.say(lang), "message": d.message(lang)}
@@ -135,6 +136,7 @@ def _artifact(path: str) -> dict[str, str]:
 
 def sarif(diags: Sequence[Diagnostic], lang: str) -> str:
     """A SARIF 2.1.0 log: every rule in tool.driver.rules, every finding a result."""
+    import json
     codes = list(RULES)
     rules = [{
         "id": code,

@@ -8,7 +8,6 @@ pydantic's own message as the English one.
 """
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 
@@ -53,8 +52,7 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        close = difflib.get_close_matches(key, _fields_at(model, loc[:-1]), n=1)
-        return diag("PD010", source.key_at(*loc), key=_dotted(loc), suggest=did_you_mean(close[0]) if close else "")
+        return diag("PD010", source.key_at(*loc), key=_dotted(loc), suggest=did_you_mean(key, _fields_at(model, loc[:-1])))
     if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple row too short (pydantic >= 2.14)
         kind = "missing_argument"
     if kind == "missing":

@@ -41,9 +41,12 @@ def listing(names: Iterable[str]) -> Text:
     return Text("、".join(names), ", ".join(names))
 
 
-def did_you_mean(name: str) -> Text:
-    """The suggestion after an unknown name: the closest known one."""
-    return Text(f"，是不是“{name}”？", f"; did you mean '{name}'?")
+def did_you_mean(name: str, known: Iterable[str]) -> Text:
+    """The suggestion after an unknown name: the closest known one, or nothing if none is close."""
+    import difflib  # only when a name is unknown: a clean check never needs it
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return Text(f"，是不是“{close[0]}”？", f"; did you mean '{close[0]}'?") if close else Text("", "")
 
 
 class _Keep(dict[str, object]):

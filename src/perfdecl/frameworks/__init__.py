@@ -48,9 +48,9 @@ def get(name: str) -> Framework | None:
     """The built-in framework called `name`, or None if there is none."""
     if name not in names():
         return None
-    import yaml
+    from ..yamlload import builtin
 
-    data = yaml.safe_load((frameworks_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
+    data = builtin((frameworks_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
     return _framework(data, name)
 
 

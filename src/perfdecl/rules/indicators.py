@@ -8,7 +8,6 @@ linked to a line item (`link: 制作宣传单.qty`) is checked against that line
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -41,7 +40,7 @@ def _levels(project: Project, frame: Framework) -> Iterator[Diagnostic]:
     key_at = project.source.key_at
     for first, seconds in project.indicators.items():
         if first not in frame.levels:
-            suggest = _suggest(first, list(frame.levels))
+            suggest = did_you_mean(first, frame.levels)
             home = frame.parent_of(first)
             if home and suggest == _NONE:
                 suggest = Text(f"；它是“{home}”下的二级指标", f"; it is a second level under '{home}'")
@@ -72,16 +71,11 @@ def _second_advice(frame: Framework, first: str, second: str) -> dict[str, Text]
                                f"move '{second}' up to the first level (beside '{first}') and sort its indicators "
                                f"into its second levels: {', '.join(below)}")}
     home = frame.parent_of(second)
-    suggest = _suggest(second, list(allowed))
+    suggest = did_you_mean(second, allowed)
     if home and suggest == _NONE:
         suggest = Text(f"，它属于“{home}”", f"; it belongs under '{home}'")
     return {"suggest": suggest, "advice": Text("“{first}”下可用：{allowed}", "under '{first}': {allowed}")
             .fill(first=first, allowed=listing(allowed))}
-
-
-def _suggest(name: str, choices: list[str]) -> Text:
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-    return did_you_mean(close[0]) if close else _NONE
 
 
 @emits("PD305", "PD306", "PD307")
@@ -136,9 +130,8 @@ def _link(project: Project, path: tuple[object, ...], indicator: Indicator, link
         yield diag("PD308", where, link=link,
                    why=Text("应写作 <项目组成>.qty、.price 或 .amount", "write <line name>.qty, .price or .amount"))
     elif not found:
-        close = difflib.get_close_matches(name, list(rows), n=1, cutoff=0.6)
         why = Text(f"：本项目的明细表中没有“{name}”", f"no line item '{name}' in this project")
-        yield diag("PD308", where, link=link, why=why + (did_you_mean(close[0]) if close else _NONE))
+        yield diag("PD308", where, link=link, why=why + did_you_mean(name, rows))
     elif len(found) > 1:
         yield diag("PD308", where, link=link,
                    why=Text(f"：明细表中有 {len(found)} 行名为“{name}”，无法确定", f"{len(found)} line items are named '{name}'"))
