@@ -195,12 +195,13 @@ def test_any_value_anywhere_in_a_project_is_reported_not_raised(path, value):
 @given(st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=30)
        | st.integers(-10**25, 10**25).map(str) | st.integers(0, 10**10).map(lambda n: f"{n:020d}"))
 def test_source_date_epoch_is_taken_only_as_ascii_digits_within_zips_range(raw):
-    from perfdecl.commands.build import DEFAULT_EPOCH, LAST_EPOCH, _epoch
+    from perfdecl.render.package import ZIP_EPOCH_MAX as LAST_EPOCH, ZIP_EPOCH_MIN as DEFAULT_EPOCH
+    from perfdecl.render.package import source_date_epoch
 
     before = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = raw
     try:
-        epoch, problem = _epoch()
+        epoch, problem = source_date_epoch()
     finally:
         if before is None:
             del os.environ["SOURCE_DATE_EPOCH"]

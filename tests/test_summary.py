@@ -105,3 +105,29 @@ def test_markdown_by_default_and_refusals(tmp_path):
     md = tmp_path / "s.md"
     assert invoke(EXAMPLE, "-o", md).exit_code == 0
     assert md.read_text(encoding="utf-8") == result.output
+
+
+def test_english_headers_labels_and_sheet_names_with_lang_en(tmp_path):
+    english = invoke(EXAMPLE, "--lang", "en")
+    assert english.exit_code == 0
+    assert english.output.startswith("| unit | project | category |")
+    assert "| **total** |" in english.output and "## findings" in english.output and "**合计**" not in english.output
+    out = tmp_path / "s.xlsx"
+    assert invoke(EXAMPLE, "--lang", "en", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["summary", "findings"]
+    assert [c.value for c in book["findings"][1]] == ["unit", "file", "line", "column", "severity", "code", "message"]
+    csv_out = tmp_path / "s.csv"
+    assert invoke(EXAMPLE, "--lang", "en", "-o", csv_out).exit_code == 0
+    rows = read_csv(csv_out)
+    assert [row["project"] for row in rows[-2:]] == ["subtotal", ""] and rows[-1]["unit"] == "total"
+
+
+def test_an_unusable_source_date_epoch_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    out = tmp_path / "s.xlsx"
+    for bad in ("abc", "²", "1" * 5000, "99"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        result = invoke(EXAMPLE, "-o", out)
+        assert result.exit_code == 2, result.output
+        assert "SOURCE_DATE_EPOCH" in result.output
+        assert not out.exists()

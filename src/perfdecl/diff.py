@@ -21,9 +21,9 @@ from pydantic import BaseModel
 from .load import Bundle
 from .match import easier, pair, paired_indicators
 from .model import SECTIONS, LineRow, Project, Schedule, SubItem
-from .money import SCALE, WAN, YUAN, Amount, number_text
-from .rules.common import show, written
+from .money import SCALE, WAN, YUAN, Amount, number_text, show
 from .text import Text
+from .walks import written
 
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
 LOWERED = Text("下调", "lowered")

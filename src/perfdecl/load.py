@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, diag, has_errors
+from .frameworks import Framework, declared
 from .form import (Form, builtin_template, builtin_templates, default_form, read_form, template_folder,
                    text_slots)
 from .money import YUAN, Amount, number_text
@@ -71,6 +72,12 @@ def totals(bundle: Bundle) -> Totals:
                   stated.projects if stated and stated.projects else len(bundle.projects),
                   stated.amount if stated and stated.amount else computed,
                   len(bundle.projects), computed)
+
+
+def declared_framework(bundle: Bundle) -> tuple[Framework | None, list[Diagnostic]]:
+    """The declaration's indicator framework, or None and why."""
+    decl = bundle.declaration
+    return declared(decl.framework, bundle.folder, decl.source.at("framework"))
 
 
 def find_folder(path: Path) -> Path | None:

@@ -19,6 +19,7 @@ MAX_PLACES = 20  # more decimals is a typing error (the unit's own limit is a cr
 MAX_DIGITS = 60  # digits, separators and point a written figure may have; longer is a typing error
 _TEXT = re.compile(r"([+-]?)([0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(万元|万|元)?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+_HAS_UNIT = re.compile(r"[元万]\s*+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +121,15 @@ def _read(raw: object, what: tuple[str, str]) -> tuple[Decimal, str | None, str]
 def total(amounts: Iterable[Amount], unit: str = YUAN) -> Decimal:
     """The exact sum of `amounts`, expressed in `unit`."""
     return sum((a.yuan for a in amounts), Decimal(0)) / SCALE[unit]
+
+
+def show(amount: Amount) -> str:
+    """An amount as written, with its unit if the text has none (`0.098` → `0.098万元`): for messages."""
+    return amount.text if _HAS_UNIT.search(amount.text) else f"{amount.text}{amount.unit or YUAN}"
+
+
+def figure(yuan: Decimal, unit: str) -> str:
+    """A computed value in 元, printed in `unit` without needless zeros: `113700元`, `11.37万元`."""
+    value = yuan / SCALE[unit]
+    text = number_text(value.normalize()) if value else "0"
+    return f"{text}{unit}"

@@ -13,7 +13,6 @@ Exit codes: 0 written, 1 problems in a declaration or its rendering,
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,9 +35,6 @@ if TYPE_CHECKING:
     from ..render.files import Staged
     from ..render.templates import Template
 
-DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can carry
-LAST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z, the latest
-
 _WROTE = Text("已生成 {path}", "wrote {path}")
 _SUMMARY = Text("共 {n} 份申报：生成 {written} 个文档，{errors} 个错误，{warnings} 个警告",
                 "{written} document(s) written; {errors} error(s), {warnings} warning(s) in {n} declaration(s)")
@@ -48,8 +44,6 @@ _OUTPUT_DIR = Text("-o 应指定一个文件，而“{path}”是文件夹", "-o
 _NO_NAME = Text("“{path}”中没有文件名", "'{path}' has no file name")
 _PDF_DOCX = Text("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx")
 _NO_TEMPLATE = Text("模板文件夹不存在：{path}", "no such template folder: {path}")
-_EPOCH = Text("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{raw}”",
-              "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{raw}'")
 _OUTSIDE = Text("生成的文件 {path} ", "the file written, {path}, ") + OUTSIDE
 _OVERWRITE = Text("拒绝覆盖申报读取的文件（源文件、指标体系文件或模板文件）：{path}",
                   "refusing to overwrite a file the declaration reads (a source, framework or template file): {path}")
@@ -89,8 +83,10 @@ class Outcome:
 
 def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | None = None, fmt: str = "docx", pdf: bool = False,
         split: bool = False, strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
+    from ..render.package import source_date_epoch
+
     folders, problems = targets(paths)
-    epoch, usage = _epoch()
+    epoch, usage = source_date_epoch()
     usage = usage or _usage(folders, output, template, fmt, pdf)
     if usage:
         return refuse(usage, lang)
@@ -289,18 +285,6 @@ def _guarded(job: Job, done: Outcome, step: Callable[[], None]) -> None:
         if os.environ.get("PERFDECL_DEBUG"):
             raise
         done.failures.append(INTERNAL.fill(why=f"{type(e).__name__}: {e}"))
-
-
-def _epoch() -> tuple[int, Text | None]:
-    """SOURCE_DATE_EPOCH (reproducible builds), else a fixed time: never the clock."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return DEFAULT_EPOCH, None
-    # ASCII digits only (str.isdigit() takes ² and ٣), and few of them: int() refuses 5,000 digits.
-    digits = re.fullmatch("[0-9]+", raw) is not None and len(raw.lstrip("0")) <= 12
-    if not digits or not DEFAULT_EPOCH <= int(raw) <= LAST_EPOCH:
-        return DEFAULT_EPOCH, _EPOCH.fill(raw=raw if len(raw) <= 40 else raw[:40] + "…")
-    return int(raw), None
 
 
 def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: str, pdf: bool) -> Text | None:

@@ -31,9 +31,15 @@ from ..text import Text
 from .check import targets
 from .messages import refuse, say
 
-HEADERS = ("单位", "项目", "类别/性质", "项目资金总额（元）", "年度资金申请总额（元）", "当年财政拨款（元）", "指标数",
-           "定性指标数", "错误", "警告", "首个问题")
-FINDING_HEADERS = ("单位", "文件", "行", "列", "级别", "代码", "说明")
+HEADERS = (Text("单位", "unit"), Text("项目", "project"), Text("类别/性质", "category"),
+           Text("项目资金总额（元）", "total funding (yuan)"), Text("年度资金申请总额（元）", "annual request (yuan)"),
+           Text("当年财政拨款（元）", "appropriation this year (yuan)"), Text("指标数", "indicators"),
+           Text("定性指标数", "qualitative indicators"), Text("错误", "errors"), Text("警告", "warnings"),
+           Text("首个问题", "first finding"))
+FINDING_HEADERS = (Text("单位", "unit"), Text("文件", "file"), Text("行", "line"), Text("列", "column"),
+                   Text("级别", "severity"), Text("代码", "code"), Text("说明", "message"))
+SUBTOTAL, TOTAL = Text("小计", "subtotal"), Text("合计", "total")
+ROWS_SHEET, FINDINGS_SHEET = Text("汇总", "summary"), Text("问题", "findings")
 APPROPRIATION = "当年财政拨款"  # the label of the figure the third money column shows, if a form has it
 SUFFIXES = (".xlsx", ".csv", ".md")
 CENT = Decimal("0.01")
@@ -95,7 +101,7 @@ def summarize(job: tuple[Path, str]) -> Declared:
             len(values), sum(1 for v in values if not v.quantitative), errors, warnings,
             own[0].message(lang) if own else ""))
     errors, warnings = output.counts(diags)
-    done.subtotal = _sum(unit, "小计", done.rows, errors, warnings)
+    done.subtotal = _sum(unit, SUBTOTAL.say(lang), done.rows, errors, warnings)
     return done
 
 
@@ -119,24 +125,29 @@ def _sum(unit: str, label: str, rows: list[Row], errors: int, warnings: int) -> 
 
 
 def run(paths: tuple[Path, ...], out: Path | None = None, lang: str = "zh", jobs: int | None = None) -> int:
+    from ..render.package import source_date_epoch
+
     if out is not None and (out.suffix.lower() not in SUFFIXES or out.is_dir()):
         return refuse(Text(f"-o 应为 .xlsx、.csv 或 .md 文件：{out}", f"-o must name an .xlsx, .csv or .md file: {out}"), lang)
+    epoch, unusable = source_date_epoch()
+    if unusable:
+        return refuse(unusable, lang)
     folders, problems = targets(paths)
     if has_usage_errors(problems):
         click.echo(output.human(problems, {}, lang), err=True)
         return 2
     done = run_each(summarize, [(f, lang) for f in folders], jobs)
     rows = [r for d in done for r in [*d.rows, *([d.subtotal] if d.subtotal else [])]]
-    grand = _sum("合计", "", [r for d in done for r in d.rows], sum(d.subtotal.errors for d in done if d.subtotal),
+    grand = _sum(TOTAL.say(lang), "", [r for d in done for r in d.rows], sum(d.subtotal.errors for d in done if d.subtotal),
                  sum(d.subtotal.warnings for d in done if d.subtotal))
     rows.append(grand)
     findings = [f for d in done for f in d.findings]
     if out is None:
-        click.echo(markdown(rows, findings), nl=False)
+        click.echo(markdown(rows, findings, lang), nl=False)
         return 0
     suffix = out.suffix.lower()
-    data = workbook(rows, findings) if suffix == ".xlsx" else (
-        comma_separated(rows) if suffix == ".csv" else markdown(rows, findings)).encode("utf-8")
+    data = workbook(rows, findings, epoch, lang) if suffix == ".xlsx" else (
+        comma_separated(rows, lang) if suffix == ".csv" else markdown(rows, findings, lang)).encode("utf-8")
     from ..render import RenderError
     from ..render.files import write_atomic
 
@@ -161,11 +172,15 @@ def _plain(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def comma_separated(rows: list[Row]) -> str:
+def _headers(texts: tuple[Text, ...], lang: str) -> list[str]:
+    return [t.say(lang) for t in texts]
+
+
+def comma_separated(rows: list[Row], lang: str = "zh") -> str:
     """The rows as CSV, with a BOM so that Excel reads it as UTF-8."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(_headers(HEADERS, lang))
     for row in rows:
         writer.writerow([_plain(v) for v in _cells(row)])
     return "\ufeff" + buf.getvalue()
@@ -175,22 +190,21 @@ def _md(value: object) -> str:
     return _plain(value).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(rows: list[Row], findings: list[Finding]) -> str:
-    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+def markdown(rows: list[Row], findings: list[Finding], lang: str = "zh") -> str:
+    lines = ["| " + " | ".join(_headers(HEADERS, lang)) + " |", "|" + "---|" * len(HEADERS)]
     for row in rows:
         cells = [_md(v) for v in _cells(row)]
         if row.total:
             cells = [f"**{c}**" if c else c for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## 问题", ""]
-    lines += [f"- {_md(f.unit)}：`{f.file}:{f.line}:{f.col}` {f.severity}[{f.code}] {_md(f.message)}" for f in findings]
+    colon = Text("：", ": ").say(lang)
+    lines += ["", f"## {FINDINGS_SHEET.say(lang)}", ""]
+    lines += [f"- {_md(f.unit)}{colon}`{f.file}:{f.line}:{f.col}` {f.severity}[{f.code}] {_md(f.message)}" for f in findings]
     return "\n".join(lines) + "\n"
 
 
-def workbook(rows: list[Row], findings: list[Finding]) -> bytes:
+def workbook(rows: list[Row], findings: list[Finding], epoch: int, lang: str = "zh") -> bytes:
     """汇总 (one row per project, 小计 per unit, 合计) and 问题 (every finding), as an .xlsx."""
-    import os
-
     from openpyxl import Workbook
 
     from ..render.sheets import Cell
@@ -207,11 +221,12 @@ def workbook(rows: list[Row], findings: list[Finding]) -> bytes:
             return Cell(Decimal(value), 0)
         return Cell(None if value in (None, "") else str(value))
 
-    flat_sheet(book.create_sheet("汇总"), list(HEADERS), ([cell(v) for v in _cells(r)] for r in rows), look)
-    flat_sheet(book.create_sheet("问题"), list(FINDING_HEADERS),
+    first = ROWS_SHEET.say(lang)
+    flat_sheet(book.create_sheet(first), _headers(HEADERS, lang), ([cell(v) for v in _cells(r)] for r in rows), look)
+    flat_sheet(book.create_sheet(FINDINGS_SHEET.say(lang)), _headers(FINDING_HEADERS, lang),
                ([cell(f.unit), cell(f.file), cell(f.line), cell(f.col), cell(f.severity), cell(f.code), cell(f.message)]
                 for f in findings), look)
     look.close()
     out = io.BytesIO()
-    save(book, int(os.environ.get("SOURCE_DATE_EPOCH") or 315532800), out, "汇总")
+    save(book, epoch, out, first)
     return out.getvalue()

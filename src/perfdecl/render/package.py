@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import time
 import zipfile
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from ..text import Text
 from . import RenderError
 
 ZIP_EPOCH_MIN, ZIP_EPOCH_MAX = 315532800, 4354819199  # 1980-01-01 .. 2107-12-31, what zip can store
@@ -130,6 +132,23 @@ def _too_large(name: str, member: str, limit: int) -> RenderError:
 
 def _unusable(name: str, zh: str, en: str | None = None) -> RenderError:
     return RenderError(f"{name} 不是可用的 Word 文档（.docx）：{zh}", f"{name} is not a usable .docx: {en or zh}")
+
+
+_EPOCH = Text("SOURCE_DATE_EPOCH 应为 1980 至 2107 年间的整数秒（只含数字 0-9），而不是“{raw}”",
+              "SOURCE_DATE_EPOCH must be whole seconds (digits 0-9 only) within 1980-2107, not '{raw}'")
+
+
+def source_date_epoch() -> tuple[int, Text | None]:
+    """The time written into documents: SOURCE_DATE_EPOCH (reproducible builds), else the earliest
+    a zip can store, never the clock; with the reason, if the variable is set but unusable."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return ZIP_EPOCH_MIN, None
+    # ASCII digits only (str.isdigit() takes ² and ٣), and few of them: int() refuses 5,000 digits.
+    digits = re.fullmatch("[0-9]+", raw) is not None and len(raw.lstrip("0")) <= 12
+    if not digits or not ZIP_EPOCH_MIN <= int(raw) <= ZIP_EPOCH_MAX:
+        return ZIP_EPOCH_MIN, _EPOCH.fill(raw=raw if len(raw) <= 40 else raw[:40] + "…")
+    return int(raw), None
 
 
 def clamp(epoch: int) -> int:

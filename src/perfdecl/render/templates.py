@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 from .. import cache
 from ..diagnostics import ERROR, Diagnostic, diag
 from ..form import MAIN, META, builtin_template, builtin_templates, template_folder
-from ..load import Bundle, totals
+from ..load import Bundle, declared_framework, totals
 from ..paths import Unreadable, display, inside, read_regular, templates_dir
 from ..positions import Source
-from ..rules.common import declared_framework
 from ..text import Text, listing
 from ..yamlload import load as load_yaml
 from . import RenderError

@@ -15,10 +15,10 @@ from ..diagnostics import Diagnostic, diag
 from ..form import Identity
 from ..load import Bundle, totals
 from ..model import Lines, Project, Schedule, SubItem
-from ..money import PLACES, WAN, YUAN, number_text
+from ..money import PLACES, WAN, YUAN, figure, number_text, show
 from ..text import Text
+from ..walks import amounts
 from .check import emits
-from .common import amounts, figure, show
 
 
 @emits("PD109", "PD110")

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, diag
 from ..frameworks import Framework
-from ..load import Bundle
+from ..load import Bundle, declared_framework
 from ..model import Indicator, LineRow, Project
-from ..money import SCALE, WAN, YUAN, number_text
+from ..money import SCALE, WAN, YUAN, number_text, show
 from ..text import Text, did_you_mean, listing
 from ..values import parse_value
+from ..walks import indicator_at
 from .check import emits
-from .common import declared_framework, indicator_at, show
 
 _PARTS = {"qty": Text("数量", "quantity"), "price": Text("单价", "unit price"), "amount": Text("资金需求", "amount")}
 _NONE = Text("", "")

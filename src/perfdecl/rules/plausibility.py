@@ -14,12 +14,20 @@ from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..diagnostics import Diagnostic, Position, diag
-from ..load import Bundle
+from ..load import Bundle, declared_framework
 from ..model import Project, SubItem
-from ..money import SCALE, WAN, YUAN, Amount
+from ..money import SCALE, WAN, YUAN, Amount, figure, show
+from ..walks import amounts, indicator_at, item_amounts, item_texts, project_texts, strings
 from .check import emits
-from .common import (amounts, declared_framework, figure, indicator_at, item_amounts, item_texts,
-                     month, project_texts, show, strings, ym)
+
+
+def month(day: dt.date) -> int:
+    """A date's month as one number, for comparing periods month by month."""
+    return day.year * 12 + day.month - 1
+
+
+def ym(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
 
 
 # -- funding -----------------------------------------------------------------------------------------

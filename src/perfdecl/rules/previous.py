@@ -15,9 +15,10 @@ from ..diagnostics import Diagnostic, Position, diag
 from ..load import Bundle
 from ..match import easier, pair, paired_indicators
 from ..model import SECTIONS, Project
-from .check import emits
-from .common import indicator_at, show
+from ..money import show
 from ..text import Text
+from ..walks import indicator_at
+from .check import emits
 
 
 def _pairs(bundle: Bundle) -> Iterator[tuple[Project, Project]]:

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, diag
-from ..load import Bundle
+from ..load import Bundle, declared_framework
 from ..match import indicators
 from ..model import Project
-from ..money import SCALE, WAN, YUAN
+from ..money import SCALE, WAN, YUAN, show
 from ..values import Value
+from ..walks import indicator_at, strings, written
 from .check import emits
-from .common import declared_framework, indicator_at, show, strings, written
 
 IndicatorEntry = tuple[tuple, Value]
 

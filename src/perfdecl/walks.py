@@ -1,50 +1,18 @@
-"""Helpers shared by the rule families (no rules here).
+"""Walks over a project: its amounts and texts, each with its YAML path.
 
-How a figure is printed in a message, months for comparing periods, walks
-over a project's amounts and texts with their YAML paths, and the
-declaration's indicator framework (found by perfdecl.frameworks).
+The rules look at every figure or every text of a project the same way
+(a unit check, a stray year, a placeholder); `diff` and the reviewer rules ask
+whether a value was written in the file or came from a default.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterator
-from decimal import Decimal
 
-from ..diagnostics import Diagnostic, Position
-from ..frameworks import Framework, declared
-from ..form import slots, text_slots
-from ..load import Bundle
-from ..model import SECTIONS, Project, SubItem
-from ..money import SCALE, YUAN, Amount, number_text
+from .diagnostics import Position
+from .form import slots, text_slots
+from .model import SECTIONS, Project, SubItem
+from .money import Amount
 
-_HAS_UNIT = re.compile(r"[元万]\s*+$")
-
-
-# -- figures in messages ---------------------------------------------------------------------------
-
-def show(amount: Amount) -> str:
-    """An amount as written, with its unit if the text has none (`0.098` → `0.098万元`)."""
-    return amount.text if _HAS_UNIT.search(amount.text) else f"{amount.text}{amount.unit or YUAN}"
-
-
-def figure(yuan: Decimal, unit: str) -> str:
-    """A computed value in 元, printed in `unit` without needless zeros: `113700元`, `11.37万元`."""
-    value = yuan / SCALE[unit]
-    text = number_text(value.normalize()) if value else "0"
-    return f"{text}{unit}"
-
-
-def month(day: dt.date) -> int:
-    """A date's month as one number, for comparing periods month by month."""
-    return day.year * 12 + day.month - 1
-
-
-def ym(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}"
-
-
-# -- walks -----------------------------------------------------------------------------------------
 
 def item_amounts(item: SubItem, i: int) -> Iterator[tuple[Amount, tuple]]:
     """Every amount of a sub-item with its YAML path."""
@@ -141,11 +109,3 @@ def strings(project: Project) -> Iterator[tuple[tuple, str, bool]]:
                 yield path, third, True
                 value_path = (*path, "value") if written(project, *path, "value") else path
                 yield value_path, indicator.value.text, False
-
-
-# -- the declaration's framework ----------------------------------------------------------------
-
-def declared_framework(bundle: Bundle) -> tuple[Framework | None, list[Diagnostic]]:
-    """The declaration's indicator framework, or None and why."""
-    decl = bundle.declaration
-    return declared(decl.framework, bundle.folder, decl.source.at("framework"))
