@@ -117,8 +117,8 @@ def test_the_budget_is_per_text(context, monkeypatch):
 def test_the_deadline_stops_what_the_budget_cannot_see(context, monkeypatch):
     # Comparing two large values is work no hook sees; the deadline is checked at each step.
     monkeypatch.setattr(textexpr, "DEADLINE", 0.0)
-    out, why = render_text("{% for i in range(10) %}{% endfor %}", context)
-    assert why and "秒" in why.zh and "seconds" in why.en
+    out, failed = render_text("{% for i in range(10) %}{% endfor %}", context)
+    assert failed and "秒" in failed.why.zh and "seconds" in failed.why.en
 
 
 def test_nested_loops_run(context):
@@ -136,9 +136,9 @@ def test_nested_loops_run(context):
     ("{{ 'x' * 10**9 }}", "重复的结果会超过", "the result of a repetition would exceed", 1),
 ])
 def test_failures_say_why_in_both_languages_and_on_which_line(context, text, zh, en, line):
-    _, why = render_text(text, context)
-    assert zh in why.zh and en in why.en and why.line == line
-    assert not re.search("[\u4e00-\u9fff]", why.en)
+    _, failed = render_text(text, context)
+    assert zh in failed.why.zh and en in failed.why.en and failed.line == line
+    assert not re.search("[\u4e00-\u9fff]", failed.why.en)
 
 
 @pytest.mark.parametrize("text", [
@@ -158,5 +158,5 @@ def test_all_texts_of_a_run_share_one_budget(context, monkeypatch):
     run: dict = {}
     results = [render_text(loop, context, run)[1] for _ in range(4)]
     assert results[:2] == [None, None]
-    assert results[3] and "整份申报" in results[3].zh and "all texts of the declaration" in results[3].en
+    assert results[3] and "整份申报" in results[3].why.zh and "all texts of the declaration" in results[3].why.en
     assert render_text(loop, context, {}) == ("", None)  # another run starts afresh

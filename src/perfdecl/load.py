@@ -405,7 +405,7 @@ def _expand_texts(bundle: Bundle) -> list[Diagnostic]:
             value, failed = _render_text(text, bundle, project, owner if isinstance(owner, SubItem) else None, run)
             if failed:
                 where = _expression_at(project.source, path, text, failed.line)
-                diags.append(diag("PD014", where, why=Text(failed.zh, failed.en)))
+                diags.append(diag("PD014", where, why=failed.why))
                 continue
             value, chars = clean_text(value)  # an expression can make what the loader removed
             if chars:

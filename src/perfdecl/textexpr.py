@@ -34,6 +34,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
 
+from .text import Text
+
 _T = TypeVar("_T")
 
 MAX_OUTPUT = 100_000  # characters one text may expand to; also the largest value it may build
@@ -62,26 +64,35 @@ _WIDE_FORMAT = re.compile(r"%[-#0 +]*+(?:\*|\d{6})|\{[^{}:]*+:[^{}]*(?:\{|\d{6})
 
 
 class Failure(NamedTuple):
-    """Why a text could not be expanded, in both languages, and on which of its lines."""
+    """Why a text could not be expanded, and on which of its lines."""
 
-    zh: str
-    en: str
+    why: Text
     line: int  # 1-based line of the text where evaluation stopped; 0 if unknown
 
 
 class _Refused(SecurityError):
-    """One of our own limits, with the reason in both languages."""
+    """One of our own limits, with the reason."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh, self.en = zh, en
+    def __init__(self, why: Text) -> None:
+        super().__init__(why.en)
+        self.why = why
+
+
+_STEPS = Text("{scope}计算量超过 {work} 步", "more than {work} steps of work{scope}")
+_SECONDS = Text("{scope}计算超过 {seconds:g} 秒", "took more than {seconds:g} seconds{scope}")
+_WHOLE = Text("整份申报的文字", " in all texts of the declaration")
+_TOO_LARGE = Text(f"值过大（超过 {MAX_OUTPUT} 个字符或元素）", f"a value larger than {MAX_OUTPUT} characters or elements")
+_OVER = Text(f"{{what}}的结果会超过 {MAX_OUTPUT} 个字符", f"the result of {{what}} would exceed {MAX_OUTPUT} characters")
+_WIDE = Text("格式中的宽度过大", "a width in the format is too large")
+_ARGUMENT = Text("参数 {p} 过大", "argument {p} is too large")
+_EXPANDS = Text(f"展开后超过 {MAX_OUTPUT} 个字符", f"expands to more than {MAX_OUTPUT} characters")
 
 
 class _Budget:
     """Work and time left to one text, and to the run it is part of (`whole`), if any."""
 
     def __init__(self, work: int | None = None, seconds: float | None = None, whole: _Budget | None = None,
-                 scope: tuple[str, str] = ("", "")) -> None:
+                 scope: Text = Text("", "")) -> None:
         self.work = WORK if work is None else work
         self.seconds = DEADLINE if seconds is None else seconds
         self.whole, self.scope = whole, scope
@@ -90,11 +101,10 @@ class _Budget:
 
     def charge(self, units: int) -> None:
         self.left -= units
-        (zh, en) = self.scope
         if self.left < 0:
-            raise _Refused(f"{zh}计算量超过 {self.work} 步", f"more than {self.work} steps of work{en}")
+            raise _Refused(_STEPS.fill(scope=self.scope, work=self.work))
         if time.monotonic() > self.until:
-            raise _Refused(f"{zh}计算超过 {self.seconds:g} 秒", f"took more than {self.seconds:g} seconds{en}")
+            raise _Refused(_SECONDS.fill(scope=self.scope, seconds=self.seconds))
         if self.whole is not None:
             self.whole.charge(units)
 
@@ -105,7 +115,7 @@ def _text_budget(run: dict[str, object] | None) -> _Budget:
         return _Budget()
     whole = run.get("budget")
     if not isinstance(whole, _Budget):
-        whole = _Budget(RUN_WORK, RUN_DEADLINE, scope=("整份申报的文字", " in all texts of the declaration"))
+        whole = _Budget(RUN_WORK, RUN_DEADLINE, scope=_WHOLE)
         run["budget"] = whole
     return _Budget(whole=whole)
 
@@ -143,8 +153,7 @@ def _small(*values: object) -> int:
     """The total size of `values`, refusing any larger than MAX_OUTPUT."""
     sizes = [_size(v) for v in values]
     if any(s > MAX_OUTPUT for s in sizes):
-        raise _Refused(f"值过大（超过 {MAX_OUTPUT} 个字符或元素）",
-                       f"a value larger than {MAX_OUTPUT} characters or elements")
+        raise _Refused(_TOO_LARGE)
     return sum(sizes)
 
 
@@ -154,21 +163,20 @@ def _built(value: _T, work: int = 1) -> _T:
     return value
 
 
-_REPLACE, _JOIN, _FORMAT = ("替换", "replace"), ("连接", "join"), ("格式化", "format")
-_POWER, _PRODUCT, _REPEAT = ("乘方", "a power"), ("乘法", "a product"), ("重复", "a repetition")
+_REPLACE, _JOIN, _FORMAT = Text("替换", "replace"), Text("连接", "join"), Text("格式化", "format")
+_POWER, _PRODUCT, _REPEAT = Text("乘方", "a power"), Text("乘法", "a product"), Text("重复", "a repetition")
 
 
-def _refuse_over(estimate: int, what: tuple[str, str]) -> None:
+def _refuse_over(estimate: int, what: Text) -> None:
     if estimate > MAX_OUTPUT:
-        raise _Refused(f"{what[0]}的结果会超过 {MAX_OUTPUT} 个字符",
-                       f"the result of {what[1]} would exceed {MAX_OUTPUT} characters")
+        raise _Refused(_OVER.fill(what=what))
 
 
 def _check_args(params: tuple) -> None:
     """Integers given as widths, counts or sizes are bounded."""
     for p in params:
         if isinstance(p, int) and abs(p) > MAX_OUTPUT:
-            raise _Refused(f"参数 {p} 过大", f"argument {p} is too large")
+            raise _Refused(_ARGUMENT.fill(p=p))
 
 
 def _text_op(name: str, text: str, params: tuple) -> tuple | None:
@@ -182,7 +190,7 @@ def _text_op(name: str, text: str, params: tuple) -> tuple | None:
         return (items, *params[1:])
     elif name in ("format", "format_map", "%"):
         if _WIDE_FORMAT.search(text):
-            raise _Refused("格式中的宽度过大", "a width in the format is too large")
+            raise _Refused(_WIDE)
         _refuse_over(len(text) + (text.count("{") + text.count("%")) * (_small(*params) + 40), _FORMAT)
     return None
 
@@ -205,7 +213,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if is_guard(__obj):  # the guards _Guard put in: they charge for themselves
             return __obj(*args)  # without the _loop_vars/_block_vars Jinja passes inside loops and blocks
         if not __self.is_safe_callable(__obj):
-            raise _Refused(f"{__obj!r} 不可调用", f"{__obj!r} is not callable")
+            raise _Refused(Text(f"{__obj!r} 不可调用", f"{__obj!r} is not callable"))
         method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
         owner = getattr(method, "__self__", None)
         params = (*args, *(v for k, v in kwargs.items() if k not in ("_loop_vars", "_block_vars")))
@@ -214,7 +222,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(owner, str):
             name = getattr(method, "__name__", "")
             if name not in _STR_METHODS:
-                raise _Refused(f"不允许调用 str.{name}", f"str.{name} is not allowed")
+                raise _Refused(Text(f"不允许调用 str.{name}", f"str.{name} is not allowed"))
             changed = _text_op(name, owner, params)
             if changed is not None:
                 args = changed
@@ -321,7 +329,7 @@ def is_guard(obj: object) -> bool:
 
 
 @contextmanager
-def budget(work: int, seconds: float, scope: tuple[str, str]) -> Iterator[None]:
+def budget(work: int, seconds: float, scope: Text) -> Iterator[None]:
     """Charge what runs inside to a budget of `work` units and `seconds` (a template's rendering)."""
     token = _BUDGET.set(_Budget(work, seconds, scope=scope))
     try:
@@ -330,9 +338,9 @@ def budget(work: int, seconds: float, scope: tuple[str, str]) -> Iterator[None]:
         _BUDGET.reset(token)
 
 
-def refusal(e: BaseException) -> tuple[str, str] | None:
-    """(zh, en) if `e` is one of our limits."""
-    return (e.zh, e.en) if isinstance(e, _Refused) else None
+def refusal(e: BaseException) -> Text | None:
+    """Why, if `e` is one of our limits."""
+    return e.why if isinstance(e, _Refused) else None
 
 
 def _environment() -> _Sandbox:
@@ -377,9 +385,9 @@ def _failure(e: Exception) -> Failure:
         line = next((f.lineno or 0 for f in reversed(traceback.extract_tb(e.__traceback__))
                      if f.filename == "<template>"), 0)
     if isinstance(e, _Refused):
-        return Failure(e.zh, e.en, line)
+        return Failure(e.why, line)
     lead = next((zh for kind, zh in _EXPLAINED if isinstance(e, kind)), "计算出错")
-    return Failure(f"{lead}（{detail}）", detail, line)
+    return Failure(Text(f"{lead}（{detail}）", detail), line)
 
 
 def _render(text: str, context: dict) -> str:
@@ -409,6 +417,6 @@ def _bounded_join(chunks: Iterable[str]) -> str:
     for chunk in chunks:
         size += len(chunk)
         if size > MAX_OUTPUT:
-            raise _Refused(f"展开后超过 {MAX_OUTPUT} 个字符", f"expands to more than {MAX_OUTPUT} characters")
+            raise _Refused(_EXPANDS)
         out.append(chunk)
     return "".join(out)

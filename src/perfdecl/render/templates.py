@@ -183,7 +183,7 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
 
     env = _environment(template.folders) if tracer is None else _environment.__wrapped__(template.folders, tracer)
     try:
-        with budget(TEMPLATE_WORK, TEMPLATE_SECONDS, ("模板", " in the template")):
+        with budget(TEMPLATE_WORK, TEMPLATE_SECONDS, Text("模板", " in the template")):
             pieces, size, total = [], 0, 0
             for piece in env.get_template(entry).generate(context):
                 pieces.append(piece)
@@ -206,8 +206,8 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
             raise
         where = _template_line(e, template)
         why = f"{type(e).__name__}: {e}"
-        zh, en = refusal(e) or (why, why)
-        raise RenderError(f"{where}模板出错：{zh}", f"{where}template error: {en}") from None
+        said = refusal(e) or Text(why, why)
+        raise RenderError(f"{where}模板出错：{said.zh}", f"{where}template error: {said.en}") from None
 
 
 def _template_line(e: Exception, template: Template) -> str:
