@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,17 @@ def test_a_form_without_sub_items_refuses_them(tmp_path):
     (found,) = check(folder)[1]
     assert (Path(found.pos.path).name, found.pos.line, found.pos.col, found.code) == at(p, "- {title", "PD012")
     assert "此表单没有子项目" in found.message("zh")
+
+
+def test_figures_written_without_their_operator_count_as_figures(tmp_path):
+    # The framework says `operator: false`: 12.5公里 and 100% are figures, 2024年11月底前 and 明显改善 are not.
+    import csv
+
+    out = tmp_path / "s.csv"
+    assert CliRunner().invoke(cli, ["summary", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    first = next(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert (first["指标数"], first["定性指标数"]) == ("7", "2")
+    bundle, _ = check(EXAMPLE)
+    values = {name: i.value for x in bundle.projects[0].indicators.values() for y in x.values() for name, i in y.items()}
+    assert (values["机耕道维修里程"].number, values["机耕道维修里程"].unit) == (Decimal("12.5"), "公里")
+    assert values["完工时间"].number is None and values["机耕道维修里程"].text == "12.5公里"

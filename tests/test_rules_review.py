@@ -5,7 +5,7 @@ import shutil
 import subprocess
 
 from click.testing import CliRunner
-from helpers import EXAMPLE, assert_findings, at, copy_example, declaration, findings, value_at
+from helpers import EXAMPLE, REPO, assert_findings, at, copy_example, declaration, findings, value_at
 
 from perfdecl.cli import cli
 from perfdecl.rules.review import names_unit
@@ -49,6 +49,17 @@ def test_money_cost_targets_against_the_annual_amount(tmp_path):
     assert_findings(over, at(over / P, "<=3.5 万元", "PD406"))
     assert_findings(declaration(tmp_path / "equal", [("    时效指标:", costs.format("<=30000 元"))]))
     assert_findings(declaration(tmp_path / "unit", [("    时效指标:", costs.format("<=35000 元/台"))]))
+
+
+def test_cost_targets_without_their_operator_where_the_framework_allows_it(tmp_path):
+    # A framework with `operator: false` (as many provincial forms write 260万元 for ≤260万元): the figure counts.
+    costs = "    成本指标:\n      设备维护总成本: {}\n    时效指标:"
+    framework = (REPO / "src" / "perfdecl" / "frameworks" / "shanghai-2023.yaml").read_text(encoding="utf-8")
+    for value, expected in (("3.5万元", True), ("3.5万", True), ("3万元", False), ("2023年12月前", False)):
+        folder = declaration(tmp_path / value, [("    时效指标:", costs.format(value))],
+                             [("framework: shanghai-2023", "framework: bare.yaml")])
+        (folder / "bare.yaml").write_text(framework + "\noperator: false\n", encoding="utf-8")
+        assert_findings(folder, *([at(folder / P, value, "PD406")] if expected else []))
 
 
 def test_indicator_forms(tmp_path):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from perfdecl.values import OPERATORS, Value, parse_value
+from perfdecl.values import OPERATORS, Value, bare_figure, parse_value
 
 
 @pytest.mark.parametrize("text, op, number, unit", [
@@ -47,7 +47,7 @@ def test_a_bare_number_means_equal_to_it(raw, text, number):
 
 @pytest.mark.parametrize("text, op", [(">=", ">="), ("=份", "="), ("=1,5 个", "=")])
 def test_an_operator_without_a_readable_number_keeps_the_operator_for_a_rule_to_report(text, op):
-    assert parse_value(text) == Value(text, op)
+    assert parse_value(text) == Value(text, op, sign=op)
 
 
 @pytest.mark.parametrize("raw, text", [(None, ""), (True, "True"), (Decimal("NaN"), "NaN"),
@@ -66,3 +66,25 @@ def test_every_operator_spelling_is_known():
 ])
 def test_holds_for(text, actual, holds):
     assert parse_value(text).holds_for(Decimal(actual)) is holds
+
+
+@pytest.mark.parametrize("text, number, unit", [
+    ("12.5公里", "12.5", "公里"), ("100%", "100", "%"), ("1,000人次", "1000", "人次"), ("3个工作日内", "3", "个工作日内"),
+    ("250万", "250", "万"), (" 7 天", "7", "天"),
+])
+def test_a_figure_without_its_operator_is_read_where_a_framework_allows_it(text, number, unit):
+    v = bare_figure(parse_value(text))
+    assert (v.text, v.op, v.number, v.unit, v.quantitative) == (text, None, Decimal(number), unit, True)
+    assert parse_value(text).number is None or parse_value(text).op == "="  # not so without the framework's leave
+
+
+@pytest.mark.parametrize("text", ["2023年10月底", "2024.06前", "2023-12-31前", "2024/6 前", "1.完成任务", "2、开展培训",
+                                  "3）验收", "应修尽修", "不低于90%", "≥95%", "=4 台", "≥"])
+def test_dates_numbered_points_words_and_written_operators_are_left_as_they_are(text):
+    assert bare_figure(parse_value(text)) == parse_value(text)
+
+
+def test_the_operator_is_kept_as_written_beside_its_meaning():
+    assert (parse_value("≥95%").op, parse_value("≥95%").sign) == (">=", "≥")
+    assert (parse_value("＝4400 份").op, parse_value("＝4400 份").sign) == ("=", "＝")
+    assert parse_value("应修尽修").sign == ""

@@ -29,6 +29,7 @@ from .paths import NOT_REGULAR, OUTSIDE, display, inside
 from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
+from .values import bare_figure
 from .yamlload import clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -78,6 +79,19 @@ def declared_framework(bundle: Bundle) -> tuple[Framework | None, list[Diagnosti
     """The declaration's indicator framework, or None and why."""
     decl = bundle.declaration
     return declared(decl.framework, bundle.folder, decl.source.at("framework"))
+
+
+def _read_bare_figures(bundle: Bundle) -> None:
+    """Where the framework lets a figure go without its operator (`operator: false`), `12.5公里` is the
+    figure 12.5 公里 for every rule, sheet, summary and template, as `=12.5 公里` is elsewhere."""
+    frame, _ = declared_framework(bundle)
+    if frame is None or frame.operator:
+        return
+    for project in bundle.projects:
+        for seconds in project.indicators.values():
+            for thirds in seconds.values():
+                for indicator in thirds.values():
+                    indicator.value = bare_figure(indicator.value)
 
 
 def find_folder(path: Path) -> Path | None:
@@ -132,6 +146,7 @@ def load(folder: Path, part: Part = WHOLE, template: Path | None = None, previou
     bundle = Bundle(folder, decl, projects, {decl_source.display: decl_source, **sources}, not has_errors(diags),
                     form)
     diags += _expand_texts(bundle)
+    _read_bare_figures(bundle)
     if follow_previous:
         _load_previous(bundle, previous)
     return bundle, diags

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 OPERATORS = {"=": "=", "＝": "=", ">=": ">=", "≥": ">=", "≧": ">=", "<=": "<=", "≤": "<=",
@@ -26,9 +26,10 @@ class Value:
     """
 
     text: str
-    op: str | None = None
+    op: str | None = None  # normalised: `≥` and `≧` are `>=`
     number: Decimal | None = None
     unit: str = ""
+    sign: str = field(default="", compare=False)  # the operator as written (`≥`), for a form that prints it
 
     @property
     def quantitative(self) -> bool:
@@ -58,12 +59,26 @@ def parse_value(raw: object) -> Value:
     if not m:
         bare = _NUMBER.match(text.strip())
         return Value(text, "=", _decimal(bare.group(1))) if bare and not bare.group(2).strip() else Value(text)
-    op = OPERATORS[m.group(1)]
+    op, sign = OPERATORS[m.group(1)], m.group(1)
     n = _NUMBER.match(text[m.end():])
     rest = n.group(2).strip() if n else ""
     if not n or re.match(r"[,.]\d", rest):  # =1,5 个: a decimal comma is not a number we can read
-        return Value(text, op)
-    return Value(text, op, _decimal(n.group(1)), rest)
+        return Value(text, op, sign=sign)
+    return Value(text, op, _decimal(n.group(1)), rest, sign)
+
+
+# A text that starts like a date (`2023年10月底`, `2023.12`, `2024-06`) or a numbered point (`1.完成`,
+# `2、开展`) is not a figure, even where figures may go without their operator.
+_NOT_FIGURE = re.compile(r"\s*+(?:(?:19|20)\d\d\s*+[年./／\-]|\d++\s*+[.．、，,)）](?!\d))")
+
+
+def bare_figure(value: Value) -> Value:
+    """`value` read as a figure written without its operator (`12.5公里`: 12.5, unit 公里, meaning =),
+    as forms whose framework says `operator: false` write them; anything else as it is."""
+    if value.op is not None or value.number is not None or _NOT_FIGURE.match(value.text):
+        return value
+    figure = parse_value("=" + value.text)
+    return Value(value.text, None, figure.number, figure.unit) if figure.number is not None else value
 
 
 def _decimal(digits: str) -> Decimal:
