@@ -137,6 +137,32 @@ def test_an_entry_naming_a_module_whose_source_changed_is_not_used(folder: Path,
     assert rebuilt == ["Doubled"] and changed[0].model_validate({"n": "4"}).n == 8
 
 
+def test_an_entry_made_by_another_installation_of_a_module_is_not_used(folder: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two checkouts share the cache folder: a form's model made from a base class of another module (as
+    form.py makes each form's project model from model.Project) holds the base's fields; that module is
+    checked as this process imports it, not as the checkout that wrote the entry had it."""
+    for name, fields in (("a", "x: int"), ("b", "x: int\n    y: int = 5")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "modelcache_twin.py").write_text(
+            "from pydantic import BaseModel, ConfigDict\n\n\ndef twice(raw: object) -> int:\n    return 2 * int(raw)\n\n\n"
+            f"class Base(BaseModel):\n    model_config = ConfigDict(defer_build=True)\n    {fields}\n", encoding="utf-8")
+
+    def models() -> tuple[type[BaseModel]]:
+        import modelcache_twin
+
+        field = Annotated[int, PlainValidator(modelcache_twin.twice), PlainSerializer(str)]
+        return (create_model("Derived", __base__=modelcache_twin.Base, n=(field, ...)),)
+
+    monkeypatch.syspath_prepend(str(tmp_path / "a"))
+    modelcache.complete(models())
+    monkeypatch.delitem(sys.modules, "modelcache_twin")
+    monkeypatch.syspath_prepend(str(tmp_path / "b"))  # the other checkout's module of the same name
+    other = models()
+    modelcache.complete(other)
+    assert other[0].model_validate({"n": 4, "x": 1, "y": 2}).y == 2
+
+
 def test_a_schema_naming_a_function_without_a_name_is_built_and_not_cached(folder: Path) -> None:
     """A lambda cannot be named in an entry (pydantic's PlainValidator adds one unless given a serializer)."""
     def models() -> tuple[type[BaseModel]]:

@@ -319,6 +319,8 @@ def _validated(model: type[_File], path: Path,
                 Text("文件内容应为“键: 值”的映射，而不是列表或单个值", "file must be a mapping of keys to values"))
         return None, source, [*diags, diag("PD006", source.at(), what=what)], data
     _dates_as_written(data, source)
+    order, found = _indicator_rows(data, source) if issubclass(model, Project) else (None, [])
+    diags = [*diags, *found]
     obj: _File | None = None
     try:
         obj = model.model_validate(data)
@@ -336,6 +338,8 @@ def _validated(model: type[_File], path: Path,
                 return None, source, [*diags, *found], data
             diags = [*diags, *found]  # errors: it is cross-checked, never built
     obj._source = source
+    if isinstance(obj, Project) and order is not None:
+        obj._order = order
     return obj, source, diags, data
 
 
@@ -359,6 +363,57 @@ def _without_unknown_keys(model: type[_File], data: dict, errors: list) -> _File
         return model.model_validate(trimmed)
     except ValidationError:
         return None
+
+
+ROW_KEYS = ("first", "second", "name")  # what places an indicator row in the tree: 一级, 二级, 三级指标
+_NOT_A_ROW = Text("指标行应为映射：{first: 一级指标, second: 二级指标, name: 三级指标, value: 指标值}",
+                  "an indicator row must be a mapping: {first: …, second: …, name: …, value: …}")
+
+
+def _indicator_rows(data: dict, source: Source) -> tuple[list[tuple[str, str, str]] | None, list[Diagnostic]]:
+    """Indicators written as a list of rows, in the order the form prints them (一级 and 二级 repeated
+    as often as they come), made into the tree every rule reads; the order is returned, and each row's
+    positions are recorded at its place in the tree as well. None when they are written as the tree."""
+    rows = data.get("indicators")
+    if not isinstance(rows, list):
+        return None, []
+    tree: dict[str, dict[str, dict[str, object]]] = {}
+    order: list[tuple[str, str, str]] = []
+    renames: dict[YamlPath, YamlPath] = {}
+    first_line: dict[tuple[str, str, str], int] = {}
+    diags: list[Diagnostic] = []
+    for i, row in enumerate(rows):
+        here = ("indicators", i)
+        if not isinstance(row, dict):
+            diags.append(diag("PD012", source.at(*here), key=f"indicators[{i}]", why=_NOT_A_ROW))
+            continue
+        names = [_written_text(row.get(key), source, (*here, key)) for key in ROW_KEYS]
+        missing = [key for key, name in zip(ROW_KEYS, names) if not name]
+        if missing:
+            diags += [diag("PD011", source.at(*here), key=f"indicators[{i}].{key}") for key in missing]
+            continue
+        first, second, name = place = (names[0], names[1], names[2])
+        if place in first_line:
+            diags.append(diag("PD003", source.at(*here, "name"), key=name, first=first_line[place]))
+            continue
+        first_line[place] = source.at(*here).line
+        tree.setdefault(first, {}).setdefault(second, {})[name] = {k: v for k, v in row.items() if k not in ROW_KEYS}
+        renames[here] = ("indicators", *place)
+        for n, key in enumerate(ROW_KEYS, start=1):  # each level's name stands where the row writes it
+            written = source.values.get((*here, key), (1, 1))
+            source.keys.setdefault(("indicators", *place[:n]), written)
+            if n < len(ROW_KEYS):
+                source.values.setdefault(("indicators", *place[:n]), written)
+        order.append(place)
+    source.alias(renames)
+    data["indicators"] = tree
+    return order, diags
+
+
+def _written_text(value: object, source: Source, path: YamlPath) -> str:
+    """A name as written: text, or the source of a number or date YAML read as one."""
+    text = value if isinstance(value, str) else source.scalars.get(path, "")
+    return text.strip()
 
 
 def _dates_as_written(data: dict, source: Source) -> None:

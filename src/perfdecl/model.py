@@ -403,6 +403,23 @@ class Indicator(Model):
 
 
 Indicators = dict[str, dict[str, dict[str, Indicator]]]
+_ROWS_SCHEMA = {
+    "type": "array",
+    "description": "或按表中的顺序逐行列出（一级、二级指标可重复出现）",
+    "items": {"type": "object", "required": ["first", "second", "name", "value"],
+              "properties": {"first": {"type": "string", "description": "一级指标"},
+                             "second": {"type": "string", "description": "二级指标"},
+                             "name": {"type": "string", "description": "三级指标"},
+                             "value": {"type": ["string", "number"], "description": "年度指标值"}}},
+}
+
+
+def _or_rows(schema: dict) -> None:
+    """The indicator tree, or a list of rows in the form's own order (their other keys are the form's)."""
+    whole = dict(schema)
+    schema.clear()
+    schema.update(title=whole.pop("title", "Indicators"), description=whole.get("description"),
+                  anyOf=[whole, _ROWS_SCHEMA])
 
 
 class Project(File):
@@ -419,7 +436,19 @@ class Project(File):
     funding: Funding = Field(description="项目资金")
     goals: Goals = Field(description="项目绩效目标")
     items: list[SubItem] = Field([], description="项目经费情况说明的子项目（一）（二）…")
-    indicators: Indicators = Field(description="绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值")
+    indicators: Indicators = Field(description="绩效指标：一级指标 → 二级指标 → 三级指标: 年度指标值",
+                                   json_schema_extra=_or_rows)
+    _order: list[tuple[str, str, str]] | None = PrivateAttr(None)  # the rows' order, if written as a list
+
+    @property
+    def indicator_rows(self) -> list[tuple[str, str, str, Indicator]]:
+        """Every 三级指标 as (一级, 二级, 三级, indicator), in the order written: the rows' order when
+        they are written as a list (a form that repeats 一级 and 二级 in its own order), else the tree's."""
+        tree = self.indicators
+        if self._order is not None:
+            return [(f, s, n, tree[f][s][n]) for f, s, n in self._order if n in tree.get(f, {}).get(s, {})]
+        return [(f, s, n, i) for f, seconds in tree.items() for s, thirds in seconds.items() for n, i in thirds.items()]
+
     @model_validator(mode="after")
     def _dates(self) -> Project:
         period = getattr(self, self.dates_from) if self.dates_from else None

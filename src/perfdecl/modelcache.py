@@ -11,7 +11,9 @@ model not completed here is built by pydantic on first use, as usual.
 An entry's name is made of the Python, pydantic and pydantic-core versions,
 the models' names, the source of their modules and `definition` (the data a
 model made by `create_model` was made from); the entry records the source of
-every other module its schemas name, checked before it is used. Whatever goes
+every other module its schemas name, by module name, and checks it against the
+module this process imports before it is used (several installations, say two
+checkouts, share one cache folder). Whatever goes
 wrong with an entry (missing, stale, corrupt, unwritable folder), the models
 are built by pydantic and the entry written again. Schemas that name a
 function without an importable name (a lambda, a local function; pydantic's
@@ -24,6 +26,7 @@ costs more than validating a declaration.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import os
 import pickle
@@ -129,8 +132,8 @@ def _store(models: Models, entry: Path, own: set[Path]) -> None:
         pickler = _Pickler(out, models)
         configs = [ConfigWrapper(m.model_config).core_config(title=m.__name__) for m in models]
         pickler.dump(([m.__pydantic_core_schema__ for m in models], configs))
-        files = {_file_of(sys.modules.get(name)) for name in pickler.modules} - {None} - own
-        deps = {str(f): _digest(f) for f in files if f is not None}
+        files = {name: _file_of(sys.modules.get(name)) for name in pickler.modules}
+        deps = {name: _digest(file) for name, file in files.items() if file is not None and file not in own}
         cache.write(entry, pickle.dumps((deps, out.getvalue()), protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - a schema that cannot be pickled is simply not cached
         return
@@ -149,8 +152,10 @@ def _attach(models: Models, entry: Path) -> bool:
         return False
     try:
         deps, blob = pickle.loads(data)
-        if any(_digest(Path(file)) != digest for file, digest in deps.items()):
-            return False
+        for name, digest in deps.items():  # unpickling would import them anyway
+            file = _file_of(sys.modules.get(name) or importlib.import_module(name))
+            if file is None or _digest(file) != digest:
+                return False
         schemas, configs = _Unpickler(blob, models).load()
         made = [(pydantic_core.SchemaValidator(s, c), pydantic_core.SchemaSerializer(s, c))
                 for s, c in zip(schemas, configs, strict=True)]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 YamlPath = tuple[object, ...]  # keys and list indexes from the document's root to a value
+_T = TypeVar("_T")
 
 
 class Position(NamedTuple):
@@ -35,6 +36,14 @@ class Source:
         self.templates: dict[YamlPath, str] = {}
         # 1-based line -> its comment, from `#` to the end of the line.
         self.comments: dict[int, str] = {}
+
+    def alias(self, renames: dict[YamlPath, YamlPath]) -> None:
+        """Record what stands under each old path (all of one length) under its new path as well: for
+        a value written in one place and read in another (an indicator row, at its place in the tree)."""
+        for table in (self.values, self.keys):
+            _alias(table, renames)
+        for texts in (self.scalars, self.templates):
+            _alias(texts, renames)
 
     def at(self, *path: object) -> Position:
         """Position of the value at `path`, or of its nearest known parent."""
@@ -98,3 +107,10 @@ class Source:
         line = self.lines[pos.line - 1] if 0 < pos.line <= len(self.lines) else ""
         col = line.find(key[start:end], pos.col - 1)
         return Position(pos.path, pos.line, col + 1) if col >= 0 else pos
+
+
+def _alias(table: dict[YamlPath, _T], renames: dict[YamlPath, YamlPath]) -> None:
+    depth = len(next(iter(renames), ()))
+    moved = {renames[path[:depth]] + path[depth:]: where for path, where in table.items() if path[:depth] in renames}
+    for path, where in moved.items():
+        table.setdefault(path, where)
