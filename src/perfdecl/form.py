@@ -29,7 +29,7 @@ from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, Validat
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import Date, Funding, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .model import Date, Funding, Goals, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
 from .modelcache import complete
 from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
 from .schema_errors import translated
@@ -42,6 +42,7 @@ _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
 _LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
+Common = Literal["start", "end", "goals.total", "goals.annual"]  # the common fields a form may lack
 
 
 def _label_shorthand(raw: object) -> object:
@@ -182,6 +183,7 @@ class Form(Model):
         "required", description="子项目（一）（二）…：required、optional，或 none（此表单没有子项目）")
     fields: Annotated[dict[str, FieldSpec], Labelled] = Field({}, description="共有字段之外的项目字段：键 → 定义")
     dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
+    optional: list[Common] = Field([], description="此表单没有的共有字段，项目可不写：start、end、goals.total、goals.annual")
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
 
     @field_validator("fields")
@@ -273,6 +275,29 @@ def _no_items(raw: object) -> list[SubItem]:
 NoItems = Annotated[list[SubItem], PlainValidator(_no_items), WithJsonSchema({"type": "array", "maxItems": 0})]
 
 
+def _common(form: Form) -> dict[str, Any]:
+    """start, end and the goals' parts: required unless the form makes them optional (or `dates:` gives start and end)."""
+    out: dict[str, Any] = {}
+    for key, what in (("start", "计划开始日期"), ("end", "计划完成日期")):
+        if form.dates:  # the period gives them
+            label = form.fields[form.dates].label
+            out[key] = (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
+        else:
+            out[key] = _required_unless(key in form.optional, Date, what)
+    parts: dict[str, Any] = {part: _required_unless(f"goals.{part}" in form.optional, str,
+                                                    Goals.model_fields[part].description)
+                             for part in ("total", "annual")}
+    goals = create_model("Goals", __base__=Goals, **parts)
+    loose = all(f"goals.{part}" in form.optional for part in parts)
+    out["goals"] = (goals, Field(default_factory=goals, description="项目绩效目标") if loose
+                    else Field(description="项目绩效目标"))
+    return out
+
+
+def _required_unless(optional: bool, kind: Any, what: str | None) -> tuple[Any, Any]:
+    return (kind | None, Field(None, description=what)) if optional else (kind, Field(description=what))
+
+
 @lru_cache(maxsize=32)
 def _project_model(definition: str) -> type[Project]:
     form = Form.model_validate_json(definition)
@@ -284,17 +309,13 @@ def _project_model(definition: str) -> type[Project]:
     items: Any = {"required": (list[SubItem], Field(min_length=1, description=described)),
                   "optional": (list[SubItem], Field([], description=described)),
                   "none": (NoItems, Field([], description="此表单没有子项目"))}[form.items]
-    dates: dict[str, Any] = {}
-    if form.dates:  # start and end may be left out: the period gives them
-        label = form.fields[form.dates].label
-        dates = {key: (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
-                 for key, what in (("start", "计划开始日期"), ("end", "计划完成日期"))}
     made: list[type[BaseModel]] = []
+    common = _common(form)
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
-                         items=items, **dates, **_definitions(form.fields, made))
+                         items=items, **common, **_definitions(form.fields, made))
     model.form = form
     model.dates_from = form.dates
-    complete((*made, funding, model), definition=definition.encode())  # from the schema cache when it can
+    complete((*made, funding, common["goals"][0], model), definition=definition.encode())  # from the schema cache when it can
     return model
 
 
