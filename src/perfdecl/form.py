@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
@@ -29,7 +29,8 @@ from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, Validat
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import Date, Funding, Goals, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .model import (Date, Funding, Goals, Indicator, Model, Money, PeriodField, Project, Quantity, SubItem, Unit,
+                    YearMonth)
 from .modelcache import complete
 from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
 from .schema_errors import translated
@@ -40,8 +41,10 @@ META, MAIN = "template.yaml", "document.xml.j2"
 DEFAULT_TEMPLATE = "shanghai-2023"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
-FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
-_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
+FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "number", "choice", "table",
+                    "group"]
+_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "number", "choice")
+_COLUMN_TYPES = ("text", "multiline", "number", "choice")  # what an indicator column may be
 Common = Literal["start", "end", "goals.total", "goals.annual"]  # the common fields a form may lack
 
 
@@ -74,7 +77,7 @@ class FieldSpec(Model):
     """One field of a form: a project key with its Chinese label and type."""
 
     label: str = Field(description="表上的中文名称")
-    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、choice、table、group")
+    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、number、choice、table、group")
     required: bool = Field(False, description="true：项目文件必须填写")
     default: str | int | None = Field(None, description="不填时的值")
     values: list[str] | None = Field(None, min_length=1, description="choice 的可选值")
@@ -94,6 +97,21 @@ class FieldSpec(Model):
                     raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
         if self.type == "choice" and self.default is not None and self.default not in (self.values or ()):
             raise Invalid(f"默认值“{self.default}”不在 values 中", f"default '{self.default}' is not one of values")
+        return self
+
+
+class ColumnSpec(FieldSpec):
+    """A column the form's indicators carry beyond value, link and standard: 权重, 指标方向性 …"""
+
+    total: Decimal | None = Field(None, description="number 栏目：每个项目各指标此栏之和应等于它（PD114），如 100")
+
+    @model_validator(mode="after")
+    def _column(self) -> ColumnSpec:
+        if self.type not in _COLUMN_TYPES:
+            raise Invalid(f"指标栏目的类型应为 {'、'.join(_COLUMN_TYPES)} 之一", f"an indicator column's type is one of "
+                          f"{', '.join(_COLUMN_TYPES)}", at=("type",))
+        if self.total is not None and self.type != "number":
+            raise Invalid("total 只用于 number 栏目", "total belongs to a number column", at=("total",))
         return self
 
 
@@ -185,12 +203,20 @@ class Form(Model):
     dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
     optional: list[Common] = Field([], description="此表单没有的共有字段，项目可不写：start、end、goals.total、goals.annual")
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
+    indicator_columns: Annotated[dict[str, ColumnSpec], Labelled] = Field(
+        {}, description="每个指标在 value、link、standard 之外的栏目，如 权重、指标方向性：键 → 定义")
 
     @field_validator("fields")
     @classmethod
     def _free(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
         _check_keys(fields, "字段", Project)
         return fields
+
+    @field_validator("indicator_columns")
+    @classmethod
+    def _free_columns(cls, columns: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
+        _check_keys(columns, "指标栏目", Indicator)
+        return columns
 
     @model_validator(mode="after")
     def _dates(self) -> Form:
@@ -239,7 +265,7 @@ def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
 
 _ZERO = Amount(Decimal(0), None, "0")
 _LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "period": PeriodField,
-                         "money": Money, "integer": int}
+                         "money": Money, "integer": int, "number": Quantity}
 
 
 def _annotation(key: str, spec: FieldSpec, made: list[type[BaseModel]]) -> Any:
@@ -254,7 +280,7 @@ def _annotation(key: str, spec: FieldSpec, made: list[type[BaseModel]]) -> Any:
     return _LEAF[spec.type]
 
 
-def _definitions(fields: dict[str, FieldSpec], made: list[type[BaseModel]]) -> dict[str, Any]:
+def _definitions(fields: Mapping[str, FieldSpec], made: list[type[BaseModel]]) -> dict[str, Any]:
     out = {}
     for key, spec in fields.items():
         tp = _annotation(key, spec, made)
@@ -311,6 +337,11 @@ def _project_model(definition: str) -> type[Project]:
                   "none": (NoItems, Field([], description="此表单没有子项目"))}[form.items]
     made: list[type[BaseModel]] = []
     common = _common(form)
+    if form.indicator_columns:  # each indicator's model gains the form's columns
+        indicator = create_model("Indicator", __base__=Indicator, **_definitions(form.indicator_columns, made))
+        made.append(indicator)
+        common["indicators"] = (dict[str, dict[str, dict[str, indicator]]],
+                                Field(description=Project.model_fields["indicators"].description))
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
                          items=items, **common, **_definitions(form.fields, made))
     model.form = form

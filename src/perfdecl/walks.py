@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .diagnostics import Position
 from .form import slots, text_slots
-from .model import SECTIONS, Project, SubItem
+from .model import SECTIONS, Indicator, Project, SubItem
 from .money import Amount
 
 
@@ -54,6 +54,14 @@ def written(project: Project, *path: object) -> bool:
 def indicator_at(project: Project, path: tuple) -> Position:
     """Position of a 三级指标's value, written as `name: value` or `name: {value: …}`."""
     return project.source.at(*path, "value") if written(project, *path, "value") else project.source.at(*path)
+
+
+def all_indicators(project: Project) -> Iterator[tuple[tuple, Indicator]]:
+    """Each indicator of the project with its YAML path."""
+    for first, seconds in project.indicators.items():
+        for second, thirds in seconds.items():
+            for third, indicator in thirds.items():
+                yield ("indicators", first, second, third), indicator
 
 
 def item_texts(item: SubItem, i: int, skip: tuple[str, ...] = ()) -> Iterator[tuple[tuple, str]]:
