@@ -168,7 +168,7 @@ def test_a_bad_indicator_column_is_refused_in_the_template(tmp_path):
 
 def test_the_indicator_columns_example_of_the_docs(tmp_path):
     doc = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
-    section = doc[doc.index("### Indicator columns"):doc.index("### For code")]
+    section = doc[doc.index("### Indicator columns"):doc.index("### Worked example")]
     meta, project = re.findall(r"```yaml\n(.*?)```", section, re.S)
     folder = tmp_path / "d"
     (folder / "sichuan").mkdir(parents=True)
@@ -184,3 +184,38 @@ def test_the_indicator_columns_example_of_the_docs(tmp_path):
     p.write_text(edit(project, [("weight: 30", "weight: 20")]), encoding="utf-8")
     assert codes(folder) == [at(p, "indicators", "PD114")]
     assert "90" in check(folder)[1][0].message("zh")
+
+
+# -- the fields naming a project's kind -----------------------------------------------------------------
+
+def summary_kinds(*folders: Path) -> list[str]:
+    result = CliRunner().invoke(cli, ["summary", *map(str, folders), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("|")[1:-1] for line in result.output.splitlines() if line.startswith("|")]
+    head = [cell.strip() for cell in rows[0]]
+    column = head.index("category")
+    return [row[column].strip() for row in rows[2:] if "**" not in "".join(row)]  # not the 小计 and 合计 rows
+
+
+def test_summary_shows_only_the_fields_the_form_says_name_the_kind():
+    hunan, putuo = (REPO / "examples" / name for name in ("2024-hunan-demo", "2026-putuo-cgzf"))
+    hunan_kinds = summary_kinds(hunan)
+    assert hunan_kinds == [""]  # its code, leader and phone are not a kind
+    from perfdecl.pipeline import check as checked
+
+    bundle, _ = checked(putuo)
+    assert summary_kinds(putuo) == [f"{p.nature}、{p.category}" for p in bundle.projects]
+
+
+def test_a_form_names_its_kind_fields(tmp_path):
+    folder = folder_with(tmp_path, [("    category: {label: 项目类别, type: text, required: true}",
+                                     "    category: {label: 项目类别, type: text, required: true}\n"
+                                     "    leader: 项目负责人")],  # shanghai-2023's kind: [category]
+                         [("category: 经常性项目\n", "category: 经常性项目\nleader: 张三\n")])
+    assert check(folder)[1] == []
+    assert summary_kinds(folder) == ["经常性项目"]
+    meta = folder / "mine" / "template.yaml"
+    meta.write_text(edit(meta.read_text(encoding="utf-8"), [("kind: [category]", "kind: [categroy]")]),
+                    encoding="utf-8")
+    (found,) = check(folder)[1]
+    assert found.code == "PD016" and "categroy" in found.message("zh")

@@ -13,7 +13,8 @@ The API other code uses:
 - `form.figures_of(project)`: its money figures, `Figure(key, label, value: Amount)`, in form order;
 - `form.fields_of(project)`: its form fields beyond the core, `(FieldSpec, value)`;
 - `form.fields` / `form.funding.figures` / `form.funding.identities`: the definition itself;
-- `form.role("annual")` / `form.role("total")`: the key of the figure playing that part, or None.
+- `form.role("annual")` / `form.role("total")`: the key of the figure playing that part, or None;
+- `form.kind_of(project)`: the values of the fields the form says name the project's kind (类别/性质).
 """
 from __future__ import annotations
 
@@ -205,6 +206,7 @@ class Form(Model):
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
     indicator_columns: Annotated[dict[str, ColumnSpec], Labelled] = Field(
         {}, description="每个指标在 value、link、standard 之外的栏目，如 权重、指标方向性：键 → 定义")
+    kind: list[str] = Field([], description="说明项目类别/性质的字段（text 或 choice），如 [nature, category]；汇总表的“类别/性质”栏")
 
     @field_validator("fields")
     @classmethod
@@ -217,6 +219,15 @@ class Form(Model):
     def _free_columns(cls, columns: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
         _check_keys(columns, "指标栏目", Indicator)
         return columns
+
+    @model_validator(mode="after")
+    def _kind(self) -> Form:
+        for i, key in enumerate(self.kind):
+            spec = self.fields.get(key)
+            if spec is None or spec.type not in ("text", "choice"):
+                raise Invalid(f"kind: “{key}”应为 fields 中的 text 或 choice 字段",
+                              f"kind: '{key}' must be a text or choice field of fields", at=("kind", i))
+        return self
 
     @model_validator(mode="after")
     def _dates(self) -> Form:
@@ -235,6 +246,10 @@ class Form(Model):
 
     def figures_of(self, project: Project) -> list[Figure]:
         return [Figure(key, spec.label, getattr(project.funding, key)) for key, spec in self.funding.figures.items()]
+
+    def kind_of(self, project: Project) -> list[str]:
+        """The written values of the fields that name the project's kind (`kind:`), in that order."""
+        return [str(value) for key in self.kind if (value := getattr(project, key))]
 
     def fields_of(self, project: Project) -> list[tuple[str, FieldSpec, object]]:
         return [(key, spec, getattr(project, key)) for key, spec in self.fields.items()]
