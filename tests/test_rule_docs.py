@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import DECLARATION, PROJECT, findings
+from helpers import DECLARATION, PROJECT, REPO, findings
 
 from perfdecl.cli import cli
 from perfdecl.codes import RULES, Example
@@ -83,6 +83,12 @@ def written(tmp_path: Path, example: Example) -> Path:
         (prev / "declaration.yaml").write_text(applied(DECLARATION, f"year: {year - 1}"), encoding="utf-8")
         (prev / "p.yaml").write_text(applied(PROJECT, example.previous, example.at), encoding="utf-8")
         decl = applied(decl, "previous: ../prev")
+    if example.form:
+        (folder / "t").mkdir()
+        meta = (REPO / "templates" / "shanghai-2023" / "template.yaml").read_text(encoding="utf-8")
+        meta = applied(applied(meta, example.form, ("form",)), "base: shanghai-2023")
+        (folder / "t" / "template.yaml").write_text(meta, encoding="utf-8")
+        decl = applied(decl, "template: t")
     (folder / "declaration.yaml").write_text(decl, encoding="utf-8")
     (folder / "p.yaml").write_text(applied(PROJECT, example.yaml, example.at), encoding="utf-8")
     return folder
@@ -157,5 +163,5 @@ def test_explain_prints_every_example():
     for code, rule in RULES.items():
         shown = CliRunner().invoke(cli, ["explain", code]).output
         for example in (*rule.passing, *rule.failing):
-            for line in textwrap.dedent(example.yaml or example.declaration).strip().splitlines():
+            for line in "\n".join(textwrap.dedent(t) for t in (example.yaml or example.declaration, example.form)).strip().splitlines():
                 assert "    " + line in shown, (code, line)

@@ -13,13 +13,14 @@ The API other code uses:
 - `form.figures_of(project)`: its money figures, `Figure(key, label, value: Amount)`, in form order;
 - `form.fields_of(project)`: its form fields beyond the core, `(FieldSpec, value)`;
 - `form.fields` / `form.funding.figures` / `form.funding.identities`: the definition itself;
-- `form.role("annual")` / `form.role("total")`: the key of the figure playing that part, or None.
+- `form.role("annual")` / `form.role("total")`: the key of the figure playing that part, or None;
+- `form.kind_of(project)`: the values of the fields the form says name the project's kind (类别/性质).
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
@@ -29,7 +30,8 @@ from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, Validat
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import Date, Funding, Model, Money, PeriodField, Project, SubItem, Unit, YearMonth
+from .model import (Date, Funding, Goals, Indicator, Model, Money, PeriodField, Project, Quantity, SubItem, Unit,
+                    YearMonth)
 from .modelcache import complete
 from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
 from .schema_errors import translated
@@ -40,8 +42,11 @@ META, MAIN = "template.yaml", "document.xml.j2"
 DEFAULT_TEMPLATE = "shanghai-2023"
 _NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
-FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "choice", "table", "group"]
-_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "choice")
+FieldType = Literal["text", "multiline", "date", "month", "period", "money", "integer", "number", "choice", "table",
+                    "group"]
+_LEAF_TYPES = ("text", "multiline", "date", "month", "period", "money", "integer", "number", "choice")
+_COLUMN_TYPES = ("text", "multiline", "number", "choice")  # what an indicator column may be
+Common = Literal["start", "end", "goals.total", "goals.annual"]  # the common fields a form may lack
 
 
 def _label_shorthand(raw: object) -> object:
@@ -73,7 +78,7 @@ class FieldSpec(Model):
     """One field of a form: a project key with its Chinese label and type."""
 
     label: str = Field(description="表上的中文名称")
-    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、choice、table、group")
+    type: FieldType = Field("text", description="text、multiline、date、month、period、money、integer、number、choice、table、group")
     required: bool = Field(False, description="true：项目文件必须填写")
     default: str | int | None = Field(None, description="不填时的值")
     values: list[str] | None = Field(None, min_length=1, description="choice 的可选值")
@@ -93,6 +98,21 @@ class FieldSpec(Model):
                     raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
         if self.type == "choice" and self.default is not None and self.default not in (self.values or ()):
             raise Invalid(f"默认值“{self.default}”不在 values 中", f"default '{self.default}' is not one of values")
+        return self
+
+
+class ColumnSpec(FieldSpec):
+    """A column the form's indicators carry beyond value, link and standard: 权重, 指标方向性 …"""
+
+    total: Decimal | None = Field(None, description="number 栏目：每个项目各指标此栏之和应等于它（PD114），如 100")
+
+    @model_validator(mode="after")
+    def _column(self) -> ColumnSpec:
+        if self.type not in _COLUMN_TYPES:
+            raise Invalid(f"指标栏目的类型应为 {'、'.join(_COLUMN_TYPES)} 之一", f"an indicator column's type is one of "
+                          f"{', '.join(_COLUMN_TYPES)}", at=("type",))
+        if self.total is not None and self.type != "number":
+            raise Invalid("total 只用于 number 栏目", "total belongs to a number column", at=("total",))
         return self
 
 
@@ -182,13 +202,32 @@ class Form(Model):
         "required", description="子项目（一）（二）…：required、optional，或 none（此表单没有子项目）")
     fields: Annotated[dict[str, FieldSpec], Labelled] = Field({}, description="共有字段之外的项目字段：键 → 定义")
     dates: str | None = Field(None, description="一个 period 字段：项目不写 start/end 时由它得出")
+    optional: list[Common] = Field([], description="此表单没有的共有字段，项目可不写：start、end、goals.total、goals.annual")
     funding: FundingSpec = Field(description="项目资金：金额栏目与恒等式")
+    indicator_columns: Annotated[dict[str, ColumnSpec], Labelled] = Field(
+        {}, description="每个指标在 value、link、standard 之外的栏目，如 权重、指标方向性：键 → 定义")
+    kind: list[str] = Field([], description="说明项目类别/性质的字段（text 或 choice），如 [nature, category]；汇总表的“类别/性质”栏")
 
     @field_validator("fields")
     @classmethod
     def _free(cls, fields: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
         _check_keys(fields, "字段", Project)
         return fields
+
+    @field_validator("indicator_columns")
+    @classmethod
+    def _free_columns(cls, columns: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
+        _check_keys(columns, "指标栏目", Indicator)
+        return columns
+
+    @model_validator(mode="after")
+    def _kind(self) -> Form:
+        for i, key in enumerate(self.kind):
+            spec = self.fields.get(key)
+            if spec is None or spec.type not in ("text", "choice"):
+                raise Invalid(f"kind: “{key}”应为 fields 中的 text 或 choice 字段",
+                              f"kind: '{key}' must be a text or choice field of fields", at=("kind", i))
+        return self
 
     @model_validator(mode="after")
     def _dates(self) -> Form:
@@ -207,6 +246,10 @@ class Form(Model):
 
     def figures_of(self, project: Project) -> list[Figure]:
         return [Figure(key, spec.label, getattr(project.funding, key)) for key, spec in self.funding.figures.items()]
+
+    def kind_of(self, project: Project) -> list[str]:
+        """The written values of the fields that name the project's kind (`kind:`), in that order."""
+        return [str(value) for key in self.kind if (value := getattr(project, key))]
 
     def fields_of(self, project: Project) -> list[tuple[str, FieldSpec, object]]:
         return [(key, spec, getattr(project, key)) for key, spec in self.fields.items()]
@@ -237,7 +280,7 @@ def text_slots(project: Project) -> Iterator[tuple[BaseModel, str, tuple]]:
 
 _ZERO = Amount(Decimal(0), None, "0")
 _LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": YearMonth, "period": PeriodField,
-                         "money": Money, "integer": int}
+                         "money": Money, "integer": int, "number": Quantity}
 
 
 def _annotation(key: str, spec: FieldSpec, made: list[type[BaseModel]]) -> Any:
@@ -252,7 +295,7 @@ def _annotation(key: str, spec: FieldSpec, made: list[type[BaseModel]]) -> Any:
     return _LEAF[spec.type]
 
 
-def _definitions(fields: dict[str, FieldSpec], made: list[type[BaseModel]]) -> dict[str, Any]:
+def _definitions(fields: Mapping[str, FieldSpec], made: list[type[BaseModel]]) -> dict[str, Any]:
     out = {}
     for key, spec in fields.items():
         tp = _annotation(key, spec, made)
@@ -273,6 +316,29 @@ def _no_items(raw: object) -> list[SubItem]:
 NoItems = Annotated[list[SubItem], PlainValidator(_no_items), WithJsonSchema({"type": "array", "maxItems": 0})]
 
 
+def _common(form: Form) -> dict[str, Any]:
+    """start, end and the goals' parts: required unless the form makes them optional (or `dates:` gives start and end)."""
+    out: dict[str, Any] = {}
+    for key, what in (("start", "计划开始日期"), ("end", "计划完成日期")):
+        if form.dates:  # the period gives them
+            label = form.fields[form.dates].label
+            out[key] = (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
+        else:
+            out[key] = _required_unless(key in form.optional, Date, what)
+    parts: dict[str, Any] = {part: _required_unless(f"goals.{part}" in form.optional, str,
+                                                    Goals.model_fields[part].description)
+                             for part in ("total", "annual")}
+    goals = create_model("Goals", __base__=Goals, **parts)
+    loose = all(f"goals.{part}" in form.optional for part in parts)
+    out["goals"] = (goals, Field(default_factory=goals, description="项目绩效目标") if loose
+                    else Field(description="项目绩效目标"))
+    return out
+
+
+def _required_unless(optional: bool, kind: Any, what: str | None) -> tuple[Any, Any]:
+    return (kind | None, Field(None, description=what)) if optional else (kind, Field(description=what))
+
+
 @lru_cache(maxsize=32)
 def _project_model(definition: str) -> type[Project]:
     form = Form.model_validate_json(definition)
@@ -284,17 +350,18 @@ def _project_model(definition: str) -> type[Project]:
     items: Any = {"required": (list[SubItem], Field(min_length=1, description=described)),
                   "optional": (list[SubItem], Field([], description=described)),
                   "none": (NoItems, Field([], description="此表单没有子项目"))}[form.items]
-    dates: dict[str, Any] = {}
-    if form.dates:  # start and end may be left out: the period gives them
-        label = form.fields[form.dates].label
-        dates = {key: (Date | None, Field(None, description=f"{what}；不写则取自 {form.dates}（{label}）"))
-                 for key, what in (("start", "计划开始日期"), ("end", "计划完成日期"))}
     made: list[type[BaseModel]] = []
+    common = _common(form)
+    if form.indicator_columns:  # each indicator's model gains the form's columns
+        indicator = create_model("Indicator", __base__=Indicator, **_definitions(form.indicator_columns, made))
+        made.append(indicator)
+        common["indicators"] = (dict[str, dict[str, dict[str, indicator]]],
+                                Field(description=Project.model_fields["indicators"].description))
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
-                         items=items, **dates, **_definitions(form.fields, made))
+                         items=items, **common, **_definitions(form.fields, made))
     model.form = form
     model.dates_from = form.dates
-    complete((*made, funding, model), definition=definition.encode())  # from the schema cache when it can
+    complete((*made, funding, common["goals"][0], model), definition=definition.encode())  # from the schema cache when it can
     return model
 
 

@@ -227,8 +227,10 @@ class Funding(Model):
 
 
 class Goals(Model):
-    total: str = Field(description="项目总目标（每行一段）")
-    annual: str = Field(description="年度总目标（每行一段）")
+    """项目绩效目标; form.py makes each part required unless the form's `optional` names it."""
+
+    total: str | None = Field(None, description="项目总目标（每行一段）")
+    annual: str | None = Field(None, description="年度总目标（每行一段）")
 
 
 class LineRow(NamedTuple):
@@ -431,8 +433,8 @@ class Project(File):
     name: str = Field(description="项目名称")
     department: str | None = Field(None, description="主管部门；不写则用申报表的 department")
     unit: str | None = Field(None, description="实施单位；不写则用申报表的 unit")
-    start: Date = Field(description="计划开始日期")
-    end: Date = Field(description="计划完成日期")
+    start: Date | None = Field(None, description="计划开始日期")  # required unless the form says otherwise (form.py)
+    end: Date | None = Field(None, description="计划完成日期")
     funding: Funding = Field(description="项目资金")
     goals: Goals = Field(description="项目绩效目标")
     items: list[SubItem] = Field([], description="项目经费情况说明的子项目（一）（二）…")

@@ -6,11 +6,12 @@ whether a value was written in the file or came from a default.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from .diagnostics import Position
 from .form import slots, text_slots
-from .model import SECTIONS, Project, SubItem
+from .model import SECTIONS, Indicator, Project, SubItem
 from .money import Amount
 
 
@@ -55,6 +56,14 @@ def indicator_at(project: Project, path: tuple) -> Position:
     return project.source.at(*path, "value") if written(project, *path, "value") else project.source.at(*path)
 
 
+def all_indicators(project: Project) -> Iterator[tuple[tuple, Indicator]]:
+    """Each indicator of the project with its YAML path."""
+    for first, seconds in project.indicators.items():
+        for second, thirds in seconds.items():
+            for third, indicator in thirds.items():
+                yield ("indicators", first, second, third), indicator
+
+
 def item_texts(item: SubItem, i: int, skip: tuple[str, ...] = ()) -> Iterator[tuple[tuple, str]]:
     """A sub-item's written sections (1、项目概述 … 7、绩效目标), with their paths."""
     for name in SECTIONS:
@@ -66,9 +75,21 @@ def item_texts(item: SubItem, i: int, skip: tuple[str, ...] = ()) -> Iterator[tu
 def project_texts(project: Project) -> Iterator[tuple[tuple, str]]:
     """The project's own texts: its name, the 项目总目标 / 年度总目标 and its form's texts."""
     yield ("name",), project.name
-    yield ("goals", "total"), project.goals.total
-    yield ("goals", "annual"), project.goals.annual
+    yield from goals(project)
     yield from form_texts(project)
+
+
+def goals(project: Project) -> Iterator[tuple[tuple, str]]:
+    """The 项目总目标 and 年度总目标 the project has (a form may lack either)."""
+    for part in ("total", "annual"):
+        text = getattr(project.goals, part)
+        if text is not None:
+            yield ("goals", part), text
+
+
+def planned(project: Project) -> tuple[dt.date, dt.date] | None:
+    """The project's planned start and end; None when one is missing (its form has no period)."""
+    return (project.start, project.end) if project.start is not None and project.end is not None else None
 
 
 def form_texts(project: Project) -> Iterator[tuple[tuple, str]]:
@@ -84,8 +105,8 @@ def strings(project: Project) -> Iterator[tuple[tuple, str, bool]]:
             yield (name,), getattr(project, name), False
     for path, text in form_texts(project):
         yield path, text, False
-    yield ("goals", "total"), project.goals.total, False
-    yield ("goals", "annual"), project.goals.annual, False
+    for path, text in goals(project):
+        yield path, text, False
     for i, item in enumerate(project.items):
         yield ("items", i, "title"), item.title, False
         for path, text in item_texts(item, i):

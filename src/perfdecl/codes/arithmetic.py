@@ -219,4 +219,26 @@ department's figures for 绩效目标设置情况 (`summary: {projects: 14, amou
 itself holds: its number of projects and their annual amounts added up.""",
          passing=(Example(declaration="summary: {projects: 14, amount: 1099.22万元}"),),
          failing=(Example(declaration="summary: {projects: 14, amount: 2万元}", note="one project asking 3万元"),)),
+    Rule("PD114", E, "指标栏目之和与表单规定不符", "an indicator column does not add up to the form's total",
+         "各指标的{label}之和为 {actual}，表单规定为 {expected}",
+         "the indicators' {label} add up to {actual}; the form says {expected}",
+         """A form may give a number column of its indicators a `total`
+(`indicator_columns: {weight: {label: 权重, type: number, total: 100}}`):
+the values a project writes in that column, over all its indicators, must
+add up to it exactly. Indicators that leave the column out count for nothing.""",
+         hint="调整各指标的{label}，使其合计为 {expected}", hint_en="adjust the indicators' {label} to add up to {expected}",
+         passing=(Example("""
+             服务对象满意度指标:
+               用户满意度: {value: ">=90%", weight: 100}
+             """, ("indicators", "满意度指标"), form="""
+             indicator_columns:
+               weight: {label: 权重, type: number, total: 100}
+             """),),
+         failing=(Example("""
+             服务对象满意度指标:
+               用户满意度: {value: ">=90%", weight: 90}
+             """, ("indicators", "满意度指标"), form="""
+             indicator_columns:
+               weight: {label: 权重, type: number, total: 100}
+             """),)),
 )

@@ -17,7 +17,8 @@ class Example:
     writes; `declaration` likewise into declaration.yaml. Being text, an
     example can show what only the loader sees (a duplicate key, a tag, a
     syntax error). `note` tells the reader what the rest of the declaration
-    holds. With `previous`, last year's declaration (year one less) is
+    holds. With `form`, the declaration uses a template `t` whose form is the
+    default template's with `form` written into it. With `previous`, last year's declaration (year one less) is
     PROJECT with `previous` written at `at`, and declaration.yaml names it.
     tests/test_rule_docs.py runs every example so, against
     tests/helpers.py's PROJECT, through perfdecl's own loader.
@@ -27,6 +28,7 @@ class Example:
     declaration: str = ""
     note: str = ""
     previous: str = ""  # last year's project file, written like `yaml` (declaration.yaml then says `previous: ../prev`)
+    form: str = ""  # written like `yaml` into the `form:` of a template `t` (the default template's, `base:` it)
 
     def render(self, verdict: str) -> str:
         project, declaration = (textwrap.dedent(t).strip("\n") for t in (self.yaml, self.declaration))
@@ -42,6 +44,9 @@ class Example:
             where.append(self.note)
         head = f"{verdict} ({'; '.join(where)}):" if where else f"{verdict}:"
         shown = head + "\n" + textwrap.indent(project or declaration, "    ")
+        if self.form:
+            shown += "\nthe template's form (template.yaml, form:) having:\n" + textwrap.indent(
+                textwrap.dedent(self.form).strip("\n"), "    ")
         if self.previous:
             shown += "\nlast year's project file (previous: ../prev) having:\n" + textwrap.indent(
                 textwrap.dedent(self.previous).strip("\n"), "    ")

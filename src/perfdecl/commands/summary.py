@@ -1,8 +1,8 @@
 """perfdecl summary DIR… [-o FILE.xlsx|.csv|.md]: one roll-up of many declarations, for a 主管部门 or 财政局.
 
 Each declaration is checked as `perfdecl check` does (in parallel, `-j`);
-the report has one row per project (its unit, name, category fields, the
-form's 项目资金总额 / 年度资金申请总额 / 当年财政拨款 in 元, its indicator
+the report has one row per project (its unit, name, the fields its form names
+as its kind (`kind:`), the form's 项目资金总额 / 年度资金申请总额 / 当年财政拨款 in 元, its indicator
 counts, its own errors and warnings and its first finding), a 小计 row per
 declaration (whose counts include the findings of declaration.yaml and of
 project files that did not load), a 合计 row, and every finding with its
@@ -96,7 +96,7 @@ def summarize(job: tuple[Path, str]) -> Declared:
         values = [i.value for x in project.indicators.values() for y in x.values() for i in y.values()]
         done.rows.append(Row(
             unit, project.name,
-            "、".join(str(v) for _, spec, v in form.fields_of(project) if spec.type in ("text", "choice") and v),
+            "、".join(form.kind_of(project)),
             tuple(_figure(project, key) for key in (form.role("total"), form.role("annual"), _labelled(form))),
             len(values), sum(1 for v in values if not v.quantitative), errors, warnings,
             own[0].message(lang) if own else ""))

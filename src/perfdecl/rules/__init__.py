@@ -22,6 +22,7 @@ CHECKS: tuple[Check, ...] = (
     arithmetic.check_tables,
     arithmetic.check_places,
     arithmetic.check_summary,
+    arithmetic.check_column_totals,
     plausibility.check_funding,
     plausibility.check_dates,
     plausibility.check_timeliness,

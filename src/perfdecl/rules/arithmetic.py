@@ -17,7 +17,7 @@ from ..load import Bundle, totals
 from ..model import Lines, Project, Schedule, SubItem
 from ..money import PLACES, WAN, YUAN, figure, number_text, show
 from ..text import Text
-from ..walks import amounts
+from ..walks import all_indicators, amounts
 from .check import emits
 
 
@@ -69,6 +69,20 @@ def check_summary(bundle: Bundle) -> Iterator[Diagnostic]:
     if stated and stated.amount is not None and stated.amount.yuan < sums.computed.yuan:
         yield diag("PD113", at("summary", "amount"), what=Text("项目预算资金", "the budget"),
                    stated=show(stated.amount), counted=figure(sums.computed.yuan, WAN))
+
+
+@emits("PD114")
+def check_column_totals(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Each indicator column the form gives a `total` adds up to it over a project's indicators."""
+    columns = [(key, spec.label, spec.total) for key, spec in bundle.form.indicator_columns.items()
+               if spec.total is not None]
+    for project in bundle.projects:
+        for key, label, total in columns:
+            written = [value for _, indicator in all_indicators(project)
+                       if (value := getattr(indicator, key)) is not None]
+            if written and sum(written, Decimal(0)) != total:
+                yield diag("PD114", project.source.key_at("indicators"), label=label,
+                           actual=number_text(sum(written, Decimal(0))), expected=number_text(total))
 
 
 @emits("PD101", "PD102", "PD103", "PD104", "PD105", "PD106", "PD107", "PD108")

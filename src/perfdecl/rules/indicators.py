@@ -18,7 +18,7 @@ from ..model import Indicator, LineRow, Project
 from ..money import SCALE, WAN, YUAN, number_text, show
 from ..text import Text, did_you_mean, listing
 from ..values import parse_value
-from ..walks import indicator_at
+from ..walks import all_indicators, indicator_at
 from .check import emits
 
 _PARTS = {"qty": Text("数量", "quantity"), "price": Text("单价", "unit price"), "amount": Text("资金需求", "amount")}
@@ -85,7 +85,7 @@ def check_values(bundle: Bundle) -> Iterator[Diagnostic]:
     quantitative = frame.quantitative if frame else frozenset()
     for project in bundle.projects:
         seen: dict[str, int] = {}
-        for path, indicator in _indicators(project):
+        for path, indicator in all_indicators(project):
             value = indicator.value
             where = indicator_at(project, path)
             if value.op and value.number is None:
@@ -113,7 +113,7 @@ def check_links(bundle: Bundle) -> Iterator[Diagnostic]:
         for lines in (item.lines for item in project.items if item.lines):
             for row in lines.rows:
                 rows.setdefault(row.name.strip(), []).append((row, lines.unit))
-        for path, indicator in _indicators(project):
+        for path, indicator in all_indicators(project):
             if indicator.link:
                 yield from _link(project, path, indicator, indicator.link, rows)
 
@@ -147,11 +147,4 @@ def _link(project: Project, path: tuple[object, ...], indicator: Indicator, link
         if not value.holds_for(Decimal(actual)):
             yield diag("PD309", indicator_at(project, path), value=value.text, line=row.name, what=_PARTS[part],
                        actual=shown)
-
-
-def _indicators(project: Project) -> Iterator[tuple[tuple, Indicator]]:
-    for first, seconds in project.indicators.items():
-        for second, thirds in seconds.items():
-            for third, indicator in thirds.items():
-                yield ("indicators", first, second, third), indicator
 

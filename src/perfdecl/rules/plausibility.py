@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, Position, diag
 from ..load import Bundle, declared_framework
 from ..model import Project, SubItem
 from ..money import SCALE, WAN, YUAN, Amount, figure, show
-from ..walks import amounts, indicator_at, item_amounts, item_texts, project_texts, strings
+from ..walks import amounts, indicator_at, item_amounts, item_texts, planned, project_texts, strings
 from .check import emits
 
 
@@ -63,21 +63,25 @@ def check_dates(bundle: Bundle) -> Iterator[Diagnostic]:
     year = bundle.declaration.year
     for project in bundle.projects:
         at = project.source.at
-        if project.start > project.end:
-            yield diag("PD205", at("start"), start=project.start, end=project.end)
+        period = planned(project)
+        if period is None:  # a form without a period: nothing to compare
             continue
-        if project.end < dt.date(year, 1, 1) or project.start > dt.date(year, 12, 31):
-            where = "end" if project.end < dt.date(year, 1, 1) else "start"
-            yield diag("PD203", at(where), start=project.start, end=project.end, year=year)
+        start, end = period
+        if start > end:
+            yield diag("PD205", at("start"), start=start, end=end)
+            continue
+        if end < dt.date(year, 1, 1) or start > dt.date(year, 12, 31):
+            where = "end" if end < dt.date(year, 1, 1) else "start"
+            yield diag("PD203", at(where), start=start, end=end, year=year)
         for i, item in enumerate(project.items):
             if item.start and item.end and item.start > item.end:
                 yield diag("PD205", at("items", i, "start"), start=ym(item.start), end=ym(item.end))
                 continue
-            early = item.start and month(item.start) < month(project.start)
-            late = item.end and month(item.end) > month(project.end)
+            early = item.start and month(item.start) < month(start)
+            late = item.end and month(item.end) > month(end)
             if early or late:
-                yield diag("PD204", at("items", i, "start" if early else "end"), start=project.start,
-                           end=project.end, item_start=ym(item.start) if item.start else "…",
+                yield diag("PD204", at("items", i, "start" if early else "end"), start=start,
+                           end=end, item_start=ym(item.start) if item.start else "…",
                            item_end=ym(item.end) if item.end else "…")
 
 
@@ -91,7 +95,8 @@ def check_timeliness(bundle: Bundle) -> Iterator[Diagnostic]:
     if frame is None:
         return
     for project in bundle.projects:
-        if project.start > project.end:
+        period = planned(project)
+        if period is None or period[0] > period[1]:
             continue
         for first, seconds in project.indicators.items():
             for second, thirds in seconds.items():
@@ -99,10 +104,10 @@ def check_timeliness(bundle: Bundle) -> Iterator[Diagnostic]:
                     continue
                 for third, indicator in thirds.items():
                     m = None if indicator.value.quantitative else _DATE.search(indicator.value.text)
-                    if m and not _within(m, project.start, project.end):
+                    if m and not _within(m, *period):
                         path = ("indicators", first, second, third)
                         yield diag("PD206", indicator_at(project, path), value=indicator.value.text,
-                                   start=project.start, end=project.end)
+                                   start=period[0], end=period[1])
 
 
 def _within(m: re.Match, start: dt.date, end: dt.date) -> bool:
@@ -233,19 +238,20 @@ def check_years(bundle: Bundle) -> Iterator[Diagnostic]:
     """Years in titles and texts are the declaration year or within the planned period."""
     year = bundle.declaration.year
     for project in bundle.projects:
-        if project.start > project.end:
+        period = planned(project)
+        if period is not None and period[0] > period[1]:
             continue
-        base = {year, *range(project.start.year, project.end.year + 1)}
+        period = period or (dt.date(year, 1, 1), dt.date(year, 12, 31))  # a form without a period: the year
+        base = {year, *range(period[0].year, period[1].year + 1)}
         everything = set(base)
-        planned = (project.start, project.end)
         for i, item in enumerate(project.items):
             allowed = base | _years(item)
             everything |= allowed
-            bounds = _bounds(planned, (item.start, item.end))
+            bounds = _bounds(period, (item.start, item.end))
             texts = [(("items", i, "title"), item.title), *item_texts(item, i, skip=("basis",))]
             for path, text in texts:
                 yield from _stray_years(project, path, text, allowed, bounds)
-        bounds = _bounds(planned, *((item.start, item.end) for item in project.items))
+        bounds = _bounds(period, *((item.start, item.end) for item in project.items))
         for path, text in project_texts(project):
             yield from _stray_years(project, path, text, everything, bounds)
 

@@ -17,7 +17,7 @@ from ..match import indicators
 from ..model import Project
 from ..money import SCALE, WAN, YUAN, show
 from ..values import Value
-from ..walks import indicator_at, strings, written
+from ..walks import indicator_at, planned, strings, written
 from .check import emits
 
 IndicatorEntry = tuple[tuple, Value]
@@ -65,9 +65,10 @@ def _short(text: str) -> str:
 def check_goals(bundle: Bundle) -> Iterator[Diagnostic]:
     """A multi-year project's total goal is not word for word its annual goal."""
     for project in bundle.projects:
-        if project.start.year == project.end.year:
+        total, annual, period = project.goals.total, project.goals.annual, planned(project)
+        if period is None or total is None or annual is None or period[0].year == period[1].year:
             continue
-        if "".join(project.goals.total.split()) == "".join(project.goals.annual.split()):
+        if "".join(total.split()) == "".join(annual.split()):
             yield diag("PD403", project.source.at("goals", "annual"), start=project.start, end=project.end)
 
 
@@ -83,7 +84,7 @@ def check_annual_output(bundle: Bundle) -> Iterator[Diagnostic]:
     """Output targets of a project ending after the declaration year do not claim the whole project."""
     year = bundle.declaration.year
     for project in bundle.projects:
-        if project.end.year <= year:
+        if project.end is None or project.end.year <= year:
             continue
         for path, value in _indicators(project):
             if OUTPUT in path[1] and (_WHOLE_NAME.search(path[3]) or _WHOLE_VALUE.search(value.text)):
