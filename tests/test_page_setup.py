@@ -100,17 +100,23 @@ def test_the_html_page_has_the_same_pages():
     assert '<section style="page:p1;width:243.0mm">' in first  # no break before the first page
 
 
-def test_the_workbook_sheet_follows_the_page(tmp_path):
+def built(tmp_path: Path, file: str, text: str, fmt: str) -> Path:
+    """The example built with a template of one file changed (the rest from shanghai-2023)."""
     folder = copy_example(tmp_path)
     template = folder / "my"
     template.mkdir()
     (template / "template.yaml").write_text("name: my\nbase: shanghai-2023\n", encoding="utf-8")
-    (template / "workbook.xml.j2").write_text(
-        '<doc><page size="A3" orientation="landscape"/><p>表</p>' + WIDE + "</doc>", encoding="utf-8")
-    out = tmp_path / "out.xlsx"
-    result = CliRunner().invoke(cli, ["build", str(folder), "--template", str(template), "--format", "xlsx",
+    (template / file).write_text(text, encoding="utf-8")
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["build", str(folder), "--template", str(template), "--format", fmt,
                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_workbook_sheet_follows_the_page(tmp_path):
+    out = built(tmp_path, "workbook.xml.j2", f'<doc><page size="A3" orientation="landscape"/><p>表</p>{WIDE}</doc>',
+                "xlsx")
     sheet = openpyxl.load_workbook(out).worksheets[0]
     assert (sheet.page_setup.orientation, str(sheet.page_setup.paperSize)) == ("landscape", sheet.PAPERSIZE_A3)
 
@@ -134,17 +140,9 @@ def test_libreoffice_prints_each_section_on_its_own_paper(tmp_path):
 
 
 def test_a_built_document_reads_back_landscape(tmp_path):
-    folder = copy_example(tmp_path)
-    template = folder / "my"
-    template.mkdir()
-    (template / "template.yaml").write_text("name: my\nbase: shanghai-2023\n", encoding="utf-8")
     main = (Path(builtin("shanghai-2023")) / "document.xml.j2").read_text(encoding="utf-8")
     assert '{% include "form.xml.j2" %}' in main
-    (template / "document.xml.j2").write_text(
-        main.replace('{% include "form.xml.j2" %}', '<page orientation="landscape"/>{% include "form.xml.j2" %}'
-                                                    '<page/>'), encoding="utf-8")
-    out = tmp_path / "out.docx"
-    result = CliRunner().invoke(cli, ["build", str(folder), "--template", str(template), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    out = built(tmp_path, "document.xml.j2", main.replace(
+        '{% include "form.xml.j2" %}', '<page orientation="landscape"/>{% include "form.xml.j2" %}<page/>'), "docx")
     orientations = [s.orientation for s in docx.Document(str(out)).sections]
     assert WD_ORIENT.LANDSCAPE in orientations and orientations[0] == orientations[-1] == WD_ORIENT.PORTRAIT
