@@ -462,7 +462,10 @@ form:
 {% set rows = project.indicators|tree_rows(3) %}
 <tr><td rowspan="{{ rows|length + 1 }}">本年度 绩效指标</td><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值及单位</td></tr>
 {% for row in rows %}
-<tr>{% if row.spans[0] %}<td rowspan="{{ row.spans[0] }}">{{ row.path[0] }}</td>{% endif %}{% if row.spans[1] %}<td rowspan="{{ row.spans[1] }}">{{ row.path[1] }}</td>{% endif %}<td>{{ row.path[2] }}</td><td>{{ row.value.value.text }}</td></tr>
+<tr>
+{% if row.spans[0] %}<td rowspan="{{ row.spans[0] }}">{{ row.path[0] }}</td>{% endif %}
+{% if row.spans[1] %}<td rowspan="{{ row.spans[1] }}">{{ row.path[1] }}</td>{% endif %}
+<td>{{ row.path[2] }}</td><td>{{ row.value.value.text }}</td></tr>
 {% endfor %}
 </table>
 <p>填表人: {{ project.filler or "" }} 联系电话:{{ project.phone or "" }} 填报日期:</p>
