@@ -260,7 +260,7 @@ def test_a_template_can_override_one_file_of_a_base(tmp_path):
 
 @pytest.mark.parametrize("old, new, said", [
     ('<p style="Title">', '<p style="Titel">', "Titel"),  # a style reference.docx lacks
-    ("<td>项目名称</td>", "<td>项目名称</td><td/><td/><td/><td/><td/>", "超出"),  # too many cells
+    ("<td>一级指标</td>", "<td>一级指标</td><td/><td/><td/><td/><td/>", "超出"),  # too many cells
     ("</doc>", "<p>unclosed</doc>", "XML"),
     ("{% for n, project in numbered %}", "{% for n, project in numbered %}{{ project.nonexistent }}", "nonexistent"),
     ("{% for n, project in numbered %}", "{% for n, project in numbered %}{{ project.__class__ }}", "unsafe"),
@@ -269,7 +269,7 @@ def test_a_template_can_override_one_file_of_a_base(tmp_path):
      "unsafe"),  # no file access from a template
 ])
 def test_bad_templates_fail_with_a_message(tmp_path, old, new, said):
-    file = "form.xml.j2" if "项目名称" in old else "document.xml.j2"
+    file = "form.xml.j2" if "一级指标" in old else "document.xml.j2"
     template = broken_template(tmp_path, old, new, file)
     result = run(EXAMPLE, "-o", tmp_path / "x.docx", "--template", template)
     assert result.exit_code == 1 and said in result.output

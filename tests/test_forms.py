@@ -267,3 +267,42 @@ def test_a_money_field_of_the_form_is_checked_like_the_figures(worked):
     p.write_text(edit(p.read_text(encoding="utf-8"), [("nature: 一次性项目\n", "nature: 一次性项目\nsubsidy: 0.4999999万元\n")]),
                  encoding="utf-8")
     assert codes(worked) == [at(p, "0.4999999万元", "PD112")]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html", "xlsx"])
+def test_the_worked_example_builds_in_every_format(worked, tmp_path, fmt):
+    """The template overrides document.xml.j2 only; the base's other files (the workbook's form sheet)
+    print this form's fields, not shanghai-2023's."""
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["build", str(worked), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+
+
+def test_the_base_form_sheet_prints_the_forms_own_fields_and_figures(worked, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "out.xlsx"
+    assert CliRunner().invoke(cli, ["build", str(worked), "--format", "xlsx", "-o", str(out)]).exit_code == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    for label, value in [("项目名称", "农机购置补贴"), ("项目性质", "一次性项目"), ("计划开始日期", "2024/1/1"),
+                         ("资金总额", "50"), ("一、预算资金", "45"), ("二、自有资金", "5"), ("三、其他", "0"),
+                         ("一、项目概述", "2024 年对购置农机的农户给予补贴，预算资金 50 万元。")]:
+        assert cells[cells.index(label) + 1] == value, label
+    assert "项目资金（万元）" in cells and "项目类别" not in cells
+    assert sheet.title == "财政项目支出绩效目标填报表 1"  # the form has no title: the base's wording
+    meta = worked / "my-form" / "template.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("form:\n", "form:\n  title: 农机补贴绩效目标表\n"),
+                    encoding="utf-8")
+    assert CliRunner().invoke(cli, ["build", str(worked), "--format", "xlsx", "-o", str(out)]).exit_code == 0
+    assert openpyxl.load_workbook(out).worksheets[0].title == "农机补贴绩效目标表 1"
+
+
+def test_a_failing_base_file_names_the_template_to_put_its_replacement_in(worked, tmp_path):
+    document = worked / "my-form" / "document.xml.j2"
+    document.write_text('<doc>{% include "schedule.xml.j2" %}</doc>', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(worked), "-o", str(tmp_path / "out.docx")])
+    assert result.exit_code == 1
+    assert "shanghai-2023/schedule.xml.j2:" in result.output
+    assert "base" in result.output and "my-form" in result.output, result.output

@@ -421,3 +421,110 @@ def test_random_declarations_round_trip(tmp_path_factory: pytest.TempPathFactory
     assert "Traceback" not in output
     assert build(folder / "back", folder / "second.docx") == first
     assert facts(folder / "back") == facts(folder / "decl")
+
+
+# A form of the user's, its template in the declaration's repository, with its own wording: labels
+# that no built-in uses (项目支出名称, 预算部门), goals beside their labels, values inside a paragraph.
+OWN_TEMPLATE = {
+    "template.yaml": """\
+name: own
+base: hunan-2024
+framework: hunan-2024
+form:
+  title: 项目支出绩效目标申报表
+  items: none
+  dates: period
+  fields:
+    period: {label: 项目支出实施期, type: period, required: true}
+    filler: {label: 填表人, type: text}
+    phone: {label: 联系电话, type: text}
+  funding:
+    unit: 万元
+    figures:
+      budget: 年度本级预算金额
+      upper: {label: 该项目支出上级资金, required: false}
+    identities: []
+    total: budget
+    annual: budget
+""",
+    "document.xml.j2": """\
+<doc title="{{ declaration.unit }}">
+{% for n, project in numbered %}
+{% import "macros.xml.j2" as m %}
+{% set funds = project.funding %}
+<p style="Heading 1">{{ declaration.year }}年{{ form.title }}</p>
+<table style="Form Table" widths="22 20 24 * 24" cell-style="Table Text" cell-align="center" cell-valign="center">
+<tr><td>项目支出名称</td><td colspan="2">{{ project.name }}</td><td>预算部门</td><td>{{ project.unit }}</td></tr>
+<tr><td>年度本级 预算金额</td><td colspan="2">{{ funds.budget }}</td><td>该项目支出上级资金</td><td>{{ funds.upper }}</td></tr>
+<tr><td>项目支出实施期</td><td colspan="4">{{ project.period }}</td></tr>
+<tr><td>实施期绩效目标</td><td colspan="4" align="left">{{ m.paras(project.goals.total) }}</td></tr>
+<tr><td>本年度绩效目标</td><td colspan="4" align="left">{{ m.paras(project.goals.annual) }}</td></tr>
+{% set rows = project.indicators|tree_rows(3) %}
+<tr><td rowspan="{{ rows|length + 1 }}">本年度 绩效指标</td><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值及单位</td></tr>
+{% for row in rows %}
+<tr>
+{% if row.spans[0] %}<td rowspan="{{ row.spans[0] }}">{{ row.path[0] }}</td>{% endif %}
+{% if row.spans[1] %}<td rowspan="{{ row.spans[1] }}">{{ row.path[1] }}</td>{% endif %}
+<td>{{ row.path[2] }}</td><td>{{ row.value.value.text }}</td></tr>
+{% endfor %}
+</table>
+<p>填表人: {{ project.filler or "" }} 联系电话:{{ project.phone or "" }} 填报日期:</p>
+{% endfor %}
+</doc>
+""",
+}
+OWN_PROJECT = """\
+name: 道路保洁服务
+period: 2024.03-2024.11
+filler: 张三
+phone: "13800000000"
+funding: {budget: 120, upper: 0}
+goals:
+  total: 主次干道保洁全覆盖。
+  annual: 年内保洁面积 50 万平方米。
+indicators:
+  产出指标:
+    数量指标: {保洁面积: ">=50万平方米"}
+    质量指标: {保洁合格率: ">=95%"}
+  效益指标:
+    社会效益指标: {市容环境: 明显改善}
+  满意度指标:
+    服务对象满意度指标: {群众满意度: ">=90%"}
+"""
+
+
+def test_a_form_of_the_users_round_trips_through_its_template_folder(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    for name, text in OWN_TEMPLATE.items():
+        (repo / "own").mkdir(exist_ok=True)
+        (repo / "own" / name).write_text(text, encoding="utf-8")
+    source = repo / "unit"
+    source.mkdir()
+    (source / "declaration.yaml").write_text("unit: 某市环境卫生管理处\nyear: 2024\ndepartment: 某市城市管理局\n"
+                                             "framework: hunan-2024\ntemplate: ../own\nprojects: [p.yaml]\n",
+                                             encoding="utf-8")
+    (source / "p.yaml").write_text(OWN_PROJECT, encoding="utf-8")
+    first = build(source, tmp_path / "first.docx")
+    code, output = run("import", str(tmp_path / "first.docx"), "--template", str(repo / "own"),
+                       "-o", str(repo / "imported"))
+    assert code == 0, output
+    text = (repo / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+    assert "template: ../own" in text and "unit: 某市环境卫生管理处" in text
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    for written in ("name: 道路保洁服务", "filler: 张三", "phone: '13800000000'", "budget: 120",
+                    "年内保洁面积 50 万平方米。"):
+        assert written in project, written
+    assert build(repo / "imported", tmp_path / "second.docx") == first
+
+
+def test_a_template_folder_outside_the_imported_folders_reach_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "own").mkdir()
+    for name, text in OWN_TEMPLATE.items():
+        (tmp_path / "own" / name).write_text(text, encoding="utf-8")
+    docx = tmp_path / "x.docx"
+    docx.write_bytes(b"not read")
+    code, output = run("import", str(docx), "--template", str(tmp_path / "own"), "-o", str(tmp_path / "out" / "d"))
+    assert code == 2 and "git 仓库内" in output
+    code, output = run("import", str(docx), "--template", str(tmp_path / "nowhere"), "-o", str(tmp_path / "d2"))
+    assert code == 2 and "没有内置模板" in output

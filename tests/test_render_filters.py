@@ -32,6 +32,31 @@ def test_money(raw, args, text):
     assert money(parse_amount(raw), *args) == text
 
 
+@pytest.mark.parametrize("raw, args, text", [
+    ("8827620.53", (), "8,827,620.53"),  # as written, digits grouped
+    ("10,308,000.00", (), "10,308,000.00"),  # written grouped: as written
+    ("12345元", (), "12,345元"),
+    ("1000", (), "1,000"),
+    ("999.5", (), "999.5"),
+    ("1234567", (), "1,234,567"),
+    ("20210460", ("万元", 2), "2,021.05"),
+    ("13.57万元", ("元", 2), "135,700.00"),
+    ("0.12345万元", ("元",), "1,234.5"),  # decimals are never grouped
+])
+def test_money_grouped(raw, args, text):
+    assert money(parse_amount(raw), *args, grouped=True) == text
+    assert "," not in money(parse_amount(raw.replace(",", "")), *args)  # grouped only when asked
+
+
+def test_money_grouped_in_a_template(tmp_path):
+    from perfdecl.render.templates import _environment
+
+    env = _environment((tmp_path,))
+    text = env.from_string('{{ a|money(grouped=true) }} {{ a|money("万元", 2, grouped=true) }}').render(
+        a=parse_amount("88276205.3"))
+    assert text == "88,276,205.3 8,827.62"
+
+
 def test_money_none_is_empty_and_unknown_unit_is_an_error():
     assert money(None) == ""
     with pytest.raises(ValueError):

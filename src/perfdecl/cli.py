@@ -109,7 +109,8 @@ def diff_(old: str, new: str, fmt: str, fail_on: str | None, lang: str) -> None:
 @cli.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件夹 / output folder")
-@click.option("--template", help="内置模板名，不写则按文档识别 / built-in template (default: recognised)")
+@click.option("--template", help="内置模板名或模板文件夹，不写则按文档识别 / built-in template or a template folder "
+                                "(default: recognised)")
 @click.option("--force", is_flag=True, help="写入非空文件夹 / write into a non-empty folder")
 @LANG
 def import_(source: Path, output: Path | None, template: str | None, force: bool, lang: str) -> None:

@@ -3,7 +3,7 @@
 Exit codes: 0 imported and clean (warnings allowed), 1 bad input (not a
 Word document, encrypted, a zip bomb), something left unmapped, or errors
 in the imported declaration; 2 refused (a non-empty target folder without
---force, an unknown template).
+--force, an unknown template, a template folder the declaration could not use).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..importer import emit
 from ..importer.recognise import Imported
 from ..paths import display
 from ..text import Text, listing
+from .init import _folder, _named
 from .messages import NO_TEMPLATE, refuse, say
 
 
@@ -24,7 +25,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
         lang: str = "zh") -> int:
     from ..importer import convert, detect, document, recognise
     from ..render.files import write_atomic
-    from ..render.templates import builtin, builtin_names
+    from ..render import RenderError
+    from ..render.templates import builtin, builtin_names, load
     from . import check
     from .schema import generate
 
@@ -32,8 +34,21 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not force)):
         return refuse(Text(f"{display(target)} 已存在且不是空文件夹；用 --force 覆盖其中的同名文件",
                            f"{display(target)} exists and is not an empty folder; --force overwrites its files"), lang)
-    if template is not None and builtin(template) is None:
-        return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())), lang)
+    folder = builtin(template) if template is not None else None
+    name = template
+    if template is not None and folder is None:  # a template folder of the user's, as `init --template`
+        folder = _folder(Path(template))
+        if folder is None:
+            return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())), lang)
+        name = _named(folder, target)
+        if name is None:
+            return refuse(Text(f"模板文件夹 {template} 应在导入的文件夹或它所在的 git 仓库内",
+                               f"the template folder {template} must lie inside the imported folder or its git repository"),
+                          lang)
+        try:
+            framework = _framework(load(folder).meta, target)
+        except RenderError as e:
+            return refuse(e.text, lang)
     try:
         with tempfile.TemporaryDirectory(prefix="perfdecl-import-") as temp:
             readable = convert.to_docx(source, Path(temp)) if source.suffix.lower() in convert.CONVERTED else source
@@ -41,18 +56,21 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     except document.Unreadable as e:
         refuse(e.text, lang)
         return 1  # bad input, as a declaration with errors
-    name = template or detect.best(blocks)
-    folder = builtin(name)
+    if name is None:
+        name = detect.best(blocks)
+        folder = builtin(name)
     assert folder is not None
     form, _ = read_form(folder)
     if form is None:
         return refuse(Text(f"无法读取模板 {name} 的表单定义", f"cannot read the form of template {name}"), lang)
-    result = recognise.Reader(form).read(blocks)
+    wording = detect.wording(folder)
+    result = recognise.Reader(form, wording.labels, wording.lines).read(blocks)
     if not result.projects:
         refuse(Text(f"{display(source)} 中没有找到申报表的项目（项目经费情况说明或绩效目标表）",
                     f"no project (项目经费情况说明 or the form's table) found in {display(source)}"), lang)
         return 1  # not a declaration: bad input
-    framework = str(detect.framework_of(name))
+    if builtin(name) is not None:
+        framework = str(detect.framework_of(name))
     recognise.finish(result, form, name, framework)
     files = _files(target, result)
     files |= {target / ".schemas" / n: text for n, text in generate(form).items()}
@@ -75,6 +93,16 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
             click.echo(f"  {note.where.say(lang)}: {note.text.splitlines()[0] if note.text else ''}")
         return max(code, 1)
     return code
+
+
+def _framework(meta: dict, target: Path) -> str:
+    """A template folder's framework (its template.yaml's `framework`) as the declaration in `target`
+    names it: a built-in name as it is; a framework file, relative to the working folder as with
+    `init`, by its path from `target`."""
+    framework = str(meta.get("framework") or "")
+    if framework and Path(framework).is_file():
+        return _named(Path(framework), target) or framework
+    return framework
 
 
 def _files(target: Path, result: Imported) -> dict[Path, str]:

@@ -8,6 +8,9 @@ scores the template; the best score wins, the first built-in on a tie.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..render.templates import builtin, builtin_names, load
 from .document import Block, Table
@@ -16,19 +19,23 @@ from .recognise import norm
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
+def _files(folder: Path) -> Iterator[str]:
+    """The text of each Jinja2 file a template uses (its own, else its base's)."""
+    template = load(folder)
+    for file in sorted({path.name for f in template.folders for path in f.glob("*.j2")}):
+        path = template.find(file)
+        if path is not None:
+            yield path.read_text(encoding="utf-8")
+
+
 def fragments(name: str) -> set[str]:
     """The literal texts (with a CJK character) between the tags of a built-in template's files."""
     folder = builtin(name)
     if folder is None:
         return set()
-    template = load(folder)
-    names = {path.name for f in template.folders for path in f.glob("*.j2")}
     found: set[str] = set()
-    for file in names:
-        path = template.find(file)
-        if path is None:
-            continue
-        for text in re.findall(r">([^<>]+)<", JINJA.sub("\x00", path.read_text(encoding="utf-8"))):
+    for source in _files(folder):
+        for text in re.findall(r">([^<>]+)<", JINJA.sub("\x00", source)):
             found |= {norm(piece) for piece in text.split("\x00")
                       if len(norm(piece)) >= 2 and re.search(r"[\u4e00-\u9fff]", piece)}
     return found
@@ -55,6 +62,53 @@ def best(blocks: list[Block]) -> str:
         hits = sum(1 for frag in own if any(t.startswith(frag) for t in seen))
         scores.append((hits / max(len(own), 1), name))
     return max(scores, key=lambda s: s[0])[1] if scores else "shanghai-2023"
+
+
+# A label cell and the value cell after it that prints a project's value: `<td>预算部门</td><td …>{{ project.unit }}`
+# (or `{{ m.paras(project.goals.total) }}`); and `{% set funds = project.funding %}`, a name for part of a project.
+LABELLED = re.compile(r"<td\b[^>{}]*>([^<>{}]{1,60})</td>\s*<td\b[^>{}]*>\{\{-?\s*(?:\w+\.paras\(\s*)?([a-z_]\w*(?:\.[a-z_]\w*){0,3})")
+ALIAS = re.compile(r"\{%-?\s*set\s+([a-z_]\w*)\s*=\s*(project(?:\.[a-z_]\w*){0,2})\s*-?%\}")
+
+
+# A paragraph of one line that prints a project's values among literal text:
+# `<p>填表人: {{ project.filler or "" }} 联系电话:{{ project.phone or "" }} …</p>`.
+LINE = re.compile(r"<p\b[^>{}]*>([^<>\n]{1,400})</p>")
+VALUE = re.compile(r"\{\{-?\s*([a-z_]\w*(?:\.[a-z_]\w*){0,3})(?:\s+or\s+(?:\"\"|''))?\s*-?\}\}")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a template prints a project's values (see `wording`)."""
+
+    labels: dict[str, str]  # norm(label of a cell) → the path of the value in the cell beside it
+    lines: list[tuple[re.Pattern[str], tuple[str, ...]]]  # a paragraph's pattern → the paths of its groups
+
+
+def wording(folder: Path) -> Wording:
+    """The label a template prints beside each value of a project (`unit`, `goals.total`,
+    `funding.budget` …, as the value's path in the project file; the first label found for a path
+    wins), and the paragraphs that print values among literal text, as patterns."""
+    labels: dict[str, str] = {}
+    lines: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
+    for source in _files(folder):
+        names = {alias: path for alias, path in ALIAS.findall(source)}
+
+        def path(expression: str) -> str | None:
+            head, _, rest = expression.partition(".")
+            full = f"{names[head]}.{rest}" if head in names else expression
+            return full.removeprefix("project.") if full.startswith("project.") else None
+
+        for label, expression in LABELLED.findall(source):
+            if (found := path(expression)) and norm(label):
+                labels.setdefault(norm(label), found)
+        for line in LINE.findall(source):
+            pieces = VALUE.split(line)  # literal, expression, literal, …
+            literal, paths = pieces[0::2], [path(e) for e in pieces[1::2]]
+            if not paths or None in paths or any(JINJA.search(t) for t in literal) \
+                    or len(norm("".join(literal))) < 2:
+                continue
+            lines.append((re.compile("(.*?)".join(re.escape(t) for t in literal)), tuple(p or "" for p in paths)))
+    return Wording(labels, lines)
 
 
 def framework_of(name: str) -> str:

@@ -95,8 +95,14 @@ def cell_where(table: Table, row: int) -> Text:
 class Reader:
     """One pass over the blocks, in order."""
 
-    def __init__(self, form: Form) -> None:
+    def __init__(self, form: Form, labels: dict[str, str] | None = None,
+                 lines: list[tuple[re.Pattern[str], tuple[str, ...]]] | None = None) -> None:
         self.form = form
+        # The template's own wording (detect.wording): what it prints beside a value, norm(label) → the
+        # value's path, and its paragraphs that print values among literal text.
+        self.labels = labels or {}
+        self.lines = lines or []
+        self.names = {*COMMON["name"], *(label for label, path in self.labels.items() if path == "name")}
         self.result = Imported()
         self.sections = _section_labels()
         group = [(key, spec) for key, spec in form.fields.items() if spec.type == "group" and spec.columns]
@@ -144,6 +150,8 @@ class Reader:
         if self._form_title(key):
             self._close_item()
             return
+        if self._line(text.strip()):
+            return
         if m := re.fullmatch(r"([^:：]{2,20})[:：](.+)", text.strip(), re.S):
             label = norm(m.group(1)).split("(")[0]
             if label in COMMON["unit"]:
@@ -186,6 +194,17 @@ class Reader:
             self.text.extend(line for line in text.split("\n") if line.strip())
             return
         self.note(paragraph_where(p), text)
+
+    def _line(self, text: str) -> bool:
+        """A paragraph the template prints with values among its own text: the fields among them are read."""
+        for pattern, paths in self.lines:
+            if m := pattern.fullmatch(text):
+                target = self.project if self.project is not None else self.pending
+                for path, value in zip(paths, m.groups()):
+                    if value.strip() and (path in COMMON or path in self.form.fields):
+                        target.setdefault(path, Quoted(value.strip()) if path not in ("start", "end") else value.strip())
+                return True
+        return False
 
     def _form_title(self, key: str) -> bool:
         """The form's own title (N optional), another form's numbered title, or a title outside any section."""
@@ -238,7 +257,7 @@ class Reader:
             self._lines(table)
         elif any(h.startswith("费用名称") for h in head) and self.item is not None:
             self._schedule(table)
-        elif any(norm(c.text) in COMMON["name"] for row in table.rows for c in row):
+        elif any(norm(c.text) in self.names for row in table.rows for c in row):
             self._form(table)
         else:
             for r in range(len(table.rows)):
@@ -314,6 +333,17 @@ class FormTable:
         self.figures: dict[str, list[str]] = {}
         for key, spec in form.funding.figures.items():
             self.figures.setdefault(norm(spec.label), []).append(key)
+        self.goals_beside: dict[str, str] = {}  # label → goal, its text in the cell beside it
+        for label, path in reader.labels.items():  # the template's own wording, where the form's is not enough
+            head, _, rest = path.partition(".")
+            if label in self.labels or label in self.figures or self._compound(label):
+                continue
+            if head == "funding" and rest in form.funding.figures:
+                self.figures[label] = [rest]
+            elif head == "goals" and rest in GOALS:
+                self.goals_beside[label] = rest
+            elif not rest and (head in COMMON or head in form.fields):
+                self.labels[label] = head
         self.seen_figures: dict[str, list[int]] = {}  # label -> grid columns met, in order
         self.after = 0  # rows before this one were read as a table field's rows
 
@@ -350,6 +380,9 @@ class FormTable:
                         self._field(pair[0], first)
                         self._field(pair[1], second)
                         self.used |= {cell.origin, value.origin}
+                elif label in self.goals_beside and value is not None and value.origin[0] == r:
+                    goals[self.goals_beside[label]] = [line for line in value.text.split("\n") if line.strip()]
+                    self.used |= {cell.origin, value.origin}
                 elif (table := self._table_field(heads)) is not None:
                     self._rows(table, r, row)
                     break

@@ -43,7 +43,7 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
 
         with _quiet_gc():
             xlsx.write(bundle, template, context(bundle, template, part), epoch, out, part,
-                       reference.text_width if reference else None)
+                       reference.text_width if reference else None, reference.page if reference else None)
         return
     if fmt != "html" and reference is None:
         raise RenderError(f"模板中没有 {REFERENCE}", f"the template has no {REFERENCE}")
@@ -83,7 +83,8 @@ def _html(doc: Markup, template: Template, reference: Reference | None,
 
     css_path = template.find(CSS)
     css = font_variables(fonts(template)) + (css_path.read_text(encoding="utf-8") if css_path else "")
-    return to_html(doc, css, reference.text_width if reference else None, mark, head, tail)
+    return to_html(doc, css, reference.text_width if reference else None, mark, head, tail,
+                   reference.page if reference else None)
 
 
 @contextmanager

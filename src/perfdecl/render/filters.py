@@ -22,7 +22,7 @@ def _amount(value: object) -> Amount:
 
 
 def money(value: object, unit: str | None = None, places: int | None = None,
-          min_places: int | None = None) -> str:
+          min_places: int | None = None, grouped: bool = False) -> str:
     """An amount as the form prints it.
 
     Without arguments: exactly as written (`165700.00` stays `165700.00`).
@@ -30,8 +30,25 @@ def money(value: object, unit: str | None = None, places: int | None = None,
     that many decimals (`money('万元', 2)` turns 20210460 元 into 2021.05);
     with `min_places` instead: exact, with at least that many decimals
     (`money('万元', min_places=2)` turns 30000 元 into 3.00 and 12345.6 元
-    into 1.23456). None prints as an empty string.
+    into 1.23456). With `grouped`: the whole number's digits in threes with
+    commas (`8827620.53` → `8,827,620.53`; a text written grouped stays as
+    it is). None prints as an empty string.
     """
+    text = _money(value, unit, places, min_places)
+    return _grouped(text) if grouped else text
+
+
+def _grouped(text: str) -> str:
+    """The whole number a text starts with, its digits in threes with commas (`1234.5元` → `1,234.5元`)."""
+    digits = text[:len(text) - len(text.lstrip("0123456789"))]
+    if len(digits) <= 3:
+        return text  # nothing to group, or written grouped already (`10,308,000.00` starts with `10`)
+    first = len(digits) % 3 or 3
+    groups = [digits[:first], *(digits[i:i + 3] for i in range(first, len(digits), 3))]
+    return ",".join(groups) + text[len(digits):]
+
+
+def _money(value: object, unit: str | None, places: int | None, min_places: int | None) -> str:
     if value is None:
         return ""
     amount = _amount(value)

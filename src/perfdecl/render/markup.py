@@ -3,6 +3,7 @@
     <doc title=… author=…>            the document; optional core properties
       <p style=… align=… keep-next="true" page-break="before">text <b>…</b> <i>…</i> <u>…</u> <br/></p>
       <pagebreak/>
+      <page size="A4" orientation="landscape" margins="20 15 20 15"/>   the pages from here on
       <table style=… widths="20 * 30" width=… cell-style=… cell-align=… cell-valign=…>
         <tr header="true" cant-split="true">
           <td colspan=… rowspan=… style=… align=… valign=…>text, or <p>…</p> blocks</td>
@@ -22,10 +23,14 @@ from lxml import etree
 
 from . import RenderError
 
-BLOCKS = frozenset({"p", "table", "pagebreak"})
+BLOCKS = frozenset({"p", "table", "pagebreak", "page"})
 ALIGN = frozenset({"left", "center", "right", "justify", "distribute"})
 VALIGN = frozenset({"top", "center", "bottom"})
 MAX_SPAN = 1000
+PAPER = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0)}  # mm, portrait
+ORIENTATION = frozenset({"portrait", "landscape"})
+MAX_MARGIN = 100.0  # mm
+MIN_TEXT = 20.0  # mm of text the margins must leave, across and down
 
 
 class Markup(NamedTuple):
@@ -89,7 +94,7 @@ def _blocks(root: etree._Element, events: Iterator[tuple[str, etree._Element]]) 
         if el is root:
             _outside(root, root.text)
             if len(root):
-                raise bad(root[0], "此处应为 <p>、<table> 或 <pagebreak/>", "expected <p>, <table> or <pagebreak/> here")
+                raise bad(root[0], "此处应为 <p>、<table>、<pagebreak/> 或 <page/>", "expected <p>, <table>, <pagebreak/> or <page/> here")
             return
         yield el
         previous = el
@@ -222,3 +227,55 @@ def _widths(table: etree._Element, text_width: float | None) -> list[float]:
         raise bad(table, f"固定栏宽之和已达表宽 {width:g} 毫米，* 栏没有宽度",
                   f"fixed widths fill the table width {width:g} mm; nothing left for *")
     return [rest / stars if w is None else w for w in fixed]
+
+
+class PageSetup(NamedTuple):
+    """A section's page: its size and margins (top, right, bottom, left), in millimetres."""
+
+    width: float
+    height: float
+    margins: tuple[float, float, float, float]
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.margins[1] - self.margins[3]
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+
+# A4 with the margins of GB/T 9704-2012: the page when a template has no reference.docx.
+DEFAULT_PAGE = PageSetup(210.0, 297.0, (37.0, 26.0, 35.0, 28.0))
+
+
+def page_setup(el: etree._Element, base: PageSetup | None) -> PageSetup:
+    """The page a `<page>` asks for; what it leaves out is `base`'s (reference.docx's page)."""
+    base = base or DEFAULT_PAGE
+    unknown = sorted(set(el.attrib) - {"size", "orientation", "margins"})
+    if unknown or len(el) or (el.text or "").strip():
+        raise bad(el, f"<page/> 只有 size、orientation、margins 三个属性，没有内容（{'、'.join(unknown)}）",
+                  f"<page/> has only the attributes size, orientation and margins, and no content ({', '.join(unknown)})")
+    size = el.get("size")
+    if size is not None and size not in PAPER:
+        raise bad(el, f"size 应为 {'、'.join(PAPER)} 之一", f"size must be one of {', '.join(PAPER)}")
+    short, long = sorted(PAPER[size] if size else (base.width, base.height))
+    turned = choice(el, "orientation", ORIENTATION, "landscape" if base.landscape else "portrait") == "landscape"
+    width, height = (long, short) if turned else (short, long)
+    margins = base.margins
+    if el.get("margins") is not None:
+        tokens = el.get("margins", "").split()
+        try:
+            values = [float(t) for t in tokens]
+        except ValueError:
+            values = []
+        if len(values) not in (1, 4) or not all(0 <= v <= MAX_MARGIN for v in values):
+            raise bad(el, f"margins 应为一个或四个（上 右 下 左）0 到 {MAX_MARGIN:g} 的毫米数",
+                      f"margins must be one or four (top right bottom left) millimetres from 0 to {MAX_MARGIN:g}")
+        top, right, bottom, left = values * 4 if len(values) == 1 else values
+        margins = (top, right, bottom, left)
+    page = PageSetup(width, height, margins)
+    if page.text_width < MIN_TEXT or height - margins[0] - margins[2] < MIN_TEXT:
+        raise bad(el, f"margins 在 {width:g}×{height:g} 毫米的纸上留下的版心不足 {MIN_TEXT:g} 毫米",
+                  f"margins leave less than {MIN_TEXT:g} mm of text on a {width:g} x {height:g} mm page")
+    return page

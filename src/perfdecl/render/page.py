@@ -2,7 +2,8 @@
 
 Paragraph and table styles become CSS classes ("Heading 1" → `heading-1`),
 so html.css in the template folder styles what reference.docx styles in Word.
-Tables keep the same rowspan/colspan and column widths in millimetres.
+Tables keep the same rowspan/colspan and column widths in millimetres. A
+`<page>` starts a `<section>` printed on a named CSS page (`@page pN`).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from html import escape
 
 from lxml import etree
 
-from .markup import ALIGN, VALIGN, Markup, bad, choice, flag, grid, has_blocks
+from .markup import ALIGN, VALIGN, Markup, PageSetup, bad, choice, flag, grid, has_blocks, page_setup
 from .trace import MARKER, spots_in, unmarked
 
 Mark = Callable[[set[int]], dict[str, str]]  # spots an element was made from → attributes to add
@@ -43,28 +44,44 @@ def css_class(style: str) -> str:
 
 
 def to_html(markup: Markup, css: str, text_width: float | None, mark: Mark | None = None, head: str = "",
-            tail: str = "") -> Iterator[bytes]:
+            tail: str = "", page: PageSetup | None = None) -> Iterator[bytes]:
     """The HTML page of `markup`, in chunks of UTF-8, one top-level block at a time.
 
     With `mark` (a traced render, see trace.py), each `<td>` or `<p>` whose text
     carries spot markers gets the attributes `mark(its spots)` and the markers are
     removed. `head` (before `</head>`) and `tail` (after `</main>`) are HTML of the caller's.
+    `page` is reference.docx's page, which a `<page>` changes what it does not say of.
     """
     clean = unmarked if mark else str
     title = escape(clean(markup.attrs.get("title", "")))
     yield (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
            f'<meta name="generator" content="perfdecl">\n<title>{title}</title>\n'
            f"<style>\n{css}\n</style>\n{head}</head>\n<body>\n<main>\n").encode("utf-8")
-    page = _Page([], text_width, mark)
-    breaks = False
+    writer = _Page([], text_width, mark)
+    breaks, written, sections = False, False, 0
     for block in markup.blocks:
         if mark:
             _unmark_attributes(block)
-        page.block(block, None, None, breaks)
+        if block.tag == "page":
+            setup = page_setup(block, page)
+            sections += 1
+            writer.text_width = setup.text_width
+            writer.out.append(("</section>\n" if sections > 1 else "") + _page_rule(f"p{sections}", setup)
+                              + f'<section style="page:p{sections}{";break-before:page" if written else ""}'
+                              + f';width:{setup.text_width:.1f}mm">\n')
+        else:
+            writer.block(block, None, None, breaks)
+            written = True
         breaks = block.tag == "pagebreak"
-        yield "".join(page.out).encode("utf-8")
-        page.out.clear()
-    yield f"</main>\n{tail}</body>\n</html>\n".encode("utf-8")
+        yield "".join(writer.out).encode("utf-8")
+        writer.out.clear()
+    yield f"{'</section>' if sections else ''}</main>\n{tail}</body>\n</html>\n".encode("utf-8")
+
+
+def _page_rule(name: str, page: PageSetup) -> str:
+    """A named CSS page of this size and margins."""
+    margins = " ".join(f"{m:.1f}mm" for m in page.margins)
+    return f"<style>@page {name} {{ size: {page.width:.1f}mm {page.height:.1f}mm; margin: {margins}; }}</style>\n"
 
 
 def _unmark_attributes(block: etree._Element) -> None:

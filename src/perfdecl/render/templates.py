@@ -204,18 +204,27 @@ def stream(template: Template, context: dict, batch: int = 1 << 16, tracer: Trac
     except Exception as e:  # anything a user's template code can raise
         if isinstance(e, RenderError):
             raise
-        where = _template_line(e, template)
+        where, hint = _template_line(e, template)
         why = f"{type(e).__name__}: {e}"
         said = refusal(e) or Text(why, why)
-        raise RenderError(f"{where}模板出错：{said.zh}", f"{where}template error: {said.en}") from None
+        raise RenderError(f"{where}模板出错：{said.zh}{hint.zh}", f"{where}template error: {said.en}{hint.en}") from None
 
 
-def _template_line(e: Exception, template: Template) -> str:
-    """`file:line: ` of the innermost template frame of an exception, if any."""
+def _template_line(e: Exception, template: Template) -> tuple[str, Text]:
+    """`file:line: ` of the innermost template frame of an exception, if any, and, when that file
+    comes from a base, where the user's own replacement of it goes."""
     for frame in reversed(traceback.extract_tb(e.__traceback__)):
-        if frame.filename.endswith(".j2") and any(inside(f, frame.filename) for f in template.folders):
-            return f"{display(Path(frame.filename))}:{frame.lineno}: "
-    return ""
+        folder = next((f for f in template.folders if frame.filename.endswith(".j2") and inside(f, frame.filename)),
+                      None)
+        if folder is not None:
+            path, own = Path(frame.filename), template.folders[0]
+            hint = Text("", "") if folder == own or built_in((own,)) else Text(
+                f"（{path.name} 来自 base 模板 {folder.name}，它写的是那个模板的表单；"
+                f"在 {display(own)} 中写一个自己的 {path.name} 即可代替）",
+                f" ({path.name} comes from the base template {folder.name}, written for that template's form; "
+                f"a {path.name} of your own in {display(own)} replaces it)")
+            return f"{display(path)}:{frame.lineno}: ", hint
+    return "", Text("", "")
 
 
 # What the data's lists, dicts and sets could be changed with: refused to templates (as

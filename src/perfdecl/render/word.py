@@ -16,7 +16,10 @@ cell properties is made through the API once and copied after.
 Streaming: the document's body is never built whole. Each top-level block is
 written into a scratch body of the same document (so its styles resolve),
 serialised, and dropped; the chunks go straight into the zip entry between the
-reference's own head and tail (its `w:sectPr`). Time and memory stay linear
+reference's own head and tail (its `w:sectPr`). A `<page>` of the markup ends
+the section before it (a paragraph holding a copy of the reference's
+`w:sectPr` set as that section's page) and sets the page of the body's last
+`w:sectPr`, through python-docx's `Section`. Time and memory stay linear
 and small for thousands of projects. The package is written with fixed zip
 timestamps, entry order and compression (`package.write_zip`): the same input
 gives the same bytes.
@@ -38,6 +41,7 @@ from typing import Any, BinaryIO
 import docx
 from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
@@ -45,14 +49,15 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tc
-from docx.shared import Emu, Twips
+from docx.section import Section
+from docx.shared import Emu, Length, Mm, Twips
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from . import RenderError
-from .markup import ALIGN, VALIGN, Markup, Slot, bad, choice, flag, grid, has_blocks
+from .markup import ALIGN, VALIGN, Markup, PageSetup, Slot, bad, choice, flag, grid, has_blocks, page_setup
 from .package import ZIP_EPOCH_MIN, clamp, read_package, write_zip
 
 __all__ = ["ZIP_EPOCH_MIN", "Reference", "open_reference", "to_docx", "write_zip"]
@@ -67,7 +72,7 @@ _TABLE_ALIGN = {"left": WD_TABLE_ALIGNMENT.LEFT, "center": WD_TABLE_ALIGNMENT.CE
 _VALIGN = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "center": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
            "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}
 _KINDS = {WD_STYLE_TYPE.PARAGRAPH: ("段落", "paragraph"), WD_STYLE_TYPE.TABLE: ("表格", "table")}
-_MARK = "perfdecl:body"
+_MARK, _END = "perfdecl:body", "perfdecl:end"
 _SPECIAL = re.compile(r"([\t\n])")
 _CORE_LIMIT = 255  # characters python-docx (and Word) take in a core property
 
@@ -86,8 +91,10 @@ class Reference:
     core: str | None  # zip name of the core-properties part, if the reference has one
     head: bytes  # document.xml up to the body's content …
     tail: bytes  # … and from its w:sectPr on
+    after: bytes  # the end of the tail, after that w:sectPr
     styles: dict[str, BaseStyle]  # lower-cased style name or id → style
     text_width: float | None  # millimetres between the page margins
+    page: PageSetup | None  # the page of its (last) section
 
     def style(self, name: str, kind: WD_STYLE_TYPE, el: etree._Element) -> Any:
         """The style of this kind named `name` (a ParagraphStyle or a table style, as python-docx types them)."""
@@ -137,17 +144,20 @@ def _reference(entries: list[tuple[str, bytes]], document: Document) -> Referenc
                           "reference.docx: document.xml does not bind the w: prefix to WordprocessingML")
     body = root.body
     body.clear_content()  # keeps the w:sectPr: the page set-up
-    mark = etree.Comment(_MARK)
+    mark, end = etree.Comment(_MARK), etree.Comment(_END)
     body.insert(0, mark)
+    body.append(end)
     head, tail = etree.tostring(root, encoding="UTF-8", standalone=True).split(f"<!--{_MARK}-->".encode())
+    section, after = tail.split(f"<!--{_END}-->".encode())
     body.remove(mark)
+    body.remove(end)
     package = document.part.package
     try:
         core: str | None = package.part_related_by(RT.CORE_PROPERTIES).partname.lstrip("/")
     except KeyError:
         core = None
-    return Reference(tuple(entries), document, document.part.partname.lstrip("/"), core, head, tail,
-                     _styles(document), _text_width(document))
+    return Reference(tuple(entries), document, document.part.partname.lstrip("/"), core, head, section + after,
+                     after, _styles(document), _text_width(document), _page(document))
 
 
 def _styles(document: Document) -> dict[str, BaseStyle]:
@@ -176,11 +186,24 @@ def _text_width(document: Document) -> float | None:
     return twips / TWIPS_PER_MM if twips > 0 else None
 
 
+def _page(document: Document) -> PageSetup | None:
+    sections = document.sections
+    if not len(sections):
+        return None
+    section = sections[-1]
+    lengths = (section.page_width, section.page_height, section.top_margin, section.right_margin,
+               section.bottom_margin, section.left_margin)
+    if any(length is None for length in lengths):
+        return None
+    width, height, *margins = (Length(length or 0).mm for length in lengths)
+    return PageSetup(width, height, (margins[0], margins[1], margins[2], margins[3]))
+
+
 def to_docx(markup: Markup, reference: Reference, epoch: int, out: BinaryIO) -> None:
     """Write the .docx of `markup`, built in `reference`, to `out`."""
     parts: dict[str, bytes | Iterable[bytes]] = dict(reference.entries)
-    parts[reference.part] = itertools.chain([reference.head], _Writer(reference).chunks(markup.blocks),
-                                            [reference.tail])
+    writer = _Writer(reference)
+    parts[reference.part] = itertools.chain([reference.head], writer.chunks(markup.blocks), writer.tail())
     if reference.core:
         parts[reference.core] = _core(reference, markup.attrs, epoch)
     write_zip(out, [(name, parts[name]) for name, _ in reference.entries], epoch)
@@ -206,11 +229,21 @@ class _Writer:
         self.paragraph_props: dict[tuple, etree._Element | None] = {}  # attributes → w:pPr (None: no properties)
         self.row_props: dict[tuple[bool, bool], etree._Element] = {}  # (cant-split, header) → w:trPr
         self.cells: dict[tuple, etree._Element] = {}  # geometry → an empty w:tc with its w:tcPr
+        self.section: etree._Element | None = None  # the w:sectPr since the last <page>, if any
+        self.text_width = reference.text_width  # that section's
+        self.written = False  # whether a block is written yet
+        self.last = ""  # the tag of the last block written
 
     def chunks(self, blocks: Iterable[etree._Element]) -> Iterator[bytes]:
         """The body's XML, one top-level block after another."""
         for block in blocks:
-            self.block(self.scratch, block, None, None)
+            if block.tag == "page":
+                self.page(block)
+            else:
+                self.block(self.scratch, block, None, None)
+                self.written, self.last = True, block.tag
+            if not len(self.body):  # a <page> that ends no section
+                continue
             xml = etree.tostring(self.body, encoding="UTF-8")
             if not (xml.startswith(self.start) and xml.endswith(self.end)):
                 raise AssertionError(f"unexpected serialisation of a block: {xml[:80]!r}")
@@ -218,6 +251,39 @@ class _Writer:
             # A new scratch body: removing the block would walk its whole tree; dropping the body frees it at once.
             self.body = OxmlElement("w:body")
             self.scratch = BlockItemContainer(self.body, self.ref.document)
+
+    def tail(self) -> Iterator[bytes]:
+        """What follows the body's blocks: the last section's w:sectPr and the end of the document."""
+        if self.section is None:
+            yield self.ref.tail
+            return
+        # A section must end with a paragraph: LibreOffice drops the last one if a table ends it.
+        yield (b"<w:p/>" if self.last == "table" else b"") + etree.tostring(self.section, encoding="unicode").encode(
+            "utf-8") + self.ref.after
+
+    def page(self, el: etree._Element) -> None:
+        """`<page>`: end the section so far (unless nothing is written yet); the next one has this page."""
+        setup = page_setup(el, self.ref.page)
+        if self.written:
+            self.scratch.add_paragraph()._p.set_sectPr(self.section if self.section is not None else self._section())
+        self.section = self._section(setup)
+        if self.written:  # page numbers go on from the section before
+            numbers = self.section.find(qn("w:pgNumType"))
+            if numbers is not None and numbers.get(qn("w:start")) is not None:
+                del numbers.attrib[qn("w:start")]
+        self.text_width = setup.text_width
+
+    def _section(self, setup: PageSetup | None = None) -> etree._Element:
+        """A copy of the reference's w:sectPr (its footers too), with the page `setup` if given."""
+        own = self.ref.document.element.body.sectPr
+        sect = own.clone() if own is not None else OxmlElement("w:sectPr")
+        if setup is not None:
+            section = Section(sect, self.ref.document.part)
+            section.orientation = WD_ORIENT.LANDSCAPE if setup.landscape else WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(setup.width), Mm(setup.height)
+            top, right, bottom, left = (Mm(m) for m in setup.margins)
+            section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = top, right, bottom, left
+        return sect
 
     def block(self, container: BlockItemContainer, el: etree._Element, style: str | None,
               align: str | None) -> None:
@@ -296,7 +362,7 @@ class _Writer:
                 run.add_text(piece)
 
     def table(self, container: BlockItemContainer, el: etree._Element) -> None:
-        layout = grid(el, self.ref.text_width)
+        layout = grid(el, self.text_width)
         cols = [round(mm * TWIPS_PER_MM) for mm in layout.widths]
         # The base class's add_table: a cell's own adds a paragraph after the table.
         table = BlockItemContainer.add_table(container, 0, len(cols), Twips(sum(cols)))

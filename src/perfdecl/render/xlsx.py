@@ -28,7 +28,7 @@ from lxml import etree
 
 from ..load import Bundle
 from . import RenderError
-from .markup import ALIGN, VALIGN, choice, grid, has_blocks, read
+from .markup import ALIGN, PAPER, VALIGN, PageSetup, choice, grid, has_blocks, page_setup, read
 from .sheets import SPEC, Cell, headers, read_spec, rows
 from .templates import Template, stream
 from .package import clamp
@@ -45,11 +45,12 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _NUMBER = re.compile(r"(?!0\d)(\d{1,15}|\d{1,3}(?:,\d{3}){1,4})(?:\.(\d{1,9}))?")
 _HALIGN = {"left": "left", "center": "center", "right": "right", "justify": "justify", "distribute": "distributed"}
 _VALIGN = {"top": "top", "center": "center", "bottom": "bottom"}
+_PAPER_SIZE = {PAPER["A3"]: 8, PAPER["A4"]: 9, PAPER["A5"]: 11}  # (short, long) side → Excel's paper size
 MM_PER_CHAR = 2.0  # one unit of Excel column width (a digit of the default font), roughly
 
 
 def write(bundle: Bundle, template: Template, context: dict, epoch: int, out: BinaryIO, part: int | None,
-          text_width: float | None) -> None:
+          text_width: float | None, page: PageSetup | None = None) -> None:
     """Write the workbook of the declaration (or of project `part`, 1-based) to `out`."""
     from openpyxl import Workbook
 
@@ -64,7 +65,7 @@ def write(bundle: Bundle, template: Template, context: dict, epoch: int, out: Bi
         attrs = doc.attrs
         for title, blocks in _split(doc.blocks):
             sheet = book.create_sheet(_sheet_name(title, names))
-            _form_sheet(sheet, blocks, text_width or DEFAULT_WIDTH, look)
+            _form_sheet(sheet, blocks, text_width or DEFAULT_WIDTH, look, page)
     projects = bundle.projects if part is None else [bundle.projects[part - 1]]
     for flat in spec.sheets:
         sheet = book.create_sheet(_sheet_name(flat.name, names))
@@ -140,7 +141,11 @@ class Look:
             self._scratch = None
 
 
-def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: float, look: Look) -> None:
+def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: float, look: Look,
+                base: PageSetup | None) -> None:
+    pages = [page_setup(b, base) for b in blocks if b.tag == "page"]
+    page = pages[-1] if pages else None  # the sheet is printed on the last page its blocks ask for
+    text_width = page.text_width if page else text_width
     tables = [grid(b, text_width) for b in blocks if b.tag == "table"]
     widths = tables[0].widths if tables else [text_width]
     for n, mm in enumerate(widths, start=1):
@@ -153,8 +158,9 @@ def _form_sheet(sheet: Worksheet, blocks: list[etree._Element], text_width: floa
         elif block.tag == "table":
             row = _table(sheet, row, block, next(layouts), look)
     sheet.sheet_view.showGridLines = False
-    sheet.page_setup.orientation = "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if page and page.landscape else "portrait"
+    sides = (min(page.width, page.height), max(page.width, page.height)) if page else PAPER["A4"]
+    sheet.page_setup.paperSize = _PAPER_SIZE.get(sides, sheet.PAPERSIZE_A4)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
