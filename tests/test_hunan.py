@@ -119,3 +119,11 @@ def test_figures_written_without_their_operator_count_as_figures(tmp_path):
     values = {name: i.value for x in bundle.projects[0].indicators.values() for y in x.values() for name, i in y.items()}
     assert (values["机耕道维修里程"].number, values["机耕道维修里程"].unit) == (Decimal("12.5"), "公里")
     assert values["完工时间"].number is None and values["机耕道维修里程"].text == "12.5公里"
+
+
+def test_the_filling_unit_is_the_declarations_even_when_the_project_names_its_own(tmp_path):
+    folder = copy(tmp_path, [("name: 高标准农田机耕道维修\n", "name: 高标准农田机耕道维修\nunit: 青禾县某镇\n")])
+    out = tmp_path / "hn.docx"
+    assert CliRunner().invoke(cli, ["build", str(folder), "-o", str(out)]).exit_code == 0
+    body = "".join(etree.fromstring(zipfile.ZipFile(out).read("word/document.xml")).itertext())
+    assert "填报单位（盖章）：青禾县农业农村局" in body
