@@ -176,3 +176,9 @@ def test_whole_output_names(tmp_path):
               "      维护完成时间: 2023 年 12 月底\n      完成设备更新: =2 台\n      完成年度维护计划: =100%")]
     folder = declaration(tmp_path, edits)
     assert {f for f in findings(folder) if f[3] == "PD404"} == {value_at(folder / P, "完成设备更新: =2 台", "PD404")}
+
+
+def test_shares_above_a_hundred_percent(tmp_path):
+    folder = declaration(tmp_path, [("      用户满意度: \">=90%\"", "      用户满意度: \">=90%\"\n      验收合格率: =292%\n"
+                                     "      收入增长率: \">=150%\"\n      超支率: \"<=120%\"\n      完好率: ≥100%")])
+    assert_findings(folder, at(folder / P, "=292%", "PD414"))

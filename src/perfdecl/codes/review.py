@@ -203,4 +203,16 @@ the project's 实施单位 is its 执法大队. A form whose 项目经费情况�
 group of sections (shanghai-2026) has its section labelled 实施主体 checked.""",
          passing=(Example("subject: 测试单位负责设备维护。", ITEM, note="unit: 测试单位"),),
          failing=(Example("subject: 设备管理部负责设备维护。", ITEM, note="unit: 测试单位"),)),
+    Rule("PD414", W, "比率超过 100%", "a share above 100%",
+         "“{name}”是一个比率，值“{value}”却超过 100%", "'{name}' is a share, yet '{value}' exceeds 100%",
+         """A 合格率, 完成率, 覆盖率 or 满意度 is a part of a whole and cannot pass
+100%: `292%` is a slip (of `≥92%`, say). A rate of change or of return
+(增长率, 提升率, 下降率, 超支率, 回报率) may exceed 100% and is not reported, nor is
+a ceiling (`<=120%`).
+
+Findings in the real examples: none in examples/2023-songjiang or
+examples/2026-putuo-cgzf. Found in a published 2022 Hubei form:
+`经常性大型设备更新验收合格率 = 292%`.""",
+         passing=(Example("质量指标:\n  验收合格率: \">=92%\"\n  收入增长率: \">=150%\"", OUTPUT),),
+         failing=(Example("质量指标:\n  验收合格率: =292%", OUTPUT),)),
 )

@@ -121,10 +121,10 @@ def check_costs(bundle: Bundle) -> Iterator[Diagnostic]:
 _TIME = re.compile(r"\d{4}|[年月日时季周天]|期|及时|按时|准时|限|前|底|末|内|进度|小时|分钟|秒|时间|当[年月日]")
 
 
-@emits("PD407", "PD408", "PD409", "PD410", "PD411")
+@emits("PD407", "PD408", "PD409", "PD410", "PD411", "PD414")
 def check_indicator_forms(bundle: Bundle) -> Iterator[Diagnostic]:
     """时效 targets hold a time, 数量 targets are not percentages, 满意度 targets are measurable,
-    rates are not only 提升/降低, and qualitative values stay below the declaration's share."""
+    rates are not only 提升/降低 nor above 100%, and qualitative values stay below the declaration's share."""
     frame, _ = declared_framework(bundle)
     timeliness = frame.timeliness if frame else frozenset()
     limit = bundle.declaration.qualitative_share
@@ -146,6 +146,8 @@ MIN_SHARED = 6  # fewer targets make no meaningful share
 _RATE = re.compile(r"[率数度]$")
 _ONLY_CHANGE = re.compile(r"\s*(?:有所|明显|显著|逐步|进一步|持续)?(?:提升|提高|降低|下降|增加|减少|改善|增长)\s*")
 _SATISFACTION = "满意度"
+_SHARE = re.compile(r"率|满意度|知晓度")  # a part of a whole, at most 100%
+_CHANGE = re.compile(r"增|提|升|降|减|涨|变|超|回报|收益|利润|倍")  # a change or a return may exceed it
 
 
 def _form_of(project: Project, path: tuple, value: Value, timeliness: frozenset[str]) -> Iterator[Diagnostic]:
@@ -158,6 +160,9 @@ def _form_of(project: Project, path: tuple, value: Value, timeliness: frozenset[
         yield diag("PD409", where(project, path), name=name, value=value.text)
     elif _RATE.search(name) and value.number is None and _ONLY_CHANGE.fullmatch(value.text):
         yield diag("PD411", where(project, path), name=name, value=value.text)
+    if (value.number is not None and value.number > 100 and value.unit.startswith(("%", "％"))
+            and value.op not in ("<", "<=") and _SHARE.search(name) and not _CHANGE.search(name)):
+        yield diag("PD414", where(project, path), name=name, value=value.text)
 
 
 def _measurable(value: Value) -> bool:
