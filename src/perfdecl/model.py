@@ -135,8 +135,11 @@ _DASH = re.compile(r"\s*(?:-|－|–|—|~|～|至|到)\s*")
 _PERIOD_BOUND = 60  # characters: a period is short; longer text is not tried dash by dash
 
 
+_YEAR = re.compile(r"\s*+(\d{4})\s*+(?:年度?)?\s*+")
+
+
 def _bound(text: str, last: bool) -> Day | None:
-    """One end of a period: a date, or a year-month (its first or last day)."""
+    """One end of a period: a date, a year-month or a year (its first or last day)."""
     for read in (_date, _year_month):
         try:
             day = read(text)
@@ -146,7 +149,10 @@ def _bound(text: str, last: bool) -> Day | None:
             following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
             return Day.written(following - dt.timedelta(days=1), day.text)
         return day
-    return None
+    year = _YEAR.fullmatch(text)
+    if year is None or not FIRST_YEAR <= int(year.group(1)) <= LAST_YEAR:
+        return None
+    return Day.written(dt.date(int(year.group(1)), 12, 31) if last else dt.date(int(year.group(1)), 1, 1), text.strip())
 
 
 def _period(raw: object) -> Period:
@@ -155,23 +161,30 @@ def _period(raw: object) -> Period:
     text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
     if 0 < len(text) <= _PERIOD_BOUND:
         for m in _DASH.finditer(text):
-            start, rest = _bound(text[:m.start()], False), text[m.end():]
-            end = _bound(rest, True)
-            if start is not None and end is None and "-" not in text[:m.start()]:  # 2024年1月-12月, 2024.1-12:
-                # the end in the start's year (not after 2024-01: 2024-01-12 is a date, not a period)
-                end = _bound(f"{start.year}{'年' if '年' in text[:m.start()] else '.'}{rest}", True)
+            head, rest = text[:m.start()], text[m.end():]
+            start, end = _bound(head, False), _bound(rest, True)
+            if start is not None and end is None and "-" not in head and not _YEAR.fullmatch(head):
+                # 2024年1月-12月, 2024.1-12: the end in the start's year (not after 2024-01 or 2024:
+                # 2024-01-12 is a date, not a period)
+                end = _bound(f"{start.year}{'年' if '年' in head else '.'}{rest}", True)
                 end = end and Day.written(end, rest.strip())
             if start is not None and end is not None:
                 if start > end:
                     raise Invalid(f"期间“{text}”的开始晚于结束", f"period '{text}' starts after it ends")
                 return Period(text, start, end)
-    raise Invalid(f"“{raw}”不是起止时间，应写作 开始-结束，例如 2024.01-2024.12、2026年1月1日-2026年12月31日",
-                  f"'{raw}' is not a period: write start-end, e.g. 2024.01-2024.12 or 2026-01-01至2026-12-31")
+        first, last = _bound(text, False), _bound(text, True)  # 2021年度: the whole year
+        if first is not None and last is not None and _YEAR.fullmatch(text):
+            return Period(text, first, last)
+    raise Invalid(f"“{raw}”不是起止时间，应写作 开始-结束，例如 2024.01-2024.12、2026年1月1日-2026年12月31日，"
+                  f"或整年，例如 2021年度",
+                  f"'{raw}' is not a period: write start-end, e.g. 2024.01-2024.12 or 2026-01-01至2026-12-31, "
+                  f"or a whole year, e.g. 2021年度")
 
 
 PeriodField = Annotated[
     Period, PlainValidator(_period), PlainSerializer(str),
-    WithJsonSchema({"type": "string", "description": "起止时间，如 2024.01-2024.12、2026年1月1日-2026年12月31日"}),
+    WithJsonSchema({"type": ["string", "integer"],
+                    "description": "起止时间，如 2024.01-2024.12、2026年1月1日-2026年12月31日、2021年度"}),
 ]
 
 
