@@ -78,6 +78,16 @@ def test_a_figure_without_its_operator_is_read_where_a_framework_allows_it(text,
     assert parse_value(text).number is None or parse_value(text).op == "="  # not so without the framework's leave
 
 
+@pytest.mark.parametrize("text, op, number, unit", [
+    ("98.5%以上", ">=", "98.5", "%"), ("6卷及以上", ">=", "6", "卷"), ("3天以内", "<=", "3", "天"),
+    ("5 万元以下", "<=", "5", "万元"),
+])
+def test_a_bare_figure_with_a_bound_word_means_at_least_or_at_most(text, op, number, unit):
+    v = bare_figure(parse_value(text))
+    assert (v.text, v.op, v.number, v.unit, v.sign) == (text, op, Decimal(number), unit, "")
+    assert v.holds_for(Decimal(number)) and v.holds_for(Decimal(number) + (1 if op == ">=" else -1))
+
+
 @pytest.mark.parametrize("text", ["2023年10月底", "2024.06前", "2023-12-31前", "2024/6 前", "1.完成任务", "2、开展培训",
                                   "3）验收", "应修尽修", "不低于90%", "≥95%", "=4 台", "≥"])
 def test_dates_numbered_points_words_and_written_operators_are_left_as_they_are(text):

@@ -72,13 +72,24 @@ def parse_value(raw: object) -> Value:
 _NOT_FIGURE = re.compile(r"\s*+(?:(?:19|20)\d\d\s*+[年./／\-]|\d++\s*+[.．、，,)）](?!\d))")
 
 
+_BOUND_WORDS = (("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="))
+
+
 def bare_figure(value: Value) -> Value:
-    """`value` read as a figure written without its operator (`12.5公里`: 12.5, unit 公里, meaning =),
-    as forms whose framework says `operator: false` write them; anything else as it is."""
+    """`value` read as a figure written without its operator (`12.5公里`: 12.5, unit 公里, meaning =;
+    `98%以上`: at least 98, unit %), as forms whose framework says `operator: false` write them;
+    anything else as it is."""
     if value.op is not None or value.number is not None or _NOT_FIGURE.match(value.text):
         return value
     figure = parse_value("=" + value.text)
-    return Value(value.text, None, figure.number, figure.unit) if figure.number is not None else value
+    if figure.number is None:
+        return value
+    unit, op = figure.unit, None
+    for word, meaning in _BOUND_WORDS:
+        if unit.endswith(word):
+            unit, op = unit.removesuffix(word).strip(), meaning
+            break
+    return Value(value.text, op, figure.number, unit)
 
 
 def _decimal(digits: str) -> Decimal:
