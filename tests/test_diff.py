@@ -226,3 +226,16 @@ def test_a_figure_a_text_takes_with_braces_is_one_change(tmp_path):
     new = copy_example(tmp_path, {CITIZEN: [("    budget: 3万元", "    budget: 3.5万元")]})
     item = ("市民服务", "设备更新、维护费（外专服务）")
     assert diff_of(EXAMPLE, new) == {("changed", "figure", (*item, "预算资金"), False)}  # annual: the budget
+
+
+@pytest.mark.parametrize("spec", ["HEAD:..", "HEAD:../..", "HEAD:.", "HEAD:" + "长" * 100])
+def test_a_revision_path_that_names_no_folder_is_refused_with_a_message(repo, spec):
+    code, text = run(spec, "HEAD", cwd=repo / "declarations" / "sj")
+    assert code == 2 and spec in text
+
+
+def test_a_revision_path_is_read_from_the_top_even_in_a_subfolder(repo):
+    code, text = run("HEAD~1:declarations/sj", "HEAD:declarations/sj", "--format", "json", cwd=repo / "declarations" / "sj")
+    assert code == 0, text
+    (change,) = json.loads(text)
+    assert (change["old"], change["new"]) == (">=90%", ">=80%")

@@ -209,3 +209,49 @@ def test_a_project_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
     lines = DECLARATION.splitlines()
     number = next(i for i, line in enumerate(lines, start=1) if "p.yaml" in line)
     assert f'"line": {number}' in done.stdout and "PD007" in done.stdout and "不是普通文件" in done.stdout
+
+
+# -- 7. names the file system refuses to look up ----------------------------------------------------
+
+LONG = "长" * 100  # 300 bytes: longer than a file name may be, so even looking it up fails
+
+
+@pytest.mark.parametrize("args", [
+    ["check", LONG],
+    ["summary", LONG],
+    ["summary", "d", "-o", LONG + ".md"],
+    ["build", LONG],
+    ["build", "d", "-o", LONG + ".docx"],
+    ["build", "d", "--template", LONG],
+    ["import", LONG + ".docx"],
+    ["import-indicators", LONG + ".xlsx", "d/p.yaml"],
+    ["import-indicators", "w.xlsx", LONG + ".yaml"],
+    ["diff", LONG, "d"],
+    ["diff", "d", "HEAD:" + LONG],
+    ["init", LONG],
+    ["template", "export", "shanghai-2023", LONG],
+    ["framework", "export", "shanghai-2023", LONG + ".yaml"],
+    ["schema", "-o", LONG],
+])
+def test_a_name_too_long_for_the_file_system_is_refused_with_a_message(tmp_path, args):
+    make(tmp_path / "d")
+    done = perfdecl(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert LONG[:20] in done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["declaration.yaml", "p.yaml"]
+
+
+@pytest.mark.parametrize("key, code", [("template", "PD"), ("previous", "PD420")])
+def test_a_declaration_naming_a_path_too_long_to_look_up_gets_a_positioned_finding(tmp_path, key, code):
+    make(tmp_path / "d", declaration=DECLARATION + f"{key}: {LONG}\n")
+    done = perfdecl("check", "d", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    line = len(DECLARATION.splitlines()) + 1
+    assert f'"line": {line}' in done.stdout and f'"code": "{code}' in done.stdout
+
+
+def test_a_previous_declaration_too_long_to_look_up_is_pd420_like_any_unreadable_one(tmp_path):
+    make(tmp_path / "d")
+    done = perfdecl("check", "d", "--previous", LONG, "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 1 and "d/declaration.yaml:1:1: error[PD420]" in done.stdout

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import output
 from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
 from ..load import Part, find_folder, project_count
-from ..paths import display
+from ..paths import display, is_folder, unusable
 from ..text import Text
 from ..parallel import default_jobs, run_each
 
@@ -34,6 +34,10 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for path in paths:
         where = Position(display(path), 1, 1)
+        why = unusable(path)
+        if why is not None:
+            problems.append(diag("PD015", where, what=why))
+            continue
         if not path.exists():
             problems.append(diag("PD015", where, what=Text(f"路径不存在：{path}", f"no such path: {path}")))
             continue
@@ -78,7 +82,7 @@ def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang:
     from ..pipeline import merge
 
     folders, problems = targets(paths)
-    if previous and Path(previous).is_dir():  # a folder given here is relative to the working folder
+    if previous and is_folder(previous):  # a folder given here is relative to the working folder
         previous = str(Path(previous).resolve())
     diags: list[Diagnostic] = list(problems)
     lines: dict[str, list[str]] = {}
