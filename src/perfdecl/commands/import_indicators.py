@@ -128,7 +128,8 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
     from ..render.files import write_atomic
 
     try:
-        write_atomic(project, (b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b"") + new.encode("utf-8"))
+        # through a link to where it points, as an editor saves: the link stays a link
+        write_atomic(project.resolve(), (b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b"") + new.encode("utf-8"))
     except RenderError as e:
         return _fail(e.text, lang)
     count = sum(len(third) for second in tree.values() for third in second.values())
@@ -331,7 +332,10 @@ def _value(cells: dict[str, Any], column: str, problems: Problems) -> str | None
         return None
     unit = _text(cells["unit"].value).replace("％", "%") if "unit" in cells else ""
     number: Decimal | None = None
-    if isinstance(cell.value, bool) or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+    if isinstance(cell.value, bool):
+        problems.add(column, Text("指标值是逻辑值 TRUE 或 FALSE，应为数字或文字", "the value is TRUE or FALSE, not a number or words"))
+        return None
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
         problems.add(column, Text("指标值为空", "the value is empty"))
         return None
     if isinstance(cell.value, (int, float)):
@@ -377,7 +381,10 @@ def _from_cell(cell: Any) -> Decimal:
     number = _plain(number)
     have = -int(number.as_tuple().exponent)
     if places > have:
-        number = number.quantize(Decimal(1).scaleb(-places))
+        try:
+            number = number.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:  # more digits than decimal's precision: shown as it is
+            pass
     return number
 
 
