@@ -255,3 +255,23 @@ def test_a_previous_declaration_too_long_to_look_up_is_pd420_like_any_unreadable
     make(tmp_path / "d")
     done = perfdecl("check", "d", "--previous", LONG, "--lang", "en", cwd=tmp_path)
     assert done.returncode == 1 and "d/declaration.yaml:1:1: error[PD420]" in done.stdout
+
+
+# -- 8. an input named on the command line that is no file: a usage error (2), as for check and build --
+
+
+@pytest.mark.parametrize("command", ["import", "import-indicators"])
+@pytest.mark.parametrize("kind", ["missing", "folder", "fifo"])
+def test_an_input_file_that_is_missing_or_not_a_file_is_a_usage_error(tmp_path, command, kind):
+    make(tmp_path / "d")
+    name = "in.docx" if command == "import" else "in.xlsx"
+    if kind == "folder":
+        (tmp_path / name).mkdir()
+    elif kind == "fifo":
+        os.mkfifo(tmp_path / name)
+    args = [name, "-o", "out"] if command == "import" else [name, "d/p.yaml"]
+    done = perfdecl(command, *args, "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    why = {"missing": "does not exist", "folder": "is a folder", "fifo": "not a regular file"}[kind]
+    assert name in done.stderr and why in done.stderr
+    assert not (tmp_path / "out").exists() and (tmp_path / "d" / "p.yaml").read_text(encoding="utf-8") == PROJECT

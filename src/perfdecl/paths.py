@@ -129,6 +129,18 @@ class TooLarge(Unreadable):
 
 NOT_REGULAR = Text("不是普通文件（而是设备、管道或套接字），拒绝读取",
                    "not a regular file (a device, a pipe or a socket); refusing to read it")
+IS_FOLDER = Text("是文件夹，不是文件", "is a folder, not a file")
+
+
+def not_a_file(path: Path) -> Text | None:
+    """Why the input file `path` named on the command line cannot be read as one, or None."""
+    info = lookup(path)
+    shown = display(path)
+    if info is None:
+        return Text(f"{shown} 不存在", f"{shown} does not exist")
+    if stat.S_ISREG(info.st_mode):
+        return None
+    return Text(f"{shown} ", f"{shown} ") + (IS_FOLDER if stat.S_ISDIR(info.st_mode) else NOT_REGULAR)
 
 
 def read_regular(path: Path, limit: int) -> bytes:
@@ -147,7 +159,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise Unreadable(Text("是文件夹，不是文件", "is a folder, not a file"))
+            raise Unreadable(IS_FOLDER)
         if not stat.S_ISREG(mode):
             raise Unreadable(NOT_REGULAR)
         chunks: list[bytes] = []

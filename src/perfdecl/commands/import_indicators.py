@@ -28,7 +28,8 @@ from typing import Any
 
 from ..text import Text
 from ..values import OPERATORS, parse_value
-from .messages import say
+from ..paths import not_a_file
+from .messages import refuse, say
 from .workbooks import WorkbookError, open_book, rows
 
 # Column → the headers that name it (besides the template's own), compared without spaces or *.
@@ -76,10 +77,10 @@ class Problems:
 
 
 def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh") -> int:
-    if not project.is_file():
-        say(Text(f"错误：项目文件 {project} 不存在或不是文件", f"error: project file {project} does not exist or is not a file"),
-            lang, err=True)
-        return 2
+    for path in (workbook, project):
+        why = not_a_file(path)
+        if why is not None:
+            return refuse(why, lang)
     from ..yamlload import MAX_BYTES
 
     if project.stat().st_size > MAX_BYTES:
