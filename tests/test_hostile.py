@@ -275,3 +275,17 @@ def test_an_input_file_that_is_missing_or_not_a_file_is_a_usage_error(tmp_path, 
     why = {"missing": "does not exist", "folder": "is a folder", "fifo": "not a regular file"}[kind]
     assert name in done.stderr and why in done.stderr
     assert not (tmp_path / "out").exists() and (tmp_path / "d" / "p.yaml").read_text(encoding="utf-8") == PROJECT
+
+
+@pytest.mark.parametrize("command", ["build", "summary"])
+def test_a_file_outside_any_declaration_is_refused_by_build_and_summary(tmp_path, command):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    done = perfdecl(command, "notes.txt", "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "notes.txt:1:1: error[PD015]" in done.stdout + done.stderr and "no declaration" in done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_check_skips_a_file_outside_any_declaration_as_pre_commit_passes_them(tmp_path):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    assert perfdecl("check", "notes.txt", cwd=tmp_path).returncode == 0

@@ -87,7 +87,7 @@ def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | No
         split: bool = False, strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
     from ..render.package import source_date_epoch
 
-    folders, problems = targets(paths)
+    folders, problems = targets(paths, skip_outside=False)
     epoch, usage = source_date_epoch()
     usage = usage or _usage(folders, output, template, fmt, pdf)
     if usage:

@@ -24,11 +24,12 @@ from ..parallel import default_jobs, run_each
 FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
 
 
-def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
+def targets(paths: tuple[Path, ...], skip_outside: bool = True) -> tuple[list[Path], list[Diagnostic]]:
     """The declaration folders that `paths` name, each once, in order.
 
     A file outside any declaration is skipped (pre-commit passes every changed
-    file); a folder that holds none, or a path that does not exist, is a problem.
+    file to check), or with `skip_outside=False` a problem, as is a folder
+    that holds none or a path that does not exist.
     """
     folders: list[Path] = []
     problems: list[Diagnostic] = []
@@ -46,6 +47,9 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
             if path.is_dir():
                 problems.append(diag("PD015", where, what=Text(f"“{path}”中没有 declaration.yaml",
                                                            f"no declaration.yaml in '{path}'")))
+            elif not skip_outside:
+                problems.append(diag("PD015", where, what=Text(f"“{path}”不在申报文件夹内（其上各级文件夹中没有 declaration.yaml）",
+                                                           f"'{path}' is in no declaration folder (no declaration.yaml above it)")))
             continue
         if folder not in folders:
             folders.append(folder)

@@ -133,7 +133,7 @@ def run(paths: tuple[Path, ...], out: Path | None = None, lang: str = "zh", jobs
     epoch, unusable = source_date_epoch()
     if unusable:
         return refuse(unusable, lang)
-    folders, problems = targets(paths)
+    folders, problems = targets(paths, skip_outside=False)
     if has_usage_errors(problems):
         click.echo(output.human(problems, {}, lang), err=True)
         return 2
