@@ -289,3 +289,15 @@ def test_a_file_outside_any_declaration_is_refused_by_build_and_summary(tmp_path
 def test_check_skips_a_file_outside_any_declaration_as_pre_commit_passes_them(tmp_path):
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     assert perfdecl("check", "notes.txt", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path, fmt):
+    # like `perfdecl check d | head -1`: the reader closes the pipe before check has printed everything
+    unknown = "".join(f"unknown_{n}: 1\n" for n in range(2000))  # findings well beyond a pipe's 64 KB buffer
+    make(tmp_path / "d", edit(PROJECT, [("name: 设备维护\n", "name: 设备维护\n" + unknown)]))
+    environ = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    shell = f"{sys.executable} -m perfdecl check d d/p.yaml --format {fmt} | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}} >&2"
+    done = subprocess.run(["bash", "-c", shell], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=TIMEOUT)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines()[-1] in ("0", "1")

@@ -10,6 +10,7 @@ declaration, a folder or git revision, for the PD42x rules.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -122,8 +123,12 @@ def main(args: list[str]) -> int:
     parser.add_argument("--previous", default=None, metavar="DIR|REV",
                         help="上一年度的申报（文件夹或 git 版本），代替 previous: / last year's declaration")
     given = parser.parse_args(args)
-    return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs,
-               previous=given.previous)
+    try:
+        return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs,
+                   previous=given.previous)
+    except BrokenPipeError:  # the reader stopped early (`| head`): what is left to print goes nowhere, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _positive(text: str) -> int:
