@@ -113,6 +113,21 @@ def test_pairing_exact_then_similar_then_unpaired():
     assert pair(old, new) == [(1, 0), (0, 1), (None, 2), (2, None)]
 
 
+def test_similarity_of_long_names_is_not_computed_beyond_a_budget(monkeypatch):
+    # comparing two similar names costs the product of their lengths: 200 × 200 names of 1000
+    # characters took minutes; names that long are paired only when equal
+    import difflib
+
+    compared = []
+    ratio = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", lambda self: compared.append(1) or ratio(self))
+    old = ["甲" * 1000 + f"a{i}" for i in range(200)]
+    new = ["甲" * 1000 + f"b{i}" for i in range(200)] + old[:1]
+    assert pair(old, new) == [(None, j) for j in range(200)] + [(0, 200)] + [(i, None) for i in range(1, 200)]
+    assert compared == []
+    assert pair(["制作宣传单"] * 100, ["印制宣传单"] * 100)[0] == (0, 0) and compared  # short names still are
+
+
 def test_excerpt_shows_the_changed_words_with_context():
     old = "到 2023 年末做好全区 22 家网点新版社保卡培训宣传工作，全年做好宣传单 56850 份"
     new = "到 2023 年末做好全区 22 家网点新版社保卡培训宣传工作，全年做好宣传单 50000 份"
