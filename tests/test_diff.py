@@ -77,6 +77,10 @@ def test_figures_show_both_units_difference_and_percent(tmp_path):
     (change,) = changes(a, b)
     assert (change.old, change.new) == ("165700.00元（16.57万元）", "175700.00元（17.57万元）")
     assert change.detail == "+10000元（+1万元），+6.04%"
+    code, text = run(str(EXAMPLE), str(new), "--lang", "en")
+    assert code == 0 and "changed 165700.00元 (16.57万元) → 175700.00元 (17.57万元) (+10000元 (+1万元), +6.04%)" in text
+    code, text = run(str(EXAMPLE), str(new))
+    assert code == 0 and "修改 165700.00元（16.57万元） → 175700.00元（17.57万元）（+10000元（+1万元），+6.04%）" in text
 
 
 def test_items_and_lines_matched_by_similar_names_are_renames(tmp_path):

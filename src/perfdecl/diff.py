@@ -30,6 +30,7 @@ LOWERED = Text("下调", "lowered")
 _KIND = {ADDED: Text("新增", "added"), REMOVED: Text("删除", "removed"), RENAMED: Text("改名", "renamed"),
          CHANGED: Text("修改", "changed")}
 _SECTION_LABELS = dict(zip(SECTIONS, ("项目概述", "立项依据", "实施主体", "实施方案", "实施周期", "年度预算安排", "绩效目标")))
+_EN_PUNCTUATION = str.maketrans({"（": " (", "）": ")", "，": ", "})
 SHORT = 30  # a text this long at most, on one line, is shown whole, old → new
 EXCERPT = 24  # characters of context around a changed text's first difference
 MAX_TOKENS = 4000  # texts longer than this (in words) are reported changed without an excerpt
@@ -353,12 +354,16 @@ def lowered(found: Sequence[Change]) -> list[Change]:
 def _line(change: Change, lang: str) -> str:
     """The change after its place: `修改 =56850 份 → =50000 份（-6850 份，-12.05%）`."""
     kind = _KIND[change.kind].say(lang)
-    if change.old is not None and change.new is not None:
-        body = f"{change.old} → {change.new}"
+    old, new, detail = change.old, change.new, change.detail
+    if lang == "en":  # the punctuation perfdecl wrote around figures, not the user's own in texts and values
+        old, new = (v.translate(_EN_PUNCTUATION) if v and change.what == "figure" else v for v in (old, new))
+        detail = detail.translate(_EN_PUNCTUATION) if change.what != "text" else detail
+    if old is not None and new is not None:
+        body = f"{old} → {new}"
     else:
-        body = change.new if change.new is not None else change.old or ""
-    if change.detail:
-        body = f"{body}（{change.detail}）" if body else change.detail
+        body = new if new is not None else old or ""
+    if detail:
+        body = f"{body}{Text('（', ' (').say(lang)}{detail}{Text('）', ')').say(lang)}" if body else detail
     return f"{kind} {body}".rstrip()
 
 
