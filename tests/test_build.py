@@ -423,3 +423,17 @@ def test_strict_says_why_nothing_was_written(tmp_path, lang, said):
     assert result.exit_code == 1
     found = re.search(said, result.output)
     assert found and int(found.group(1)) == result.output.count("warning[")
+
+
+@pytest.mark.parametrize("fmt, name", [("html", "x.docx"), ("docx", "x.xlsx"), ("xlsx", "x.HTML"), ("docx", "x.htm")])
+def test_an_output_named_for_another_format_is_a_usage_error(tmp_path, fmt, name):
+    result = run(EXAMPLE, "-o", tmp_path / name, "--format", fmt, "--lang", "en")
+    assert result.exit_code == 2 and f"--format {fmt}" in result.output and name in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt, name", [("html", "x.htm"), ("xlsx", "x.XLSX"), ("docx", "x"), ("html", "x.txt")])
+def test_an_output_named_for_its_format_or_for_none_is_written(tmp_path, fmt, name):
+    result = run(EXAMPLE, "-o", tmp_path / name, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == [name]

@@ -214,4 +214,6 @@ def test_rules_and_explain():
     explained = runner.invoke(cli, ["explain", "PD101"])
     assert explained.exit_code == 0 and "Passing" in explained.stdout and "Failing" in explained.stdout
     assert runner.invoke(cli, ["explain", "pd101"]).exit_code == 0
+    typed = runner.invoke(cli, ["explain", "ＰＤ１０１ "])  # full-width, as a Chinese input method types it
+    assert typed.exit_code == 0 and typed.stdout.splitlines()[0] == explained.stdout.splitlines()[0]
     assert runner.invoke(cli, ["explain", "PD999"]).exit_code == 2

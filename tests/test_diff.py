@@ -77,6 +77,10 @@ def test_figures_show_both_units_difference_and_percent(tmp_path):
     (change,) = changes(a, b)
     assert (change.old, change.new) == ("165700.00元（16.57万元）", "175700.00元（17.57万元）")
     assert change.detail == "+10000元（+1万元），+6.04%"
+    code, text = run(str(EXAMPLE), str(new), "--lang", "en")
+    assert code == 0 and "changed 165700.00元 (16.57万元) → 175700.00元 (17.57万元) (+10000元 (+1万元), +6.04%)" in text
+    code, text = run(str(EXAMPLE), str(new))
+    assert code == 0 and "修改 165700.00元（16.57万元） → 175700.00元（17.57万元）（+10000元（+1万元），+6.04%）" in text
 
 
 def test_items_and_lines_matched_by_similar_names_are_renames(tmp_path):
@@ -113,11 +117,41 @@ def test_pairing_exact_then_similar_then_unpaired():
     assert pair(old, new) == [(1, 0), (0, 1), (None, 2), (2, None)]
 
 
+def test_similarity_of_long_names_is_not_computed_beyond_a_budget(monkeypatch):
+    # comparing two similar names costs the product of their lengths: 200 × 200 names of 1000
+    # characters took minutes; names that long are paired only when equal
+    import difflib
+
+    compared = []
+    ratio = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", lambda self: compared.append(1) or ratio(self))
+    old = ["甲" * 1000 + f"a{i}" for i in range(200)]
+    new = ["甲" * 1000 + f"b{i}" for i in range(200)] + old[:1]
+    assert pair(old, new) == [(None, j) for j in range(200)] + [(0, 200)] + [(i, None) for i in range(1, 200)]
+    assert compared == []
+    assert pair(["制作宣传单"] * 100, ["印制宣传单"] * 100)[0] == (0, 0) and compared  # short names still are
+
+
 def test_excerpt_shows_the_changed_words_with_context():
     old = "到 2023 年末做好全区 22 家网点新版社保卡培训宣传工作，全年做好宣传单 56850 份"
     new = "到 2023 年末做好全区 22 家网点新版社保卡培训宣传工作，全年做好宣传单 50000 份"
     assert excerpt(old, new).endswith("全年做好宣传单 [-56850-]{+50000+} 份")
     assert excerpt("完成市卡办的工作要求。", "完成市卡办的全部工作要求。") == "完成市卡办的{+全部+}工作要求。"
+
+
+def test_excerpt_compares_only_what_lies_between_the_common_start_and_end(monkeypatch):
+    # word by word comparison costs the product of the lengths: 4000 repeated words took a second per text
+    import difflib
+
+    seen: list[int] = []
+    matcher = difflib.SequenceMatcher
+    monkeypatch.setattr(difflib, "SequenceMatcher", lambda junk, a, b, autojunk: seen.append(len(a) * len(b))
+                        or matcher(junk, a, b, autojunk=autojunk))
+    old, new = "甲" * 3000 + "乙丙" + "甲" * 900, "甲" * 3000 + "乙丁" + "甲" * 900
+    assert excerpt(old, new) == "…" + "甲" * 23 + "乙[-丙-]{+丁+}" + "甲" * 24 + "…"
+    assert max(seen) <= 1
+    assert excerpt("丁" + "甲" * 400 + "乙", "甲" * 400 + "丙") == "[-丁-]" + "甲" * 24 + " … " + "甲" * 24 + "[-乙-]{+丙+}"
+    assert excerpt("丁" + "甲" * 2000 + "乙", "甲" * 2000 + "丙") == "…"  # too many words between the changes
 
 
 def test_cli_formats_and_fail_on_lowered(tmp_path):
@@ -226,3 +260,16 @@ def test_a_figure_a_text_takes_with_braces_is_one_change(tmp_path):
     new = copy_example(tmp_path, {CITIZEN: [("    budget: 3万元", "    budget: 3.5万元")]})
     item = ("市民服务", "设备更新、维护费（外专服务）")
     assert diff_of(EXAMPLE, new) == {("changed", "figure", (*item, "预算资金"), False)}  # annual: the budget
+
+
+@pytest.mark.parametrize("spec", ["HEAD:..", "HEAD:../..", "HEAD:.", "HEAD:" + "长" * 100])
+def test_a_revision_path_that_names_no_folder_is_refused_with_a_message(repo, spec):
+    code, text = run(spec, "HEAD", cwd=repo / "declarations" / "sj")
+    assert code == 2 and spec in text
+
+
+def test_a_revision_path_is_read_from_the_top_even_in_a_subfolder(repo):
+    code, text = run("HEAD~1:declarations/sj", "HEAD:declarations/sj", "--format", "json", cwd=repo / "declarations" / "sj")
+    assert code == 0, text
+    (change,) = json.loads(text)
+    assert (change["old"], change["new"]) == (">=90%", ">=80%")

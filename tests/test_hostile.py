@@ -209,3 +209,95 @@ def test_a_project_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
     lines = DECLARATION.splitlines()
     number = next(i for i, line in enumerate(lines, start=1) if "p.yaml" in line)
     assert f'"line": {number}' in done.stdout and "PD007" in done.stdout and "不是普通文件" in done.stdout
+
+
+# -- 7. names the file system refuses to look up ----------------------------------------------------
+
+LONG = "长" * 100  # 300 bytes: longer than a file name may be, so even looking it up fails
+
+
+@pytest.mark.parametrize("args", [
+    ["check", LONG],
+    ["summary", LONG],
+    ["summary", "d", "-o", LONG + ".md"],
+    ["build", LONG],
+    ["build", "d", "-o", LONG + ".docx"],
+    ["build", "d", "--template", LONG],
+    ["import", LONG + ".docx"],
+    ["import-indicators", LONG + ".xlsx", "d/p.yaml"],
+    ["import-indicators", "w.xlsx", LONG + ".yaml"],
+    ["diff", LONG, "d"],
+    ["diff", "d", "HEAD:" + LONG],
+    ["init", LONG],
+    ["template", "export", "shanghai-2023", LONG],
+    ["framework", "export", "shanghai-2023", LONG + ".yaml"],
+    ["schema", "-o", LONG],
+])
+def test_a_name_too_long_for_the_file_system_is_refused_with_a_message(tmp_path, args):
+    make(tmp_path / "d")
+    done = perfdecl(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert LONG[:20] in done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["declaration.yaml", "p.yaml"]
+
+
+@pytest.mark.parametrize("key, code", [("template", "PD"), ("previous", "PD420")])
+def test_a_declaration_naming_a_path_too_long_to_look_up_gets_a_positioned_finding(tmp_path, key, code):
+    make(tmp_path / "d", declaration=DECLARATION + f"{key}: {LONG}\n")
+    done = perfdecl("check", "d", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    line = len(DECLARATION.splitlines()) + 1
+    assert f'"line": {line}' in done.stdout and f'"code": "{code}' in done.stdout
+
+
+def test_a_previous_declaration_too_long_to_look_up_is_pd420_like_any_unreadable_one(tmp_path):
+    make(tmp_path / "d")
+    done = perfdecl("check", "d", "--previous", LONG, "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 1 and "d/declaration.yaml:1:1: error[PD420]" in done.stdout
+
+
+# -- 8. an input named on the command line that is no file: a usage error (2), as for check and build --
+
+
+@pytest.mark.parametrize("command", ["import", "import-indicators"])
+@pytest.mark.parametrize("kind", ["missing", "folder", "fifo"])
+def test_an_input_file_that_is_missing_or_not_a_file_is_a_usage_error(tmp_path, command, kind):
+    make(tmp_path / "d")
+    name = "in.docx" if command == "import" else "in.xlsx"
+    if kind == "folder":
+        (tmp_path / name).mkdir()
+    elif kind == "fifo":
+        os.mkfifo(tmp_path / name)
+    args = [name, "-o", "out"] if command == "import" else [name, "d/p.yaml"]
+    done = perfdecl(command, *args, "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    why = {"missing": "does not exist", "folder": "is a folder", "fifo": "not a regular file"}[kind]
+    assert name in done.stderr and why in done.stderr
+    assert not (tmp_path / "out").exists() and (tmp_path / "d" / "p.yaml").read_text(encoding="utf-8") == PROJECT
+
+
+@pytest.mark.parametrize("command", ["build", "summary"])
+def test_a_file_outside_any_declaration_is_refused_by_build_and_summary(tmp_path, command):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    done = perfdecl(command, "notes.txt", "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "notes.txt:1:1: error[PD015]" in done.stdout + done.stderr and "no declaration" in done.stdout + done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_check_skips_a_file_outside_any_declaration_as_pre_commit_passes_them(tmp_path):
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    assert perfdecl("check", "notes.txt", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path, fmt):
+    # like `perfdecl check d | head -1`: the reader closes the pipe before check has printed everything
+    unknown = "".join(f"unknown_{n}: 1\n" for n in range(2000))  # findings well beyond a pipe's 64 KB buffer
+    make(tmp_path / "d", edit(PROJECT, [("name: 设备维护\n", "name: 设备维护\n" + unknown)]))
+    environ = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    shell = f"{sys.executable} -m perfdecl check d d/p.yaml --format {fmt} | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}} >&2"
+    done = subprocess.run(["bash", "-c", shell], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=TIMEOUT)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines()[-1] in ("0", "1")

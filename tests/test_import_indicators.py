@@ -233,3 +233,40 @@ def test_a_huge_other_sheet_does_not_hide_the_indicator_sheet(tmp_path):
     result = invoke("import-indicators", path, project)
     assert result.exit_code == 0, result.output
     assert "乙的指标: =2 个" in project.read_text(encoding="utf-8")
+
+
+def test_numbers_beyond_decimal_precision_and_logical_cells(tmp_path):
+    project = tmp_path / "p.yaml"
+    project.write_text("name: x\nindicators:\n  产出指标:\n    数量指标:\n      a: =1 个\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "指标"
+    ws.append(["一级指标", "二级指标", "三级指标", "运算符", "指标值", "计量单位"])
+    ws.append(["产出指标", "数量指标", "甲", "=", 1e308, "个"])
+    ws["E2"].number_format = "0.00"
+    ws.append([None, None, "乙", "=", True, "个"])
+    book.save(tmp_path / "w.xlsx")
+    result = invoke("import-indicators", tmp_path / "w.xlsx", project, "--lang", "en")
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
+    assert "指标!E3: the value is TRUE or FALSE" in result.output and "指标!E2" not in result.output
+    ws.delete_rows(3)
+    book.save(tmp_path / "w.xlsx")
+    result = invoke("import-indicators", tmp_path / "w.xlsx", project)
+    assert result.exit_code == 0, result.output
+    assert "甲: =1" + "0" * 308 + " 个" in project.read_text(encoding="utf-8")
+
+
+def test_a_project_file_that_is_a_link_is_updated_where_it_points_and_stays_a_link(tmp_path):
+    (tmp_path / "shared").mkdir()
+    real = tmp_path / "shared" / "p.yaml"
+    real.write_text("name: x\nindicators:\n  产出指标:\n    数量指标:\n      a: =1 个\n", encoding="utf-8")
+    link = tmp_path / "p.yaml"
+    link.symlink_to(Path("shared") / "p.yaml")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["一级指标", "二级指标", "三级指标", "运算符", "指标值", "计量单位"])
+    ws.append(["产出指标", "数量指标", "甲", "=", 2, "个"])
+    book.save(tmp_path / "w.xlsx")
+    result = invoke("import-indicators", tmp_path / "w.xlsx", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and "甲: =2 个" in real.read_text(encoding="utf-8")

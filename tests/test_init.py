@@ -195,3 +195,17 @@ def test_an_unwritable_place_is_a_message_not_a_traceback(tmp_path):
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "错误" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["-new", "my decl", "it's"])
+def test_the_commands_suggested_run_as_printed_in_a_shell(tmp_path, monkeypatch, name):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    result = init("--", name)
+    assert result.exit_code == 0, result.output
+    suggested = [line.strip() for line in result.output.splitlines() if line.strip().startswith("perfdecl ")]
+    assert [shlex.split(line)[:2] for line in suggested] == [["perfdecl", "check"], ["perfdecl", "build"]]
+    for line in suggested:
+        given = shlex.split(line)[2:]
+        assert len(given) == 1 and not given[0].startswith("-") and (tmp_path / given[0]).resolve() == tmp_path / name

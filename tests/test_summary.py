@@ -131,3 +131,16 @@ def test_an_unusable_source_date_epoch_is_refused_before_anything_is_written(tmp
         assert result.exit_code == 2, result.output
         assert "SOURCE_DATE_EPOCH" in result.output
         assert not out.exists()
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_kept_as_text(tmp_path):
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    folder = copy_example(tmp_path, {"declaration.yaml": [("unit: 上海市松江区科技创新服务中心", "unit: \"@SUM(1,2)\"")],
+                                     "01-citizen-services.yaml": [("name: 市民服务", f"name: '{formula}'")]})
+    out = tmp_path / "s.csv"
+    assert invoke(folder, "-o", out).exit_code == 0
+    rows = read_csv(out)
+    assert rows[0]["项目"] == "'" + formula and {r["单位"] for r in rows[:-1]} == {"'@SUM(1,2)"}
+    numbers = [r["项目资金总额（元）"] for r in rows]
+    assert all(n and n[0].isdigit() for n in numbers)  # figures stay numbers
+    assert not [cell for r in rows for cell in r.values() if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]

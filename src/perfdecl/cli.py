@@ -8,14 +8,30 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import click
 
 from . import __version__
+from .paths import unusable
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="消息语言 / message language")
 STRICT = click.option("--strict", is_flag=True, help="警告也算失败 / fail on warnings too")
+
+
+class UserPath(click.Path):
+    """A path given on the command line; one the file system cannot even look up is a usage error."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        path = cast(Path, super().convert(value, param, ctx))  # path_type=Path
+        why = unusable(path)
+        if why is not None:
+            self.fail(f"{path}: {why.zh} / {why.en}", param, ctx)
+        return path
+
+
+PATH = UserPath(path_type=Path)
 JOBS = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                     help="并行进程数，默认 CPU 数 / parallel processes (default: CPUs)")
 
@@ -36,9 +52,9 @@ def check(args: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（单个申报时）/ output file")
-@click.option("--template", type=click.Path(path_type=Path), help="模板文件夹 / template folder")
+@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.option("-o", "--output", type=PATH, help="输出文件（单个申报时）/ output file")
+@click.option("--template", type=PATH, help="模板文件夹 / template folder")
 @click.option("--format", "fmt", type=click.Choice(["docx", "html", "xlsx"]), default="docx",
               show_default=True, help="输出格式 / output format")
 @click.option("--pdf", is_flag=True, help="另用 LibreOffice 转换为 PDF / also convert to PDF")
@@ -56,7 +72,7 @@ def build(paths: tuple[Path, ...], output: Path | None, template: Path | None, f
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口 / port")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
 @LANG
@@ -68,8 +84,8 @@ def serve(paths: tuple[Path, ...], port: int, host: str, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出 .xlsx、.csv 或 .md；默认打印 Markdown / output file")
+@click.argument("paths", nargs=-1, required=True, type=PATH)
+@click.option("-o", "--output", type=PATH, help="输出 .xlsx、.csv 或 .md；默认打印 Markdown / output file")
 @LANG
 @JOBS
 def summary(paths: tuple[Path, ...], output: Path | None, lang: str, jobs: int | None) -> None:
@@ -80,8 +96,8 @@ def summary(paths: tuple[Path, ...], output: Path | None, lang: str, jobs: int |
 
 
 @cli.command("import-indicators")
-@click.argument("workbook", type=click.Path(path_type=Path))
-@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("workbook", type=PATH)
+@click.argument("project", type=PATH)
 @click.option("--sheet", default=None, help="工作表名称，默认找第一张指标表 / sheet name")
 @LANG
 def import_indicators(workbook: Path, project: Path, sheet: str | None, lang: str) -> None:
@@ -107,8 +123,8 @@ def diff_(old: str, new: str, fmt: str, fail_on: str | None, lang: str) -> None:
 
 
 @cli.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件夹 / output folder")
+@click.argument("source", type=PATH)
+@click.option("-o", "--output", type=PATH, help="输出文件夹 / output folder")
 @click.option("--template", help="内置模板名或模板文件夹，不写则按文档识别 / built-in template or a template folder "
                                 "(default: recognised)")
 @click.option("--force", is_flag=True, help="写入非空文件夹 / write into a non-empty folder")
@@ -140,7 +156,7 @@ def explain(code: str, lang: str) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入的文件夹 / folder to write")
+@click.option("-o", "--output", type=PATH, help="写入的文件夹 / folder to write")
 @click.option("--check", "verify", is_flag=True, help="只核对 schemas/ 是否最新 / verify only")
 @click.option("--template", default=None, help="只为这个模板（内置名或模板文件夹）生成 / only this template's")
 def schema(output: Path | None, verify: bool, template: str | None) -> None:
@@ -151,7 +167,7 @@ def schema(output: Path | None, verify: bool, template: str | None) -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=PATH)
 @click.option("--unit", default=None, help="预算单位名称，默认“示例单位” / unit name")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, help="申报年度，默认今年 / year (default: this year)")
 @click.option("--department", default=None, help="主管部门，默认“示例主管部门” / competent department")
@@ -182,7 +198,7 @@ def template() -> None:
 
 @template.command("export")
 @click.argument("name")
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=PATH)
 def template_export(name: str, directory: Path) -> None:
     """把内置模板 NAME 复制到 DIRECTORY 以便修改。"""
     from .commands import templates as command
@@ -197,7 +213,7 @@ def framework() -> None:
 
 @framework.command("export")
 @click.argument("name")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=PATH)
 def framework_export(name: str, file: Path) -> None:
     """把内置指标体系 NAME 写到 FILE 以便修改或共用。"""
     from .commands import templates as command

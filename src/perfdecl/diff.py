@@ -30,9 +30,11 @@ LOWERED = Text("下调", "lowered")
 _KIND = {ADDED: Text("新增", "added"), REMOVED: Text("删除", "removed"), RENAMED: Text("改名", "renamed"),
          CHANGED: Text("修改", "changed")}
 _SECTION_LABELS = dict(zip(SECTIONS, ("项目概述", "立项依据", "实施主体", "实施方案", "实施周期", "年度预算安排", "绩效目标")))
+_EN_PUNCTUATION = str.maketrans({"（": " (", "）": ")", "，": ", "})
 SHORT = 30  # a text this long at most, on one line, is shown whole, old → new
 EXCERPT = 24  # characters of context around a changed text's first difference
 MAX_TOKENS = 4000  # texts longer than this (in words) are reported changed without an excerpt
+MAX_WORK = 1_000_000  # nor when the words compared (all but those they start and end with) are more in product
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,10 +293,10 @@ def excerpt(old: str, new: str) -> str:
     are not compared word by word.
     """
     a, b = _TOKEN.findall(old.strip()), _TOKEN.findall(new.strip())
-    if len(a) > MAX_TOKENS or len(b) > MAX_TOKENS:
+    ops = _opcodes(a, b)
+    if ops is None:
         return "…"
     parts: list[str] = []
-    ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
     shown = 0
     for n, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
@@ -319,6 +321,25 @@ def excerpt(old: str, new: str) -> str:
     return "".join(parts).replace("\n", " ").strip()
 
 
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]] | None:
+    """difflib's opcodes from `a` to `b`, the words they start and end with set aside first (a
+    comparison costs the product of the lengths); None when what is left is too long to compare."""
+    if len(a) > MAX_TOKENS or len(b) > MAX_TOKENS:
+        return None
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if (len(a) - start - end) * (len(b) - start - end) > MAX_WORK:
+        return None
+    middle = difflib.SequenceMatcher(None, a[start:len(a) - end], b[start:len(b) - end], autojunk=False).get_opcodes()
+    return ([("equal", 0, start, 0, start)] if start else []) + \
+        [(tag, i1 + start, i2 + start, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in middle] + \
+        ([("equal", len(a) - end, len(a), len(b) - end, len(b))] if end else [])
+
+
 def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= 2 * EXCERPT else flat[:2 * EXCERPT] + "…"
@@ -333,12 +354,16 @@ def lowered(found: Sequence[Change]) -> list[Change]:
 def _line(change: Change, lang: str) -> str:
     """The change after its place: `修改 =56850 份 → =50000 份（-6850 份，-12.05%）`."""
     kind = _KIND[change.kind].say(lang)
-    if change.old is not None and change.new is not None:
-        body = f"{change.old} → {change.new}"
+    old, new, detail = change.old, change.new, change.detail
+    if lang == "en":  # the punctuation perfdecl wrote around figures, not the user's own in texts and values
+        old, new = (v.translate(_EN_PUNCTUATION) if v and change.what == "figure" else v for v in (old, new))
+        detail = detail.translate(_EN_PUNCTUATION) if change.what != "text" else detail
+    if old is not None and new is not None:
+        body = f"{old} → {new}"
     else:
-        body = change.new if change.new is not None else change.old or ""
-    if change.detail:
-        body = f"{body}（{change.detail}）" if body else change.detail
+        body = new if new is not None else old or ""
+    if detail:
+        body = f"{body}{Text('（', ' (').say(lang)}{detail}{Text('）', ')').say(lang)}" if body else detail
     return f"{kind} {body}".rstrip()
 
 

@@ -33,7 +33,7 @@ from .money import Amount
 from .model import (Date, Funding, Goals, Indicator, Model, Money, PeriodField, Project, Quantity, SubItem, Unit,
                     YearMonth)
 from .modelcache import complete
-from .paths import OUTSIDE_SHARED, display, inside, shared_root, templates_dir
+from .paths import OUTSIDE_SHARED, display, inside, is_regular, shared_root, templates_dir
 from .schema_errors import translated
 from .text import Text
 from .yamlload import load as load_yaml
@@ -369,7 +369,7 @@ def _project_model(definition: str) -> type[Project]:
 
 def builtin_template(name: str) -> Path | None:
     folder = templates_dir() / name
-    return folder if _NAME.fullmatch(name) and (folder / META).is_file() else None
+    return folder if _NAME.fullmatch(name) and is_regular(folder / META) else None
 
 
 def builtin_templates() -> list[str]:
@@ -385,7 +385,7 @@ def template_folder(root: Path, name: str) -> tuple[Path | None, Text | None]:
     folder = inside(shared_root(root), root.absolute() / name)  # a template shared in the repository will do
     if folder is None:  # e.g. a symlink named like a built-in
         return None, OUTSIDE_SHARED
-    if not (folder / META).is_file() and not (folder / MAIN).is_file():
+    if not is_regular(folder / META) and not is_regular(folder / MAIN):
         names = "、".join(builtin_templates())
         return None, Text(f"找不到模板“{name}”：它不是内置模板（{names}），也不是本文件夹内含 {META} 或 {MAIN} 的文件夹",
                           f"no template '{name}': not a built-in ({names}) nor a folder here holding {META} or {MAIN}")

@@ -14,6 +14,9 @@ from .values import Value
 
 SIMILAR = 0.6  # difflib ratio above which two different names are taken as one thing renamed
 MAX_PAIRS = 40_000  # name pairs compared for similarity; beyond it only exact names match
+# Comparing two names costs up to the product of their lengths: all the comparisons together may
+# cost what MAX_PAIRS pairs of 30-character names do (about a second); beyond it only exact names match.
+MAX_WORK = MAX_PAIRS * 30 * 30
 COST = "成本"  # a 二级指标 whose name holds this is a cost: lower is harder
 
 
@@ -34,7 +37,8 @@ def pair(old: Sequence[str], new: Sequence[str]) -> list[tuple[int | None, int |
         else:
             unmatched_new.append(j)
     left = sorted(i for rest in free_old.values() for i in rest)
-    if left and unmatched_new and len(left) * len(unmatched_new) <= MAX_PAIRS:
+    work = sum(len(old[i]) for i in left) * sum(len(new[j]) for j in unmatched_new)
+    if left and unmatched_new and len(left) * len(unmatched_new) <= MAX_PAIRS and work <= MAX_WORK:
         import difflib  # only when some names differ: `check` seldom needs it
 
         scored = []

@@ -69,6 +69,44 @@ def shared_root(folder: Path) -> Path:
     return start
 
 
+def lookup(path: str | PurePath) -> os.stat_result | None:
+    """`path`'s status, links followed; None where pathlib's `exists()` would raise or say False.
+
+    pathlib raises for a name too long for the file system or a folder on the
+    way that may not be searched; a user's path is looked up here instead.
+    """
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def is_folder(path: str | PurePath) -> bool:
+    info = lookup(path)
+    return info is not None and stat.S_ISDIR(info.st_mode)
+
+
+def is_regular(path: str | PurePath) -> bool:
+    info = lookup(path)
+    return info is not None and stat.S_ISREG(info.st_mode)
+
+
+def unusable(path: str | PurePath) -> Text | None:
+    """Why `path` cannot even be looked up (a name too long, a link loop, no permission), or None.
+
+    A path that does not exist yet is usable: it may be about to be written.
+    """
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as e:
+        return Text(f"无法使用此路径：{e.strerror}", f"unusable path: {e.strerror}")
+    except ValueError:
+        return Text("路径中有 NUL 字符", "the path holds a NUL character")
+    return None
+
+
 def display(path: Path) -> str:
     """A path as the user would type it: relative to the working folder if inside it."""
     try:
@@ -91,6 +129,18 @@ class TooLarge(Unreadable):
 
 NOT_REGULAR = Text("不是普通文件（而是设备、管道或套接字），拒绝读取",
                    "not a regular file (a device, a pipe or a socket); refusing to read it")
+IS_FOLDER = Text("是文件夹，不是文件", "is a folder, not a file")
+
+
+def not_a_file(path: Path) -> Text | None:
+    """Why the input file `path` named on the command line cannot be read as one, or None."""
+    info = lookup(path)
+    shown = display(path)
+    if info is None:
+        return Text(f"{shown} 不存在", f"{shown} does not exist")
+    if stat.S_ISREG(info.st_mode):
+        return None
+    return Text(f"{shown} ", f"{shown} ") + (IS_FOLDER if stat.S_ISDIR(info.st_mode) else NOT_REGULAR)
 
 
 def read_regular(path: Path, limit: int) -> bytes:
@@ -109,7 +159,7 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise Unreadable(Text("是文件夹，不是文件", "is a folder, not a file"))
+            raise Unreadable(IS_FOLDER)
         if not stat.S_ISREG(mode):
             raise Unreadable(NOT_REGULAR)
         chunks: list[bytes] = []

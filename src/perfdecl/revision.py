@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from .paths import inside
+from .paths import inside, is_folder
 from .text import Text
 
 MAX_FILES = 2000  # a declaration folder holds a few dozen
@@ -38,7 +38,7 @@ def opened(spec: str, base: Path, like: Path | None = None) -> Iterator[Path]:
     `base` (`REV:./x` relative to `base`). The copy is removed on leaving.
     """
     folder = base / spec
-    if folder.is_dir():
+    if is_folder(folder):
         yield folder
         return
     rev, path = split(spec)
@@ -48,10 +48,15 @@ def opened(spec: str, base: Path, like: Path | None = None) -> Iterator[Path]:
     else:
         where = base
     with tempfile.TemporaryDirectory(prefix="perfdecl-rev-") as tmp:
-        name = PurePosixPath(path).name or "declaration"
-        target = Path(tmp) / name
+        target = Path(tmp) / _folder_name(path)
         target.mkdir()
         yield checkout(where, rev, path, target)
+
+
+def _folder_name(path: str) -> str:
+    """The copy's folder name: the last part of `path`, unless that is `..` or too long for a file name."""
+    name = PurePosixPath(path).name
+    return name if name not in ("", "..") and len(name.encode("utf-8", "replace")) <= 100 else "declaration"
 
 
 def split(spec: str) -> tuple[str, str | None]:
@@ -72,7 +77,8 @@ def checkout(repo: Path, rev: str, path: str, target: Path) -> Path:
     if rev.startswith("-") or not rev:
         raise RevisionError(Text(f"不是有效的版本：“{rev}”", f"not a valid revision: '{rev}'"))
     tree = f"{rev}:{path}" if path else f"{rev}:"
-    listing = _git(repo, "ls-tree", "-r", "-z", "--", tree)
+    # --full-tree: run in a subfolder, ls-tree would list only the entries under that subfolder's name
+    listing = _git(repo, "ls-tree", "--full-tree", "-r", "-z", "--", tree)
     entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:

@@ -42,6 +42,8 @@ _STRICT = Text("未生成：{folder} 有 {warnings} 个警告（--strict）", "n
 _ONE_OUTPUT = Text("-o 只能用于一份申报；多份申报请分别生成或使用默认输出路径", "-o works with one declaration only")
 _OUTPUT_DIR = Text("-o 应指定一个文件，而“{path}”是文件夹", "-o must name a file, but '{path}' is a folder")
 _NO_NAME = Text("“{path}”中没有文件名", "'{path}' has no file name")
+_SUFFIX = Text("-o {path} 的扩展名是另一种格式的，与 --format {fmt} 不符", "-o {path} is named for another format than --format {fmt}")
+SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}  # an -o named so must be of that format
 _PDF_DOCX = Text("--pdf 只能与 --format docx 一起使用", "--pdf needs --format docx")
 _NO_TEMPLATE = Text("模板文件夹不存在：{path}", "no such template folder: {path}")
 _OUTSIDE = Text("生成的文件 {path} ", "the file written, {path}, ") + OUTSIDE
@@ -85,7 +87,7 @@ def run(paths: tuple[Path, ...], output: Path | None = None, template: Path | No
         split: bool = False, strict: bool = False, lang: str = "zh", jobs: int | None = None) -> int:
     from ..render.package import source_date_epoch
 
-    folders, problems = targets(paths)
+    folders, problems = targets(paths, skip_outside=False)
     epoch, usage = source_date_epoch()
     usage = usage or _usage(folders, output, template, fmt, pdf)
     if usage:
@@ -295,6 +297,8 @@ def _usage(folders: list[Path], out: Path | None, template: Path | None, fmt: st
         return _OUTPUT_DIR.fill(path=out)
     if out is not None and not _named(out):
         return _NO_NAME.fill(path=out)
+    if out is not None and SUFFIXES.get(out.suffix.lower(), fmt) != fmt:
+        return _SUFFIX.fill(path=out, fmt=fmt)
     if pdf and fmt != "docx":
         return _PDF_DOCX
     if template is not None and not template.is_dir():

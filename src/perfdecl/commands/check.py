@@ -10,6 +10,7 @@ declaration, a folder or git revision, for the PD42x rules.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -17,23 +18,28 @@ from pathlib import Path
 from .. import output
 from ..diagnostics import Diagnostic, Position, diag, has_usage_errors
 from ..load import Part, find_folder, project_count
-from ..paths import display
+from ..paths import display, is_folder, unusable
 from ..text import Text
 from ..parallel import default_jobs, run_each
 
 FORMATS = {"json": output.as_json, "github": output.github, "sarif": output.sarif}
 
 
-def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
+def targets(paths: tuple[Path, ...], skip_outside: bool = True) -> tuple[list[Path], list[Diagnostic]]:
     """The declaration folders that `paths` name, each once, in order.
 
     A file outside any declaration is skipped (pre-commit passes every changed
-    file); a folder that holds none, or a path that does not exist, is a problem.
+    file to check), or with `skip_outside=False` a problem, as is a folder
+    that holds none or a path that does not exist.
     """
     folders: list[Path] = []
     problems: list[Diagnostic] = []
     for path in paths:
         where = Position(display(path), 1, 1)
+        why = unusable(path)
+        if why is not None:
+            problems.append(diag("PD015", where, what=why))
+            continue
         if not path.exists():
             problems.append(diag("PD015", where, what=Text(f"路径不存在：{path}", f"no such path: {path}")))
             continue
@@ -42,6 +48,9 @@ def targets(paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
             if path.is_dir():
                 problems.append(diag("PD015", where, what=Text(f"“{path}”中没有 declaration.yaml",
                                                            f"no declaration.yaml in '{path}'")))
+            elif not skip_outside:
+                problems.append(diag("PD015", where, what=Text(f"“{path}”不在申报文件夹内（其上各级文件夹中没有 declaration.yaml）",
+                                                           f"'{path}' is in no declaration folder (no declaration.yaml above it)")))
             continue
         if folder not in folders:
             folders.append(folder)
@@ -78,7 +87,7 @@ def run(paths: tuple[Path, ...], fmt: str = "human", strict: bool = False, lang:
     from ..pipeline import merge
 
     folders, problems = targets(paths)
-    if previous and Path(previous).is_dir():  # a folder given here is relative to the working folder
+    if previous and is_folder(previous):  # a folder given here is relative to the working folder
         previous = str(Path(previous).resolve())
     diags: list[Diagnostic] = list(problems)
     lines: dict[str, list[str]] = {}
@@ -114,8 +123,12 @@ def main(args: list[str]) -> int:
     parser.add_argument("--previous", default=None, metavar="DIR|REV",
                         help="上一年度的申报（文件夹或 git 版本），代替 previous: / last year's declaration")
     given = parser.parse_args(args)
-    return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs,
-               previous=given.previous)
+    try:
+        return run(tuple(given.paths), fmt=given.fmt, strict=given.strict, lang=given.lang, jobs=given.jobs,
+                   previous=given.previous)
+    except BrokenPipeError:  # the reader stopped early (`| head`): what is left to print goes nowhere, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _positive(text: str) -> int:

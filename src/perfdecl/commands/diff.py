@@ -16,6 +16,7 @@ import click
 from .. import diff, output
 from ..diagnostics import Diagnostic
 from ..load import Bundle, load
+from ..paths import is_folder
 from ..revision import RevisionError, opened
 from ..text import Text
 
@@ -29,7 +30,7 @@ def _not_found(spec: str, why: Text) -> Text:
 
 def run(old: str, new: str, fmt: str = "human", fail_on: str | None = None, lang: str = "zh") -> int:
     base = Path.cwd()
-    like = next((base / spec for spec in (new, old) if (base / spec).is_dir()), None)
+    like = next((base / spec for spec in (new, old) if is_folder(base / spec)), None)
     bundles: list[Bundle] = []
     with ExitStack() as stack:
         for spec in (old, new):

@@ -28,7 +28,8 @@ from typing import Any
 
 from ..text import Text
 from ..values import OPERATORS, parse_value
-from .messages import say
+from ..paths import not_a_file
+from .messages import refuse, say
 from .workbooks import WorkbookError, open_book, rows
 
 # Column → the headers that name it (besides the template's own), compared without spaces or *.
@@ -76,10 +77,10 @@ class Problems:
 
 
 def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh") -> int:
-    if not project.is_file():
-        say(Text(f"错误：项目文件 {project} 不存在或不是文件", f"error: project file {project} does not exist or is not a file"),
-            lang, err=True)
-        return 2
+    for path in (workbook, project):
+        why = not_a_file(path)
+        if why is not None:
+            return refuse(why, lang)
     from ..yamlload import MAX_BYTES
 
     if project.stat().st_size > MAX_BYTES:
@@ -128,7 +129,8 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
     from ..render.files import write_atomic
 
     try:
-        write_atomic(project, (b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b"") + new.encode("utf-8"))
+        # through a link to where it points, as an editor saves: the link stays a link
+        write_atomic(project.resolve(), (b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b"") + new.encode("utf-8"))
     except RenderError as e:
         return _fail(e.text, lang)
     count = sum(len(third) for second in tree.values() for third in second.values())
@@ -331,7 +333,10 @@ def _value(cells: dict[str, Any], column: str, problems: Problems) -> str | None
         return None
     unit = _text(cells["unit"].value).replace("％", "%") if "unit" in cells else ""
     number: Decimal | None = None
-    if isinstance(cell.value, bool) or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+    if isinstance(cell.value, bool):
+        problems.add(column, Text("指标值是逻辑值 TRUE 或 FALSE，应为数字或文字", "the value is TRUE or FALSE, not a number or words"))
+        return None
+    if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
         problems.add(column, Text("指标值为空", "the value is empty"))
         return None
     if isinstance(cell.value, (int, float)):
@@ -377,7 +382,10 @@ def _from_cell(cell: Any) -> Decimal:
     number = _plain(number)
     have = -int(number.as_tuple().exponent)
     if places > have:
-        number = number.quantize(Decimal(1).scaleb(-places))
+        try:
+            number = number.quantize(Decimal(1).scaleb(-places))
+        except InvalidOperation:  # more digits than decimal's precision: shown as it is
+            pass
     return number
 
 

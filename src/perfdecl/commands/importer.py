@@ -15,7 +15,7 @@ import click
 from ..form import read_form
 from ..importer import emit
 from ..importer.recognise import Imported
-from ..paths import display
+from ..paths import display, not_a_file
 from ..text import Text, listing
 from .init import _folder, _named
 from .messages import NO_TEMPLATE, refuse, say
@@ -30,6 +30,9 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     from . import check
     from .schema import generate
 
+    why = not_a_file(source)
+    if why is not None:
+        return refuse(why, lang)
     target = output or Path(source.stem)
     if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not force)):
         return refuse(Text(f"{display(target)} 已存在且不是空文件夹；用 --force 覆盖其中的同名文件",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 from pathlib import Path
 from string import Template as Pattern
 
@@ -116,7 +117,8 @@ def run(directory: Path, unit: str | None = None, year: int | None = None, depar
     say(Text(f"已创建 {shown}：declaration.yaml、{PROJECT_FILE}，以及编辑器用的 {SCHEMAS}/",
              f"created {shown}: declaration.yaml, {PROJECT_FILE} and {SCHEMAS}/ for editors"))
     say(Text("把示例内容改成本单位的，然后运行：", "make the sample your unit's, then run:"))
-    click.echo(f"  perfdecl check {shown}\n  perfdecl build {shown}")
+    typed = shlex.quote(shown if not shown.startswith("-") else os.path.join(".", shown))  # as a shell takes it
+    click.echo(f"  perfdecl check {typed}\n  perfdecl build {typed}")
     return 0
 
 

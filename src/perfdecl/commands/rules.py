@@ -1,6 +1,8 @@
 """perfdecl rules / perfdecl explain CODE: the rule registry, for people."""
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from ..codes import RULES
@@ -25,7 +27,7 @@ def list_rules(lang: str) -> int:
 
 def explain(code: str, lang: str) -> int:
     """A rule's titles, severity, documentation and how to turn it off; unknown code: exit 2."""
-    rule = RULES.get(code.strip().upper())
+    rule = RULES.get(unicodedata.normalize("NFKC", code).strip().upper())  # ＰＤ１０１ as an input method types it
     if rule is None:
         click.echo(_UNKNOWN.fill(code=code).say(lang), err=True)
         return 2

@@ -159,7 +159,7 @@ def _lines(diags: list[Diagnostic], sources: dict[str, Path]) -> dict[str, list[
 
 
 def run(paths: tuple[Path, ...], host: str = "127.0.0.1", port: int = 8000, lang: str = "zh") -> int:
-    folders, problems = targets(paths)
+    folders, problems = targets(paths, skip_outside=False)
     if problems or not folders:
         if problems:
             click.echo(output.human(problems, {}, lang), err=True)

@@ -43,6 +43,7 @@ ROWS_SHEET, FINDINGS_SHEET = Text("汇总", "summary"), Text("问题", "findings
 APPROPRIATION = "当年财政拨款"  # the label of the figure the third money column shows, if a form has it
 SUFFIXES = (".xlsx", ".csv", ".md")
 CENT = Decimal("0.01")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or LibreOffice read a CSV cell as a formula
 
 
 @dataclass
@@ -132,7 +133,7 @@ def run(paths: tuple[Path, ...], out: Path | None = None, lang: str = "zh", jobs
     epoch, unusable = source_date_epoch()
     if unusable:
         return refuse(unusable, lang)
-    folders, problems = targets(paths)
+    folders, problems = targets(paths, skip_outside=False)
     if has_usage_errors(problems):
         click.echo(output.human(problems, {}, lang), err=True)
         return 2
@@ -182,8 +183,14 @@ def comma_separated(rows: list[Row], lang: str = "zh") -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(_headers(HEADERS, lang))
     for row in rows:
-        writer.writerow([_plain(v) for v in _cells(row)])
+        writer.writerow([_csv(v) for v in _cells(row)])
     return "\ufeff" + buf.getvalue()
+
+
+def _csv(value: object) -> str:
+    """A cell as CSV text; a text a spreadsheet would run as a formula (=, +, -, @) gets a leading ' to stay text."""
+    text = _plain(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
 
 
 def _md(value: object) -> str:
