@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -217,3 +218,22 @@ def test_rules_and_explain():
     typed = runner.invoke(cli, ["explain", "ＰＤ１０１ "])  # full-width, as a Chinese input method types it
     assert typed.exit_code == 0 and typed.stdout.splitlines()[0] == explained.stdout.splitlines()[0]
     assert runner.invoke(cli, ["explain", "PD999"]).exit_code == 2
+
+
+def test_an_unforeseen_exception_is_one_line_and_exit_1_unless_debugging():
+    code = f"""
+import sys
+import perfdecl.commands.check as check
+def broken(*args, **kwargs):
+    raise RuntimeError("boom")
+check.run = broken
+sys.argv = ["perfdecl", "check", {str(EXAMPLE)!r}]
+from perfdecl.main import main
+main()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PERFDECL_DEBUG": ""})
+    assert done.returncode == 1
+    assert "内部错误" in done.stderr and "RuntimeError: boom" in done.stderr and "Traceback" not in done.stderr
+    debug = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PERFDECL_DEBUG": "1"})
+    assert "Traceback" in debug.stderr and debug.returncode == 1

@@ -4,11 +4,14 @@
 options (argparse), so that it never imports click (see perfdecl.cli).
 SIGINT and SIGTERM raise `parallel.Interrupted`, which click's standalone mode
 does not swallow: staged files are removed and workers stopped on the way out,
-then the program says 已中断 and exits 130 / 143.
+then the program says 已中断 and exits 130 / 143. Any other exception that
+reaches here is a bug: one line saying so, exit 1 (PERFDECL_DEBUG=1 shows
+the traceback).
 """
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 
@@ -42,6 +45,15 @@ def _run(args: list[str]) -> None:
         from .cli import cli
 
         cli()
+    except Exception as e:  # a bug in perfdecl, or something no command foresaw: one line, not a traceback
+        if os.environ.get("PERFDECL_DEBUG"):
+            raise
+        from .commands.messages import INTERNAL
+
+        why = f"{type(e).__name__}: {e}"[:500]
+        print(INTERNAL.fill(why=why).zh, INTERNAL.fill(why=why).en, "(PERFDECL_DEBUG=1: traceback)", sep="\n",
+              file=sys.stderr)
+        sys.exit(1)
     except (Interrupted, SystemExit):
         signum = received()
         if signum is None:
