@@ -17,7 +17,8 @@ from perfdecl.yamlload import Source, load, parse
 
 # Pieces of YAML, so that generated text is often nearly valid and reaches deep into the parser.
 TOKENS = ["\n", "  ", "    ", "- ", ": ", "key", "名称", "[", "]", "{", "}", ", ", "&a ", "*a",
-          "!!python/name:os.system ", "!!str ", "!x ", '"', "'", "\\", "\t", "|", ">", "#", "%", "@", "`", "? ", "---\n", "...\n", "<<: ", "~",
+          "!!python/name:os.system ", "!!str ", "!x ", '"', "'", "\\", "\t", "|", ">", "#", "%", "@", "`", "? ",
+          "---\n", "...\n", "<<: ", "~",
           "2023-02-30", "1:30", "0x1F", ".inf", "1e3", "0.098", "yes", "\x0b", "\x00", "\ufeff", "\u2028", "\x85"]
 yamlish = st.lists(st.sampled_from(TOKENS) | st.text(max_size=5), max_size=60).map("".join)
 

@@ -1,4 +1,4 @@
-"""The package is type-checked: mypy, configured in pyproject.toml, finds nothing."""
+"""The package is type-checked (mypy) and its lines fit the length set in pyproject.toml (ruff)."""
 from __future__ import annotations
 
 import subprocess
@@ -22,3 +22,9 @@ def test_the_configuration_refuses_an_untyped_function(tmp_path: Path) -> None:
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "[no-untyped-def]" in result.stdout
+
+
+def test_lines_fit_the_configured_length() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "E501", "src", "tests"],
+                            cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

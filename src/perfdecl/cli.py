@@ -171,7 +171,8 @@ def schema(output: Path | None, verify: bool, template: str | None) -> None:
 @click.option("--unit", default=None, help="预算单位名称，默认“示例单位” / unit name")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, help="申报年度，默认今年 / year (default: this year)")
 @click.option("--department", default=None, help="主管部门，默认“示例主管部门” / competent department")
-@click.option("--framework", default=None, help="指标体系：内置名称或指标体系文件，默认用模板的 / framework: a name or a file (default: the template's)")
+@click.option("--framework", default=None,
+              help="指标体系：内置名称或指标体系文件，默认用模板的 / framework: a name or a file (default: the template's)")
 @click.option("--template", "template_name", default="shanghai-2023", show_default=True,
               help="模板：内置模板名（perfdecl templates）或模板文件夹 / template: a built-in name or a folder")
 def init(directory: Path, unit: str | None, year: int | None, department: str | None, framework: str | None,

@@ -50,7 +50,8 @@ _OUTSIDE = Text("生成的文件 {path} ", "the file written, {path}, ") + OUTSI
 _OVERWRITE = Text("拒绝覆盖申报读取的文件（源文件、指标体系文件或模板文件）：{path}",
                   "refusing to overwrite a file the declaration reads (a source, framework or template file): {path}")
 _TWICE = Text("{path} 会被写入两次", "{path} would be written twice")
-_CLASH = Text("{first} 与 {second} 都要写入 {path}，因此未生成任何文件；请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
+_CLASH = Text("{first} 与 {second} 都要写入 {path}，因此未生成任何文件；"
+              "请用 -o 分别生成，或在 declaration.yaml 中用 output: 指定不同的文件",
               "{first} and {second} would both write {path}, so nothing was written; build them one at a time with -o, "
               "or give each its own output: in declaration.yaml")
 

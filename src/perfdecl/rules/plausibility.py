@@ -335,8 +335,9 @@ def check_labels(bundle: Bundle) -> Iterator[Diagnostic]:
                 table = getattr(item, kind)
                 if table is None:
                     continue
-                labels: list[tuple[tuple[object, ...], str]] = [(("items", i, kind, "header", c), cell) for c, cell in enumerate(table.header or ())
-                          if cells is None or c in cells]
+                labels: list[tuple[tuple[object, ...], str]] = [
+                    (("items", i, kind, "header", c), cell) for c, cell in enumerate(table.header or ())
+                    if cells is None or c in cells]
                 if table.total_label:
                     labels.append((("items", i, kind, "total_label"), table.total_label))
                 for path, label in labels:
