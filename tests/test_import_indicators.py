@@ -270,3 +270,32 @@ def test_a_project_file_that_is_a_link_is_updated_where_it_points_and_stays_a_li
     result = invoke("import-indicators", tmp_path / "w.xlsx", link)
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and "甲: =2 个" in real.read_text(encoding="utf-8")
+
+
+def test_a_project_written_as_rows_gets_rows_in_the_sheets_order_with_its_links_kept(tmp_path):
+    from test_indicator_rows import P, rows_declaration
+
+    folder = rows_declaration(tmp_path)
+    project = folder / P
+    before = project.read_text(encoding="utf-8")
+    book = tmp_path / "rows.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    for row in (["满意度指标", "服务对象满意度指标", "用户满意度", ">=95%"], ["产出指标", "数量指标", "彩色带采购数量", "≥6 卷"],
+                ["效益指标", "社会效益指标", "服务稳定性", "提升"], ["产出指标", "时效指标", "维护完成时间", "2023 年 12 月底"]):
+        ws.append(row)
+    wb.save(book)
+    result = invoke("import-indicators", book, project)
+    assert result.exit_code == 0, result.output
+    after = project.read_text(encoding="utf-8")
+    assert after[:after.index("indicators:")] == before[:before.index("indicators:")]
+    bundle, diags = check(folder)
+    assert diags == []
+    rows = bundle.projects[0].indicator_rows
+    assert [(f, s, n, i.value.text, i.link) for f, s, n, i in rows] == [
+        ("满意度指标", "服务对象满意度指标", "用户满意度", ">=95%", None),
+        ("产出指标", "数量指标", "彩色带采购数量", ">=6 卷", "彩色带.qty"),  # kept: the sheet has no 关联明细 column
+        ("效益指标", "社会效益指标", "服务稳定性", "提升", None),
+        ("产出指标", "时效指标", "维护完成时间", "2023 年 12 月底", None)]
+    assert after.count("  - {first: ") == 4

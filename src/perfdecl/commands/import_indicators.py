@@ -8,6 +8,8 @@ operators may be written =, >=, ≥, ＞, 大于等于, 不低于 …, numbers a
 or text, percentages as Excel percentages. With a 项目名称 column, only the
 rows of this project are taken.
 
+A project file that writes its indicators as a list of rows gets rows, in the
+sheet's order; one that writes the tree gets the tree.
 Only the `indicators:` block of the project file is replaced; every other
 line (comments, order, formatting) stays as it was. ruamel.yaml, a
 round-trip YAML library, finds where the block lies and writes the new one;
@@ -26,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ..load import ROW_KEYS
 from ..text import Text
 from ..values import OPERATORS, parse_value
 from ..paths import not_a_file
@@ -103,12 +106,13 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
         sheet = _choose(book, sheet_name, columns, usual)
         if isinstance(sheet, Text):
             return _fail(sheet, lang)
-        tree = read_indicators(sheet, columns, name, problems)
+        order: list[Place] = []
+        tree = read_indicators(sheet, columns, name, problems, order)
         if isinstance(tree, OneOther):  # the sheet is about one project only, named otherwise: take it
             say(Text(f"注意：表中的项目名称为“{tree.name}”，与项目文件的“{name}”不同，仍导入其全部指标",
                      f"note: the sheet names the project '{tree.name}', not '{name}'; importing all its rows"), lang)
-            problems = Problems()
-            tree = read_indicators(sheet, columns, None, problems)
+            problems, order = Problems(), []
+            tree = read_indicators(sheet, columns, None, problems, order)
     except WorkbookError as e:
         return _fail(e.text, lang)
     finally:
@@ -122,7 +126,7 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
             lang, err=True)
         return 1
     _keep_extras(tree, text, [k for k in ("link", "standard") if k not in problems.columns])
-    new = replace_indicators(text, tree)
+    new = replace_indicators(text, tree, order if _written_as_rows(text) else None)
     if isinstance(new, Text):
         return _fail(new, lang)
     from ..render import RenderError
@@ -228,6 +232,7 @@ def _choose(book: Any, wanted: str | None, names: dict[str, str], usual: str | N
 # -- reading the rows --------------------------------------------------------------------------------
 
 Tree = dict[str, dict[str, dict[str, Any]]]
+Place = tuple[str, str, str]  # 一级, 二级, 三级指标
 
 
 @dataclass(frozen=True)
@@ -238,8 +243,9 @@ class OneOther:
 
 
 def read_indicators(sheet: Any, names: dict[str, str], project: str | None,
-                    problems: Problems) -> Tree | Text | OneOther:
-    """The indicator tree the sheet holds for `project`; problems are added per cell."""
+                    problems: Problems, order: list[Place] | None = None) -> Tree | Text | OneOther:
+    """The indicator tree the sheet holds for `project`; problems are added per cell, and each
+    indicator's place to `order`, in the sheet's order."""
     it = rows(sheet)
     columns: dict[str, int] = {}
     for n, row in enumerate(it):
@@ -299,6 +305,8 @@ def read_indicators(sheet: Any, names: dict[str, str], project: str | None,
             continue
         extra = {k: _text(cells[k].value) for k in ("link", "standard") if k in cells and _text(cells[k].value)}
         group[third] = {"value": value, **extra} if extra else value
+        if order is not None:
+            order.append((level["level1"], level["level2"], third))
     if not taken and len(others) == 1:
         return OneOther(others.pop())
     if not taken and others:
@@ -439,6 +447,8 @@ def _keep_extras(tree: Tree, text: str, keys: list[str]) -> None:
     """Keep the file's `link:`/`standard:` of an indicator imported again, for the columns the sheet lacks."""
     old = _load(text)
     old = old.get("indicators") if not isinstance(old, Text) else None
+    if isinstance(old, list):  # rows: the same tree, by each row's place
+        old = _as_tree(old)
     if not keys or not isinstance(old, dict):
         return
     for first, seconds in tree.items():
@@ -453,14 +463,38 @@ def _keep_extras(tree: Tree, text: str, keys: list[str]) -> None:
                     thirds[third] = {**(value if isinstance(value, dict) else {"value": value}), **kept}
 
 
-def replace_indicators(text: str, tree: Tree) -> str | Text:
-    """`text` with its top-level `indicators:` block replaced by `tree` (appended if it has none)."""
+def _written_as_rows(text: str) -> bool:
+    data = _load(text)
+    return not isinstance(data, Text) and isinstance(data.get("indicators"), list)
+
+
+def _as_tree(rows: list) -> Tree:
+    tree: Tree = {}
+    for row in rows:
+        if isinstance(row, dict) and all(isinstance(row.get(k), str) for k in ROW_KEYS):
+            rest = {k: v for k, v in row.items() if k not in ROW_KEYS}
+            tree.setdefault(row["first"], {}).setdefault(row["second"], {})[row["name"]] = rest
+    return tree
+
+
+def _rows(tree: Tree, order: list[Place]) -> list[dict[str, Any]]:
+    """The tree as rows in `order`: first, second, name, then the value and its other keys."""
+    out = []
+    for first, second, name in order:
+        value = tree[first][second][name]
+        out.append({"first": first, "second": second, "name": name, **(value if isinstance(value, dict) else {"value": value})})
+    return out
+
+
+def replace_indicators(text: str, tree: Tree, order: list[Place] | None = None) -> str | Text:
+    """`text` with its top-level `indicators:` block replaced by `tree`, or by its rows in `order`
+    when given (appended if it has none)."""
     data = _load(text)
     if isinstance(data, Text):
         return data
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
-    block = _block(tree).replace("\n", newline)
+    block = _block(tree if order is None else _rows(tree, order)).replace("\n", newline)
     if "indicators" not in data:
         head = text if not text or text.endswith(("\n", "\r")) else text + newline
         new = head + block
@@ -474,17 +508,26 @@ def replace_indicators(text: str, tree: Tree) -> str | Text:
         while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
             end -= 1  # blank lines and comments before the next key stay
         new = "".join(lines[:start]) + block + "".join(lines[end:])
-    problem = _verify(new, tree)
+    problem = _verify(new, tree if order is None else _rows(tree, order))
     return problem or new
 
 
-def _block(tree: Tree) -> str:
-    from ruamel.yaml.comments import CommentedMap
+def _block(tree: Tree | list[dict[str, Any]]) -> str:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     def scalar(text: str) -> str:  # ">=90%" as perfdecl's own files write it, not '>=90%'
         return DoubleQuotedScalarString(text) if text[:1] in _INDICATORS else text
 
+    if isinstance(tree, list):  # rows, one flow mapping a line
+        rows = CommentedSeq()
+        for row in tree:
+            flow = CommentedMap({k: scalar(v) if isinstance(v, str) else v for k, v in row.items()})
+            flow.fa.set_flow_style()
+            rows.append(flow)
+        out = io.StringIO()
+        _yaml().dump(CommentedMap(indicators=rows), out)
+        return out.getvalue()
     top = CommentedMap()
     for first, seconds in tree.items():
         top[first] = CommentedMap()
@@ -501,7 +544,7 @@ def _block(tree: Tree) -> str:
     return out.getvalue()
 
 
-def _verify(text: str, tree: Tree) -> Text | None:
+def _verify(text: str, tree: Tree | list[dict[str, Any]]) -> Text | None:
     """Whether perfdecl itself reads back exactly `tree` from the new file; else why not (a bug)."""
     from ..positions import Source
     from ..yamlload import parse
