@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,17 @@ def test_identities_parse(text, terms):
 def test_bad_identities_are_refused(text):
     with pytest.raises(Invalid):
         parse_identity(text)
+
+
+def test_a_table_identity_may_be_a_product():
+    identity = parse_identity("amount = qty × months * price", products=True)
+    assert identity.product and identity.terms == ((1, "qty"), (1, "months"), (1, "price"))
+    assert identity.right({"qty": Decimal(6), "months": Decimal("0.5"), "price": Decimal("0.098")}.__getitem__) \
+        == Decimal("0.294")
+    assert not parse_identity("total = a - b", products=True).product
+    for mixed in ("amount = qty * price + fee", "amount = qty - price * fee"):
+        with pytest.raises(Invalid):
+            parse_identity(mixed, products=True)
 
 
 def test_a_bad_form_is_reported_in_its_template_file(worked):
