@@ -1,10 +1,11 @@
 """PD1xx: figures add up exactly, in 元, whatever unit each cell is written in."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from helpers import assert_findings, at, declaration, edit, findings, folder_with
+from helpers import REPO, assert_findings, at, declaration, edit, findings, folder_with
 
 from perfdecl.pipeline import check
 
@@ -234,3 +235,16 @@ def test_table_arithmetic_belongs_to_tables(tmp_path):
                                      "    category: {label: 项目类别, type: text, required: true, totals: {label: x}}\n")],
                          [])
     assert {code for *_, code in findings(folder)} == {"PD016"}
+
+
+def test_the_tables_example_of_the_docs(tmp_path):
+    doc = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Tables that add up"):doc.index("### Indicator columns")]
+    form, rows = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    category = "    category: {label: 项目类别, type: text, required: true}\n"
+    folder = folder_with(tmp_path, [(category, category + form.split("  fields:\n", 1)[1])],
+                         [("indicators:\n", rows + "indicators:\n")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "662.98", "PD115"))
+    (found,) = check(folder)[1]
+    assert "".join(found.message("zh").split()) in "".join(section.split())  # the message the docs quote
