@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple
@@ -125,14 +125,15 @@ class FieldSpec(Model):
         """A table's row identities, read."""
         return [parse_identity(text, products=True) for text in self.identities]
 
-    def kinds(self) -> dict[str, str]:
+    def _column_types(self) -> dict[str, str]:
         """The type of each column of a table or group."""
         return {key: column.type for key, column in (self.columns or {}).items()}
 
     def _check_totals(self, totals: TotalsSpec) -> None:
-        kinds = self.kinds()
+        kinds = self._column_types()
         if kinds.get(totals.label) not in ("text", "multiline", "choice"):
-            raise Invalid(f"“{totals.label}”应为本表的文字列", f"'{totals.label}' must be a text column of this table", at=("totals", "label"))
+            raise Invalid(f"“{totals.label}”应为本表的文字列", f"'{totals.label}' must be a text column of this table",
+                          at=("totals", "label"))
         for i, key in enumerate(totals.columns or ()):
             if kinds.get(key) not in ("money", "number"):
                 raise Invalid(f"“{key}”应为本表的 money 或 number 列",
@@ -144,7 +145,7 @@ class FieldSpec(Model):
             identity = parse_identity(text, products=True)
         except Invalid as e:
             raise Invalid(e.zh, e.en, at=at) from None
-        kinds = self.kinds()
+        kinds = self._column_types()
         keys = (identity.left, *(k for _, k in identity.terms))
         for key in keys:
             if kinds.get(key) not in ("money", "number"):
@@ -187,10 +188,12 @@ class Identity(NamedTuple):
     product: bool = False
 
     def right(self, value: Callable[[str], Decimal]) -> Decimal:
-        """The right side's value, each key's value given by `value`."""
-        if self.product:
-            return math.prod((value(key) for _, key in self.terms), start=Decimal(1))
-        return sum((sign * value(key) for sign, key in self.terms), Decimal(0))
+        """The right side's value, exactly, each key's value given by `value`."""
+        with localcontext() as exact:  # a product's digits add up: 28 would round it
+            exact.prec = _DIGITS * (len(self.terms) + 1)
+            if self.product:
+                return math.prod((value(key) for _, key in self.terms), start=Decimal(1))
+            return sum((sign * value(key) for sign, key in self.terms), Decimal(0))
 
     def written(self, shown: Callable[[str], str]) -> str:
         """The right side as a message prints it, each key as `shown` gives it: `数量 6 × 单价 0.098万元`."""
@@ -202,6 +205,8 @@ class Identity(NamedTuple):
 
 
 _TOKEN = re.compile(r"\s*(?:([a-z][a-z0-9_]*)|([=+*×-]))")
+_MOST_TERMS = 100  # a longer identity is no form's
+_DIGITS = 60  # at most as many digits as a value carries (money.MAX_DIGITS)
 
 
 def parse_identity(text: str, products: bool = False) -> Identity:
@@ -219,6 +224,9 @@ def parse_identity(text: str, products: bool = False) -> Identity:
                           f"identity '{text}': cannot read character {pos + 1}; write {shape.replace('，或', ' or')}")
         tokens.append(m.group(1) or m.group(2))
         pos = m.end()
+        if len(tokens) > 2 * _MOST_TERMS + 1:
+            raise Invalid(f"恒等式“{text[:40]}…”过长：最多 {_MOST_TERMS} 项", f"identity '{text[:40]}…' too long: "
+                          f"at most {_MOST_TERMS} terms")
     ops = tokens[3::2]
     product = products and bool(ops) and all(op in "*×" for op in ops)
     ok = len(tokens) >= 3 and len(tokens) % 2 == 1 and tokens[1] == "="
