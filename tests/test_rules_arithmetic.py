@@ -192,6 +192,17 @@ def test_subtotals_and_a_total_at_the_top(tmp_path):
     assert at(p, "amount: 11", "PD115", mark="11") in findings(folder)
 
 
+def test_totals_above_their_rows(tmp_path):
+    rows = [("  - {name: 合计, amount: 662.88}\n", ""),
+            ("costs:\n", "costs:\n  - {name: 合计, amount: 672.88}\n  - {name: 小计, amount: 10}\n  - {name: 其他, amount: 10}\n"
+                          "  - {name: 小计, amount: 662.88}\n")]
+    folder = costs_folder(tmp_path, rows, [("totals: {label: name}", "totals: {label: name, place: above}")])
+    assert_findings(folder)  # each 小计 adds up the rows after it, up to the next
+    p = folder / "p.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("小计, amount: 10}", "小计, amount: 11}"), encoding="utf-8")
+    assert_findings(folder, at(p, "amount: 11", "PD115", mark="11"))
+
+
 def test_the_labels_and_columns_of_totals_are_the_forms(tmp_path):
     rows = [("{name: 合计, amount: 662.88}", "{name: 总额, qty: 1, amount: 662.98}")]
     folder = costs_folder(tmp_path, rows, [("totals: {label: name}", "totals: {label: name, rows: [总额], columns: [qty]}")])

@@ -82,6 +82,7 @@ class TotalsSpec(Model):
     rows: list[str] = Field(["合计", "总计"], description="合计行：加总其上的各行（在表首时其下的各行）")
     subtotals: list[str] = Field(["小计"], description="小计行：加总自上一个小计或合计以来的各行")
     columns: list[str] | None = Field(None, description="合计行加总的列（money 或 number）；不写则为所有这样的列")
+    place: Literal["below", "above"] = Field("below", description="below：合计、小计行在所计各行之后（默认）；above：在其前")
 
 
 class FieldSpec(Model):

@@ -91,10 +91,11 @@ def _bare(text: str) -> str:
     return "".join(text.split())
 
 
-def _covered(kinds: list[int], r: int) -> list[int]:
-    """The ordinary rows the total (or subtotal) row `r` adds up: those above it back to the previous one of
-    its kind or higher; if there are none (a total at the head of its rows), those below it up to the next."""
-    for step in (-1, 1):
+def _covered(kinds: list[int], r: int, place: str) -> list[int]:
+    """The ordinary rows the total (or subtotal) row `r` adds up: with `place` below, those above it back to
+    the previous one of its kind or higher, and if there are none (a total at the head of its rows), those
+    below it up to the next; with `place` above, the other way round."""
+    for step in ((-1, 1) if place == "below" else (1, -1)):
         found, n = [], r + step
         while 0 <= n < len(kinds) and kinds[n] < kinds[r]:
             if kinds[n] == 0:
@@ -128,7 +129,7 @@ class _Table:
     def totals(self, rows: list[BaseModel], kinds: list[int], totals: TotalsSpec) -> Iterator[Diagnostic]:
         columns = totals.columns or [k for k, c in self.columns.items() if c.type in ("money", "number")]
         for r, row in enumerate(rows):
-            covered = _covered(kinds, r) if kinds[r] else []
+            covered = _covered(kinds, r, totals.place) if kinds[r] else []
             for column in columns if covered else ():
                 if getattr(row, column) is None:
                     continue  # a total cell left empty states nothing
