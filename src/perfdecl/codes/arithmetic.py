@@ -277,10 +277,10 @@ row named 合计 or 总计 (`rows:`) adds up the rows above it (or, at the head
 of its rows, those below it), a row named 小计 (`subtotals:`) the rows since
 the previous 小计 or 合计; spaces in the name do not count. With `place:
 above` the totals stand before the rows they add up, and each adds up the
-rows after it instead. Each money and
-number column (or those `columns:` lists) of a total row must equal that sum
-exactly, in 元 whatever unit each cell is written in (bare numbers are in
-the table's `unit`). A total cell left empty is not checked.""",
+rows after it instead. Each money and number column (or those `columns:`
+lists) of a total row must equal that sum exactly, in 元 whatever unit each
+cell is written in (bare numbers are in the table's `unit`). A total cell
+left empty is not checked.""",
          hint="改正合计行或所计各行中写错的数", hint_en="correct the total or whichever row is wrong",
          passing=(Example("""
              costs:
