@@ -89,6 +89,20 @@ def declaration(tmp_path: Path, edits: list[tuple[str, str]] = (), decl_edits: l
     return folder
 
 
+SHANGHAI = (REPO / "templates" / "shanghai-2023" / "template.yaml").read_text(encoding="utf-8")
+
+
+def folder_with(tmp_path: Path, form_edits: list[tuple[str, str]], project_edits: list[tuple[str, str]]) -> Path:
+    """A declaration whose template `mine` is shanghai-2023 (its files by `base:`) with its form edited."""
+    folder = tmp_path / "d"
+    (folder / "mine").mkdir(parents=True)
+    meta = edit(SHANGHAI, [("name: shanghai-2023\n", "name: mine\nbase: shanghai-2023\n"), *form_edits])
+    (folder / "mine" / "template.yaml").write_text(meta, encoding="utf-8")
+    (folder / "declaration.yaml").write_text(DECLARATION + "template: mine\n", encoding="utf-8")
+    (folder / "p.yaml").write_text(edit(PROJECT, project_edits), encoding="utf-8")
+    return folder
+
+
 def copy_example(tmp_path: Path, edits: dict[str, list[tuple[str, str]]] | None = None, name: str = "ex") -> Path:
     """A copy of the example declaration with (old, new) text edits per file name."""
     folder = tmp_path / name

@@ -7,24 +7,12 @@ import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers import DECLARATION, PROJECT, REPO, at, edit
+from helpers import DECLARATION, PROJECT, REPO, at, edit, folder_with
 
 from perfdecl.cli import cli
 from perfdecl.pipeline import check
 
-SHANGHAI = (REPO / "templates" / "shanghai-2023" / "template.yaml").read_text(encoding="utf-8")
 NO_DATES = [("start: 2023-01-01\n", ""), ("end: 2023-12-31\n", ""), ("  total: 完成 2023 年设备维护。\n", "")]
-
-
-def folder_with(tmp_path: Path, form_edits: list[tuple[str, str]], project_edits: list[tuple[str, str]]) -> Path:
-    """A declaration whose template `mine` is shanghai-2023 (its files by `base:`) with its form edited."""
-    folder = tmp_path / "d"
-    (folder / "mine").mkdir(parents=True)
-    meta = edit(SHANGHAI, [("name: shanghai-2023\n", "name: mine\nbase: shanghai-2023\n"), *form_edits])
-    (folder / "mine" / "template.yaml").write_text(meta, encoding="utf-8")
-    (folder / "declaration.yaml").write_text(DECLARATION + "template: mine\n", encoding="utf-8")
-    (folder / "p.yaml").write_text(edit(PROJECT, project_edits), encoding="utf-8")
-    return folder
 
 
 def codes(folder: Path) -> list[tuple[str, int, int, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,20 @@ def test_identities_parse(text, terms):
 def test_bad_identities_are_refused(text):
     with pytest.raises(Invalid):
         parse_identity(text)
+
+
+def test_a_table_identity_may_be_a_product():
+    identity = parse_identity("amount = qty × months * price", products=True)
+    assert identity.product and identity.terms == ((1, "qty"), (1, "months"), (1, "price"))
+    assert identity.right({"qty": Decimal(6), "months": Decimal("0.5"), "price": Decimal("0.098")}.__getitem__) \
+        == Decimal("0.294")
+    assert not parse_identity("total = a - b", products=True).product
+    for mixed in ("amount = qty * price + fee", "amount = qty - price * fee", "a = " + " * ".join(["b"] * 101)):
+        with pytest.raises(Invalid):
+            parse_identity(mixed, products=True)
+    exact = Decimal("123456789012.12345678901234567890")  # 32 digits: the default context keeps 28
+    squared = Decimal("15241578753183967093650.4075622650876393303501905199875019052100")
+    assert parse_identity("a = b * c", products=True).right(lambda key: exact) == squared  # not rounded to 28 digits
 
 
 def test_a_bad_form_is_reported_in_its_template_file(worked):

@@ -116,6 +116,19 @@ def test_unknown_keys_suggest_the_closest_known_key(tmp_path):
     assert any("budgt" in m and "did you mean 'budget'" in m for m in en)
 
 
+def test_a_comma_in_a_flow_mapping_value_is_hinted_at(tmp_path):
+    folder = declaration(tmp_path, [("{value: =6 卷, link: 彩色带.qty}", "{value: =6 卷, 每卷, link: 彩色带.qty}"),
+                                    ("category: 经常性项目", "categry:")])
+    p = folder / "p.yaml"
+    _, found = loaded(folder)
+    assert {at(p, "每卷", "PD010"), at(p, "categry", "PD010")} <= found
+    zh, en = messages(folder), messages(folder, "en")
+    (flow,) = [m for m in zh if "每卷" in m]
+    assert '引号' in flow and 'value: "=6 卷, 每卷"' in flow
+    assert any("每卷" in m and "quote" in m and 'value: "=6 卷, 每卷"' in m for m in en)
+    assert not any("引号" in m for m in zh if "categry" in m)  # a key of its own line, not after a comma
+
+
 def test_every_problem_of_a_run_is_reported_not_the_first(tmp_path):
     folder = declaration(tmp_path, [
         ("category: 经常性项目\n", ""),  # missing

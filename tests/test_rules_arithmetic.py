@@ -1,7 +1,11 @@
 """PD1xx: figures add up exactly, in 元, whatever unit each cell is written in."""
 from __future__ import annotations
 
-from helpers import assert_findings, at, declaration
+import re
+from pathlib import Path
+
+import pytest
+from helpers import REPO, assert_findings, at, declaration, edit, findings, folder_with
 
 from perfdecl.pipeline import check
 
@@ -127,3 +131,131 @@ def test_plan_against_budget_and_annual(tmp_path):
                  encoding="utf-8")
     assert_findings(folder, at(p, "budget: 3.5万元", "PD107", mark="3.5万元"),
                     at(p, "annual: 2.5万元", "PD108", mark="2.5万元"))
+
+
+# -- a form's tables: total rows and row identities (PD115, PD116), their definitions (PD016) --------------------
+
+COSTS = """\
+    costs:
+      label: 项目预算成本构成
+      type: table
+      unit: 万元
+      columns:
+        name: {label: 成本构成, required: true}
+        qty: {label: 数量, type: number}
+        price: {label: 单价, type: money}
+        amount: {label: 金额, type: money, required: true}
+        basis: 测算依据
+      totals: {label: name}
+      identities: [amount = qty * price]
+"""
+COST_ROWS = """\
+costs:
+  - {name: 保安服务费, qty: 2, price: 95.5, amount: 191}
+  - {name: 保洁服务费, amount: 99, basis: 依据招标文件}
+  - {name: 水电气, amount: "3728800元"}
+  - {name: 合计, amount: 662.88}
+"""
+
+
+def costs_folder(tmp_path: Path, rows: list[tuple[str, str]] = (), form: list[tuple[str, str]] = ()) -> Path:
+    """PROJECT with a 万元 cost table, its template's form declaring the table's arithmetic."""
+    table = [("    category: {label: 项目类别, type: text, required: true}\n",
+              "    category: {label: 项目类别, type: text, required: true}\n" + edit(COSTS, list(form)))]
+    return folder_with(tmp_path, table, [("indicators:\n", edit(COST_ROWS, list(rows)) + "indicators:\n")])
+
+
+def test_a_table_whose_rows_add_up_has_no_findings(tmp_path):
+    assert_findings(costs_folder(tmp_path))  # 3728800元 is 372.88万元: compared exactly, whatever the cell's unit
+
+
+def test_a_total_row_that_differs_is_reported_at_its_cell_with_the_sum(tmp_path):
+    folder = costs_folder(tmp_path, [("amount: 662.88", "amount: 662.98")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "662.98", "PD115"))
+    (found,) = check(folder)[1]
+    assert "662.88万元" in found.message("zh") and "662.98" in found.message("zh") and "合计" in found.message("zh")
+    assert "662.88万元" in found.message("en") and "rows 1–3" in found.message("en")
+
+
+def test_subtotals_and_a_total_at_the_top(tmp_path):
+    rows = [("  - {name: 合计, amount: 662.88}\n", "  - {name: 小 计, amount: 662.88}\n"),
+            ("costs:\n", "costs:\n  - {name: 合计, amount: 672.88}\n"),
+            ("  - {name: 保安服务费", "  - {name: 其他, amount: 10}\n  - {name: 小计, amount: 10}\n  - {name: 保安服务费")]
+    folder = costs_folder(tmp_path, rows)
+    assert_findings(folder)  # 合计 (at the top) adds up the rows below it, each 小计 the rows since the last one
+    p = folder / "p.yaml"
+    (folder / "p.yaml").write_text(p.read_text(encoding="utf-8").replace("672.88", "673"), encoding="utf-8")
+    assert_findings(folder, at(p, "673", "PD115"))
+    (folder / "p.yaml").write_text(p.read_text(encoding="utf-8").replace("小计, amount: 10", "小计, amount: 11"),
+                                   encoding="utf-8")
+    assert at(p, "amount: 11", "PD115", mark="11") in findings(folder)
+
+
+def test_totals_above_their_rows(tmp_path):
+    rows = [("  - {name: 合计, amount: 662.88}\n", ""),
+            ("costs:\n", "costs:\n  - {name: 合计, amount: 672.88}\n  - {name: 小计, amount: 10}\n  - {name: 其他, amount: 10}\n"
+                          "  - {name: 小计, amount: 662.88}\n")]
+    folder = costs_folder(tmp_path, rows, [("totals: {label: name}", "totals: {label: name, place: above}")])
+    assert_findings(folder)  # each 小计 adds up the rows after it, up to the next
+    p = folder / "p.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("小计, amount: 10}", "小计, amount: 11}"), encoding="utf-8")
+    assert_findings(folder, at(p, "amount: 11", "PD115", mark="11"))
+
+
+def test_the_labels_and_columns_of_totals_are_the_forms(tmp_path):
+    rows = [("{name: 合计, amount: 662.88}", "{name: 总额, qty: 1, amount: 662.98}")]
+    folder = costs_folder(tmp_path, rows, [("totals: {label: name}", "totals: {label: name, rows: [总额], columns: [qty]}")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "qty: 1,", "PD115", mark="1"))  # qty adds up to 2; amount is not checked
+
+
+def test_a_row_that_breaks_its_identity_is_reported_at_the_left_cell(tmp_path):
+    folder = costs_folder(tmp_path, [("price: 95.5, amount: 191}", "price: 95.5, amount: 190}"),
+                                     ("amount: 662.88", "amount: 661.88")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "190", "PD116"))
+    (found,) = check(folder)[1]
+    assert "191万元" in found.message("zh") and "数量 2 × 单价 95.5万元" in found.message("zh")
+
+
+@pytest.mark.parametrize("change, needle", [
+    ("totals: {label: name}", "totals: {label: nmae}"),
+    ("totals: {label: name}", "totals: {label: amount}"),  # a total row is named in a text column
+    ("totals: {label: name}", "totals: {label: name, columns: [basis]}"),  # a total on a text column
+    ("totals: {label: name}", "totals: {label: name, columns: [amuont]}"),
+    ("[amount = qty * price]", "[amount = qty * cost]"),
+    ("[amount = qty * price]", "[amount = price * price]"),  # 万元 × 万元 is no amount of money
+    ("[amount = qty * price]", "[amount = qty + price]"),  # a number added to money
+    ("[amount = qty * price]", "[amount = qty * basis]"),
+    ("      unit: 万元\n", "      unit: 千元\n"),
+])
+def test_a_bad_table_definition_is_pd016_at_its_place(tmp_path, change, needle):
+    folder = costs_folder(tmp_path, form=[(change, needle)])
+    meta = folder / "mine" / "template.yaml"
+    found = findings(folder)
+    assert {code for *_, code in found} == {"PD016"}, found
+    (_, line, _, _), = found
+    text = meta.read_text(encoding="utf-8").splitlines()
+    changed = next(n for n, l in enumerate(text, 1) if needle.strip().split("\n")[0] in l)
+    assert line == changed, (line, changed)
+
+
+def test_table_arithmetic_belongs_to_tables(tmp_path):
+    folder = folder_with(tmp_path, [("    category: {label: 项目类别, type: text, required: true}\n",
+                                     "    category: {label: 项目类别, type: text, required: true, totals: {label: x}}\n")],
+                         [])
+    assert {code for *_, code in findings(folder)} == {"PD016"}
+
+
+def test_the_tables_example_of_the_docs(tmp_path):
+    doc = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Tables that add up"):doc.index("### Indicator columns")]
+    form, rows = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    category = "    category: {label: 项目类别, type: text, required: true}\n"
+    folder = folder_with(tmp_path, [(category, category + form.split("  fields:\n", 1)[1])],
+                         [("indicators:\n", rows + "indicators:\n")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "662.98", "PD115"))
+    (found,) = check(folder)[1]
+    assert "".join(found.message("zh").split()) in "".join(section.split())  # the message the docs quote

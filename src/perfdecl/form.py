@@ -18,12 +18,13 @@ The API other code uses:
 """
 from __future__ import annotations
 
+import math
 import re
-from decimal import Decimal
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
 from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, ValidationError, WithJsonSchema, create_model,
                       field_validator, model_validator)
@@ -74,6 +75,16 @@ def _check_keys(keys: dict, what: str, owner: type[BaseModel]) -> None:
                           at=(key,))
 
 
+class TotalsSpec(Model):
+    """A table's total rows, known by the text in one of its columns (合计, 小计 …)."""
+
+    label: str = Field(description="写“合计”“小计”等的文字列，如 name")
+    rows: list[str] = Field(["合计", "总计"], description="合计行：加总其上的各行（在表首时其下的各行）")
+    subtotals: list[str] = Field(["小计"], description="小计行：加总自上一个小计或合计以来的各行")
+    columns: list[str] | None = Field(None, description="合计行加总的列（money 或 number）；不写则为所有这样的列")
+    place: Literal["below", "above"] = Field("below", description="below：合计、小计行在所计各行之后（默认）；above：在其前")
+
+
 class FieldSpec(Model):
     """One field of a form: a project key with its Chinese label and type."""
 
@@ -83,6 +94,9 @@ class FieldSpec(Model):
     default: str | int | None = Field(None, description="不填时的值")
     values: list[str] | None = Field(None, min_length=1, description="choice 的可选值")
     columns: Annotated[dict[str, FieldSpec] | None, Labelled] = Field(None, description="table 的列（每行一个映射）或 group 的各部分")
+    unit: Unit | None = Field(None, description="table：money 列中不带单位的数字的单位，元（默认）或 万元")
+    totals: TotalsSpec | None = Field(None, description="table：合计行，各 money、number 列应为所计各行之和（PD115）")
+    identities: list[str] = Field([], description="table：每行成立的算式，如 amount = qty * price（PD116）")
 
     @model_validator(mode="after")
     def _shape(self) -> FieldSpec:
@@ -98,7 +112,52 @@ class FieldSpec(Model):
                     raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
         if self.type == "choice" and self.default is not None and self.default not in (self.values or ()):
             raise Invalid(f"默认值“{self.default}”不在 values 中", f"default '{self.default}' is not one of values")
+        for key in ("unit", "totals", "identities"):
+            if self.type != "table" and getattr(self, key):
+                raise Invalid(f"{key} 只用于 table", f"{key} belongs to a table", at=(key,))
+        if self.totals is not None:
+            self._check_totals(self.totals)
+        for i, text in enumerate(self.identities):
+            self._check_identity(text, ("identities", i))
         return self
+
+    @property
+    def parsed(self) -> list[Identity]:
+        """A table's row identities, read."""
+        return [parse_identity(text, products=True) for text in self.identities]
+
+    def _column_types(self) -> dict[str, str]:
+        """The type of each column of a table or group."""
+        return {key: column.type for key, column in (self.columns or {}).items()}
+
+    def _check_totals(self, totals: TotalsSpec) -> None:
+        kinds = self._column_types()
+        if kinds.get(totals.label) not in ("text", "multiline", "choice"):
+            raise Invalid(f"“{totals.label}”应为本表的文字列", f"'{totals.label}' must be a text column of this table",
+                          at=("totals", "label"))
+        for i, key in enumerate(totals.columns or ()):
+            if kinds.get(key) not in ("money", "number"):
+                raise Invalid(f"“{key}”应为本表的 money 或 number 列",
+                              f"'{key}' must be a money or number column of this table", at=("totals", "columns", i))
+
+    def _check_identity(self, text: str, at: tuple[object, ...]) -> None:
+        """A row identity over the table's money and number columns, whose units agree (no 元 × 元)."""
+        try:
+            identity = parse_identity(text, products=True)
+        except Invalid as e:
+            raise Invalid(e.zh, e.en, at=at) from None
+        kinds = self._column_types()
+        keys = (identity.left, *(k for _, k in identity.terms))
+        for key in keys:
+            if kinds.get(key) not in ("money", "number"):
+                raise Invalid(f"算式“{text}”中的“{key}”不是本表的 money 或 number 列",
+                              f"identity '{text}': '{key}' is not a money or number column of this table", at=at)
+        money = [kinds[key] == "money" for key in keys]
+        agree = sum(money[1:]) == money[0] if identity.product else len(set(money)) == 1
+        if not agree:
+            raise Invalid(f"算式“{text}”两边的单位不一致：金额只能与金额相加，金额 = 数量 × 金额",
+                          f"identity '{text}': its units do not agree; money adds to money, money = number × money",
+                          at=at)
 
 
 class ColumnSpec(FieldSpec):
@@ -122,35 +181,65 @@ class FigureSpec(Model):
 
 
 class Identity(NamedTuple):
-    """`left = term ± term …`: `terms` are (sign, figure key), sign +1 or -1."""
+    """`left = term ± term …`: `terms` are (sign, key), sign +1 or -1; or, with `product`, `left = key × key …`."""
 
     text: str
     left: str
     terms: tuple[tuple[int, str], ...]
+    product: bool = False
+
+    def right(self, value: Callable[[str], Decimal]) -> Decimal:
+        """The right side's value, exactly, each key's value given by `value`."""
+        with localcontext() as exact:  # a product's digits add up: 28 would round it
+            exact.prec = _DIGITS * (len(self.terms) + 1)
+            if self.product:
+                return math.prod((value(key) for _, key in self.terms), start=Decimal(1))
+            return sum((sign * value(key) for sign, key in self.terms), Decimal(0))
+
+    def written(self, shown: Callable[[str], str]) -> str:
+        """The right side as a message prints it, each key as `shown` gives it: `数量 6 × 单价 0.098万元`."""
+        out = ""
+        for i, (sign, key) in enumerate(self.terms):
+            op = " × " if self.product else (" + " if sign > 0 else " - ")
+            out += (op if i else "" if sign > 0 else "-") + shown(key)
+        return out
 
 
-_TOKEN = re.compile(r"\s*(?:([a-z][a-z0-9_]*)|([=+-]))")
+_TOKEN = re.compile(r"\s*(?:([a-z][a-z0-9_]*)|([=+*×-]))")
+_MOST_TERMS = 100  # a longer identity is no form's
+_DIGITS = 60  # at most as many digits as a value carries (money.MAX_DIGITS)
 
 
-def parse_identity(text: str) -> Identity:
-    """`total = fiscal + self_raised - refund` → Identity; Invalid if it is not that shape. No eval."""
+def parse_identity(text: str, products: bool = False) -> Identity:
+    """`total = fiscal + self_raised - refund` → Identity; with `products`, `amount = qty * price` (or ×) too.
+
+    Invalid if it is not that shape. No eval.
+    """
+    shape = "key = key + key …" + ("，或 key = key * key …" if products else "")
     tokens: list[str] = []
     pos = 0
     while pos < len(text.rstrip()):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise Invalid(f"恒等式“{text}”第 {pos + 1} 个字符无法识别：应写作 key = key + key …",
-                          f"identity '{text}': cannot read character {pos + 1}; write key = key + key …")
+            raise Invalid(f"恒等式“{text}”第 {pos + 1} 个字符无法识别：应写作 {shape}",
+                          f"identity '{text}': cannot read character {pos + 1}; write {shape.replace('，或', ' or')}")
         tokens.append(m.group(1) or m.group(2))
         pos = m.end()
+        if len(tokens) > 2 * _MOST_TERMS + 1:
+            raise Invalid(f"恒等式“{text[:40]}…”过长：最多 {_MOST_TERMS} 项", f"identity '{text[:40]}…' too long: "
+                          f"at most {_MOST_TERMS} terms")
+    ops = tokens[3::2]
+    product = products and bool(ops) and all(op in "*×" for op in ops)
     ok = len(tokens) >= 3 and len(tokens) % 2 == 1 and tokens[1] == "="
     ok = ok and all(_KEY.fullmatch(t) for t in tokens[0::2])
-    ok = ok and all(t in "+-" for t in tokens[3::2])
+    ok = ok and (product or all(t in "+-" for t in ops))
     if not ok:
-        raise Invalid(f"恒等式“{text}”应写作 key = key + key …（只用 + 和 -）",
-                      f"identity '{text}' must read key = key + key … (only + and -)")
-    terms = [(1, tokens[2])] + [(1 if op == "+" else -1, key) for op, key in zip(tokens[3::2], tokens[4::2])]
-    return Identity(text, tokens[0], tuple(terms))
+        only = "（只用 + 和 -）" if not products else "（只用 + 和 -，或只用 *）"
+        raise Invalid(f"恒等式“{text}”应写作 {shape}{only}",
+                      f"identity '{text}' must read {shape.replace('，或', ' or')} "
+                      f"({'only + and -' if not products else 'only + and -, or only *'})")
+    terms = [(1, tokens[2])] + [(-1 if op == "-" else 1, key) for op, key in zip(ops, tokens[4::2])]
+    return Identity(text, tokens[0], tuple(terms), product)
 
 
 class FundingSpec(Model):
@@ -283,13 +372,29 @@ _LEAF: dict[str, Any] = {"text": str, "multiline": str, "date": Date, "month": Y
                          "money": Money, "integer": int, "number": Quantity}
 
 
+class Part(Model):
+    """A table's row or a group: bare numbers in its money columns are in `money_unit` (a table's `unit`)."""
+
+    money_unit: ClassVar[str | None] = None
+
+    @model_validator(mode="after")
+    def _units(self) -> Part:
+        unit = type(self).money_unit
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if unit and isinstance(value, Amount):
+                setattr(self, name, value.in_unit(unit))
+        return self
+
+
 def _annotation(key: str, spec: FieldSpec, made: list[type[BaseModel]]) -> Any:
     """The type of a field; the models it makes for tables and groups are added to `made`."""
     if spec.type == "choice":
         return Literal[tuple(spec.values or ())]
     if spec.type in ("table", "group"):
         row: Any = create_model(f"{key.title().replace('_', '')}{'Row' if spec.type == 'table' else ''}",
-                                __base__=Model, **_definitions(spec.columns or {}, made))
+                                __base__=Part, **_definitions(spec.columns or {}, made))
+        row.money_unit = spec.unit
         made.append(row)
         return list[row] if spec.type == "table" else row
     return _LEAF[spec.type]
@@ -488,4 +593,4 @@ def default_form() -> Form:
     return form
 
 
-complete((FieldSpec, FigureSpec, FundingSpec, Form))
+complete((TotalsSpec, FieldSpec, FigureSpec, FundingSpec, Form))

@@ -52,7 +52,10 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        return diag("PD010", source.key_at(*loc), key=_dotted(loc), suggest=did_you_mean(key, _fields_at(model, loc[:-1])))
+        suggest = did_you_mean(key, _fields_at(model, loc[:-1]))
+        if err.get("input", "") is None:
+            suggest += _split_value(source, loc)
+        return diag("PD010", source.key_at(*loc), key=_dotted(loc), suggest=suggest)
     if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple row too short (pydantic >= 2.14)
         kind = "missing_argument"
     if kind == "missing":
@@ -79,6 +82,25 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
         values = {k: str(v).replace(" or ", "、") for k, v in ctx.items()}
         why = Text(_WHY.get(kind, _WHY_OTHER).format_map(values), err["msg"])
     return diag("PD012", pos, key=_dotted(loc) or source.display, why=why)
+
+
+def _split_value(source: Source, loc: tuple) -> Text:
+    """Why a key without a value may stand in `{a: x, y}`: a comma in a's value, which then needs quotes."""
+    found = source.keys.get(loc)
+    if not found:
+        return Text("", "")
+    line, col = found
+    before = source.lines[line - 1][:col - 1].rstrip() if line <= len(source.lines) else ""
+    if not before.endswith(",") or "{" not in before:
+        return Text("", "")
+    body = before[:-1].rstrip()
+    name, colon, value = body[max(body.rfind("{"), body.rfind(",")) + 1:].partition(":")
+    rest = source.lines[line - 1][col - 1:]
+    word = rest[:min((i for i in (rest.find(","), rest.find("}")) if i >= 0), default=len(rest))].strip()
+    shown = f'，如 {name.strip()}: "{value.strip()}, {word}"' if colon and value.strip() else ""
+    shown_en = f', e.g. {name.strip()}: "{value.strip()}, {word}"' if shown else ""
+    return Text(f"（{{ … }} 中逗号分隔各项：值中含半角逗号时，须给整个值加引号{shown}）",
+                f" ({{ … }} separates its entries by commas: quote a value that holds a comma{shown_en})")
 
 
 def _dotted(loc: tuple) -> str:

@@ -11,6 +11,33 @@ E = "error"
 
 ITEM = ("items", 0)  # where a sub-item's examples are written: the first sub-item
 
+COSTS_FORM = """
+    fields:
+      category: {label: 项目类别, required: true}
+      costs:
+        label: 项目预算成本构成
+        type: table
+        unit: 万元
+        columns:
+          name: 成本构成
+          amount: {label: 金额, type: money}
+        totals: {label: name}
+    """
+LINES_FORM = """
+    fields:
+      category: {label: 项目类别, required: true}
+      estimate:
+        label: 成本测算
+        type: table
+        unit: 万元
+        columns:
+          name: 项目组成
+          qty: {label: 数量, type: number}
+          price: {label: 单价, type: money}
+          amount: {label: 资金需求, type: money}
+        identities: [amount = qty * price]
+    """
+
 RULES = (
     Rule("PD101", E, "数量 × 单价 ≠ 资金需求", "quantity × unit price ≠ amount",
          "“{name}”：{qty} × {price} = {expected}，表中写 {actual}",
@@ -241,4 +268,47 @@ add up to it exactly. Indicators that leave the column out count for nothing."""
              indicator_columns:
                weight: {label: 权重, type: number, total: 100}
              """),)),
+    Rule("PD115", E, "表格合计行 ≠ 所计各行之和", "a table's total row ≠ the sum of its rows",
+         "{table}：“{row}”行的{column}写 {actual}，{rows}之和为 {expected}",
+         "{table}: the '{row}' row's {column} says {actual}; the sum of {rows} is {expected}",
+         """A table of the form (a `table` field) whose definition has `totals:`
+marks its total rows by the text of one column (`totals: {label: name}`): a
+row named 合计 or 总计 (`rows:`) adds up the rows above it (or, at the head
+of its rows, those below it), a row named 小计 (`subtotals:`) the rows since
+the previous 小计 or 合计; spaces in the name do not count. With `place:
+above` the totals stand before the rows they add up, and each adds up the
+rows after it instead. Each money and number column (or those `columns:`
+lists) of a total row must equal that sum exactly, in 元 whatever unit each
+cell is written in (bare numbers are in the table's `unit`). A total cell
+left empty is not checked.""",
+         hint="改正合计行或所计各行中写错的数", hint_en="correct the total or whichever row is wrong",
+         passing=(Example("""
+             costs:
+               - {name: 保安服务费, amount: 191}
+               - {name: 保洁服务费, amount: 99}
+               - {name: 合计, amount: 290}
+             """, form=COSTS_FORM),),
+         failing=(Example("""
+             costs:
+               - {name: 保安服务费, amount: 191}
+               - {name: 保洁服务费, amount: 99}
+               - {name: 合计, amount: 290.1}
+             """, form=COSTS_FORM),)),
+    Rule("PD116", E, "表格某行的算式不成立", "a table row breaks its identity",
+         "{table}：第 {n} 行的{column}写 {actual}，{terms} = {expected}",
+         "{table} row {n}: {column} says {actual}, {terms} = {expected}",
+         """A table of the form may declare identities each of its rows keeps,
+over its money and number columns, in the syntax of the funding identities
+with `*` (or `×`) for a product: `identities: [amount = qty * price]`. They
+are checked exactly (money in 元) on every row that is not a total row and
+writes every cell of the identity.""",
+         hint="改正数量、单价或金额中写错的一项", hint_en="correct whichever cell is wrong",
+         passing=(Example("""
+             estimate:
+               - {name: 彩色带, qty: 6, price: 0.098, amount: 0.588}
+             """, form=LINES_FORM),),
+         failing=(Example("""
+             estimate:
+               - {name: 彩色带, qty: 6, price: 0.098, amount: 0.598}
+             """, form=LINES_FORM),)),
 )

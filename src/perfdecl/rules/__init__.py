@@ -23,6 +23,7 @@ CHECKS: tuple[Check, ...] = (
     arithmetic.check_places,
     arithmetic.check_summary,
     arithmetic.check_column_totals,
+    arithmetic.check_form_tables,
     plausibility.check_funding,
     plausibility.check_dates,
     plausibility.check_timeliness,

@@ -8,14 +8,16 @@ that holds the figure and naming the figures compared.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from pydantic import BaseModel
+
 from ..diagnostics import Diagnostic, diag
-from ..form import Identity
+from ..form import FieldSpec, Identity, TotalsSpec
 from ..load import Bundle, totals
 from ..model import Lines, Project, Schedule, SubItem
-from ..money import PLACES, WAN, YUAN, figure, number_text, show
+from ..money import PLACES, WAN, YUAN, Amount, figure, number_text, show
 from ..text import Text
 from ..walks import all_indicators, amounts
 from .check import emits
@@ -41,21 +43,115 @@ def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
 
 def _identity(project: Project, identity: Identity, labels: dict[str, str]) -> Iterator[Diagnostic]:
     f = project.funding
-    parts = sum((sign * getattr(f, key).yuan for sign, key in identity.terms), Decimal(0))
+    parts = identity.right(lambda key: getattr(f, key).yuan)
     left = getattr(f, identity.left)
     if left.yuan == parts:
         return
-
-    def terms(name: dict[str, str]) -> str:
-        out = ""
-        for i, (sign, key) in enumerate(identity.terms):
-            op = ("" if i == 0 else " + ") if sign > 0 else (" - " if i else "-")
-            out += f"{op}{name[key]} {show(getattr(f, key))}"
-        return out
-
     yield diag("PD110", project.source.at("funding", identity.left), key=identity.left,
                label=Text(labels[identity.left], identity.left), actual=show(left),
-               terms=Text(terms(labels), terms({k: k for k in labels})), expected=figure(parts, f.unit))
+               terms=_terms(identity, labels, lambda key: show(getattr(f, key))), expected=figure(parts, f.unit))
+
+
+def _terms(identity: Identity, labels: dict[str, str], shown: Callable[[str], str]) -> Text:
+    """The right side of an identity with each figure: `数量 6 × 单价 0.098万元` (keys for labels in English)."""
+    return Text(identity.written(lambda key: f"{labels[key]} {shown(key)}"),
+                identity.written(lambda key: f"{key} {shown(key)}"))
+
+
+# -- the tables a form declares arithmetic for (`totals:`, `identities:` of a table field) --------------------------
+
+Cell = Amount | Decimal | None
+
+
+@emits("PD115", "PD116")
+def check_form_tables(bundle: Bundle) -> Iterator[Diagnostic]:
+    """Each form table's total rows add up the rows they total, and each of its other rows keeps the identities."""
+    tables = [(key, spec) for key, spec in bundle.form.fields.items() if spec.totals or spec.identities]
+    for project in bundle.projects:
+        for key, spec in tables:
+            rows = getattr(project, key) or []
+            kinds = _row_kinds(spec.totals, rows)
+            table = _Table(project, key, spec)
+            if spec.totals:
+                yield from table.totals(rows, kinds, spec.totals)
+            for r, row in enumerate(rows):
+                for identity in (spec.parsed if not kinds[r] else ()):
+                    yield from table.identity(row, r, identity)
+
+
+def _row_kinds(totals: TotalsSpec | None, rows: list[BaseModel]) -> list[int]:
+    """Each row's kind: 0 an ordinary row, 1 a subtotal, 2 a total (by its label column, spaces ignored)."""
+    if totals is None:
+        return [0] * len(rows)
+    names = {**{_bare(n): 1 for n in totals.subtotals}, **{_bare(n): 2 for n in totals.rows}}
+    return [names.get(_bare(str(getattr(row, totals.label) or "")), 0) for row in rows]
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+def _covered(kinds: list[int], r: int, place: str) -> list[int]:
+    """The ordinary rows the total (or subtotal) row `r` adds up: with `place` below, those above it back to
+    the previous one of its kind or higher, and if there are none (a total at the head of its rows), those
+    below it up to the next; with `place` above, the other way round."""
+    for step in ((-1, 1) if place == "below" else (1, -1)):
+        found, n = [], r + step
+        while 0 <= n < len(kinds) and kinds[n] < kinds[r]:
+            if kinds[n] == 0:
+                found.append(n)
+            n += step
+        if found:
+            return sorted(found)
+    return []
+
+
+class _Table:
+    """One project's table of the form: its cells as values, in 元 for money, and its findings."""
+
+    def __init__(self, project: Project, key: str, spec: FieldSpec) -> None:
+        self.project, self.key, self.spec = project, key, spec
+        self.unit = spec.unit or YUAN
+        self.columns = spec.columns or {}
+        self.label = Text(spec.label, key)
+
+    def value(self, row: BaseModel, column: str) -> Decimal:
+        cell: Cell = getattr(row, column)
+        return cell.yuan if isinstance(cell, Amount) else cell or Decimal(0)
+
+    def shown(self, column: str, value: Decimal) -> str:
+        return figure(value, self.unit) if self.columns[column].type == "money" else number_text(value.normalize())
+
+    def cell(self, row: BaseModel, column: str) -> str:
+        cell: Cell = getattr(row, column)
+        return show(cell) if isinstance(cell, Amount) else number_text(cell or Decimal(0))
+
+    def totals(self, rows: list[BaseModel], kinds: list[int], totals: TotalsSpec) -> Iterator[Diagnostic]:
+        columns = totals.columns or [k for k, c in self.columns.items() if c.type in ("money", "number")]
+        for r, row in enumerate(rows):
+            covered = _covered(kinds, r, totals.place) if kinds[r] else []
+            for column in columns if covered else ():
+                if getattr(row, column) is None:
+                    continue  # a total cell left empty states nothing
+                expected = sum((self.value(rows[n], column) for n in covered), Decimal(0))
+                if self.value(row, column) != expected:
+                    span = f"{covered[0] + 1}–{covered[-1] + 1}" if len(covered) > 1 else f"{covered[0] + 1}"
+                    yield diag("PD115", self.project.source.at(self.key, r, column), table=self.label,
+                               row=getattr(row, totals.label), column=Text(self.columns[column].label, column),
+                               actual=self.cell(row, column), expected=self.shown(column, expected),
+                               rows=Text(f"第 {span} 行", f"rows {span}" if len(covered) > 1 else f"row {span}"))
+
+    def identity(self, row: BaseModel, r: int, identity: Identity) -> Iterator[Diagnostic]:
+        keys = (identity.left, *(key for _, key in identity.terms))
+        if any(getattr(row, key) is None for key in keys):
+            return  # a row that leaves a cell of it empty states nothing
+        expected = identity.right(lambda key: self.value(row, key))
+        if self.value(row, identity.left) != expected:
+            labels = {key: column.label for key, column in self.columns.items()}
+            yield diag("PD116", self.project.source.at(self.key, r, identity.left), table=self.label, n=r + 1,
+                       column=Text(labels[identity.left], identity.left), actual=self.cell(row, identity.left),
+                       terms=_terms(identity, labels, lambda key: self.cell(row, key)),
+                       expected=self.shown(identity.left, expected))
 
 
 @emits("PD113")
