@@ -212,3 +212,13 @@ def test_libreoffice_reads_the_figures(tmp_path):
         figures = bundle.form.figures_of(project)
         assert row[0] == project.name
         assert [Decimal(v) for v in row[2:2 + len(figures)]] == [f.value.yuan for f in figures]
+
+
+def test_a_base_templates_figure_names_do_not_land_on_another_forms_figures(tmp_path):
+    # hunan-2024 takes shanghai-2023's workbook.yaml, whose names say 其他资金（项目资金） for `other`;
+    # hunan's `other` is 三、其他.
+    out = tmp_path / "hn.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(REPO / "examples" / "2024-hunan-demo"), "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    headers = [c.value for c in openpyxl.load_workbook(out)["资金"][1]]
+    assert "三、其他（元）" in headers and not any("其他资金" in str(h) for h in headers)

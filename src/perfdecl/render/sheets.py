@@ -106,6 +106,12 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def _named(name: str | None, label: str) -> str:
+    """A longer header for a figure, which begins with its label (其他资金 → 其他资金（年度资金）); a name
+    that does not (a base template's, for another form's figure under the same key) is not used."""
+    return name if name and name.startswith(label.removeprefix("其中：").strip()) else label
+
+
 def headers(sheet: Sheet, form: Form) -> list[str]:
     out: list[str] = []
     for column in sheet.columns:
@@ -113,7 +119,7 @@ def headers(sheet: Sheet, form: Form) -> list[str]:
             out.append(column.header)
             continue
         for key, spec in form.funding.figures.items():
-            label = sheet.names.get(key, spec.label)
+            label = _named(sheet.names.get(key), spec.label)
             out.append(column.header.format(label=label, unit=column.unit or form.funding.unit))
     return out
 
