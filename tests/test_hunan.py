@@ -93,7 +93,9 @@ def test_figures_without_operators_are_quantitative_in_this_framework(tmp_path):
                                                 ("2024年3月1日至2024年11月15日", "2024-03-01", "2024-11-15"),
                                                 ("2024年度", "2024-01-01", "2024-12-31"),
                                                 ("2024", "2024-01-01", "2024-12-31"),
-                                                ("2024年-2025年", "2024-01-01", "2025-12-31")])
+                                                ("2024年-2025年", "2024-01-01", "2025-12-31"),
+                                                ("202403-202411", "2024-03-01", "2024-11-30"),
+                                                ("20240301-20241115", "2024-03-01", "2024-11-15")])
 def test_periods_are_read_as_written(tmp_path, period, start, end):
     folder = copy(tmp_path, [("period: 2024.03-2024.11", f"period: {period}")])
     bundle, diags = check(folder)

@@ -78,7 +78,7 @@ def test_amounts_stay_exact_through_the_model(tmp_path):
     assert row.qty == Decimal(6) and row.price.value == Decimal("0.098") and str(row.price) == "0.098"
 
 
-@pytest.mark.parametrize("written", ["20230101", "0", "1700000000", '"1700000000"'])
+@pytest.mark.parametrize("written", ["0", "1700000000", '"1700000000"', "2023010", "202301011"])
 def test_a_number_is_never_a_date(tmp_path, written):
     folder = declaration(tmp_path, [("start: 2023-01-01", f"start: {written}")])
     _, found = loaded(folder)
@@ -86,7 +86,8 @@ def test_a_number_is_never_a_date(tmp_path, written):
 
 
 @pytest.mark.parametrize("written, day", [('"2023-01-01"', dt.date(2023, 1, 1)), ("2023/1/1", dt.date(2023, 1, 1)),
-                                          ("2023年1月1日", dt.date(2023, 1, 1))])
+                                          ("2023年1月1日", dt.date(2023, 1, 1)),
+                                          ("20230101", dt.date(2023, 1, 1))])  # compact, as some provinces print it
 def test_dates_written_as_text(tmp_path, written, day):
     bundle, found = loaded(declaration(tmp_path, [("start: 2023-01-01", f"start: {written}")]))
     assert not found and bundle.projects[0].start == day
@@ -151,7 +152,7 @@ def test_every_problem_of_a_run_is_reported_not_the_first(tmp_path):
 
 
 def test_validators_say_why_in_both_languages(tmp_path):
-    folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscal: -1"), ("start: 2023-01-01", "start: 20230101"),
+    folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscal: -1"), ("start: 2023-01-01", "start: 20231301"),
                                     ("    end: 2023-12", "    end: 2023-13"),
                                     ("        - [彩色带, 6, 0.098, 0.588]", "        - [彩色带, 六, 0.098, 0.588]")])
     zh, en = messages(folder), messages(folder, "en")
@@ -390,3 +391,19 @@ def test_a_bad_cell_of_a_multi_year_plan_is_reported_at_the_cell(tmp_path):
     _, found = loaded(folder)
     assert found == {at(folder / "p.yaml", "三, 3", "PD012"), at(folder / "p.yaml", "x]", "PD012")}
     assert any("第 2 格" in m for m in messages(folder)) and any("cell 2" in m for m in messages(folder, "en"))
+
+
+def test_an_optional_figure_left_blank_prints_nothing_and_counts_as_zero(tmp_path):
+    from helpers import copy_example
+
+    from perfdecl.pipeline import check
+
+    name = "01-citizen-services.yaml"
+    folder = copy_example(tmp_path, {name: [("  carryover: 0\n", '  carryover: ""\n')]})
+    bundle, diags = check(folder)
+    assert not [d for d in diags if d.pos.path.endswith(name) and d.severity == "error"]
+    funding = bundle.projects[0].funding
+    assert (funding.carryover.text, funding.carryover.yuan) == ("", 0)
+    required = copy_example(tmp_path, {name: [("  total: 165700.00\n", '  total: ""\n')]}, name="required")
+    _, diags = check(required)
+    assert [d.code for d in diags if d.pos.path.endswith(name) and d.severity == "error"] == ["PD012"]

@@ -31,7 +31,7 @@ from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, Validat
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import (Date, Funding, Goals, Indicator, Model, Money, PeriodField, Project, Quantity, SubItem, Unit,
+from .model import (Date, Funding, Goals, Indicator, Model, Money, OptionalMoney, PeriodField, Project, Quantity, SubItem, Unit,
                     YearMonth)
 from .modelcache import complete
 from .paths import OUTSIDE_SHARED, display, inside, is_regular, shared_root, templates_dir
@@ -447,8 +447,9 @@ def _required_unless(optional: bool, kind: Any, what: str | None) -> tuple[Any, 
 @lru_cache(maxsize=32)
 def _project_model(definition: str) -> type[Project]:
     form = Form.model_validate_json(definition)
-    figures: dict[str, Any] = {key: (Money, Field(description=spec.label) if spec.required else Field(_ZERO, description=spec.label))
-               for key, spec in form.funding.figures.items()}
+    figures: dict[str, Any] = {key: (Money, Field(description=spec.label)) if spec.required else
+                               (OptionalMoney, Field(_ZERO, description=spec.label))
+                               for key, spec in form.funding.figures.items()}
     funding = create_model("Funding", __base__=Funding,
                            unit=(Unit, Field(form.funding.unit, description="金额单位")), **figures)
     described = "项目经费情况说明的子项目（一）（二）…"
@@ -460,8 +461,9 @@ def _project_model(definition: str) -> type[Project]:
     if form.indicator_columns:  # each indicator's model gains the form's columns
         indicator = create_model("Indicator", __base__=Indicator, **_definitions(form.indicator_columns, made))
         made.append(indicator)
+        tree = Project.model_fields["indicators"]
         common["indicators"] = (dict[str, dict[str, dict[str, indicator]]],
-                                Field(description=Project.model_fields["indicators"].description))
+                                Field(description=tree.description, json_schema_extra=tree.json_schema_extra))
     model = create_model("Project", __base__=Project, funding=(funding, Field(description="项目资金")),
                          items=items, **common, **_definitions(form.fields, made))
     model.form = form

@@ -37,6 +37,15 @@ def _money(raw: object) -> Amount:
 Money = Annotated[Amount, PlainValidator(_money), PlainSerializer(str), WithJsonSchema(_MONEY_SCHEMA)]
 
 
+def _money_or_blank(raw: object) -> Amount:
+    """An optional figure the form leaves blank (`""`): nothing printed, 0 in every sum."""
+    return Amount(Decimal(0), None, "") if isinstance(raw, str) and not raw.strip() else _money(raw)
+
+
+OptionalMoney = Annotated[Amount, PlainValidator(_money_or_blank), PlainSerializer(str),
+                          WithJsonSchema({**_MONEY_SCHEMA, "anyOf": [*_MONEY_SCHEMA["anyOf"], {"const": ""}]})]
+
+
 Quantity = Annotated[
     Decimal, PlainValidator(parse_number), PlainSerializer(number_text),
     WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0},
@@ -45,7 +54,8 @@ Quantity = Annotated[
 ]
 
 
-_DATE = re.compile(r"\s*+(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+[-/.月]\s*+(\d{1,2})\s*+日?\s*+")
+_DATE = re.compile(r"\s*+(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+[-/.月]\s*+(\d{1,2})\s*+日?\s*+"
+                   r"|\s*+(\d{4})(\d{2})(\d{2})\s*+")  # or compact, as some provinces print it: 20200101
 FIRST_YEAR, LAST_YEAR = 1990, 2100  # years a declaration, a project or a sub-item can be about
 
 
@@ -85,12 +95,12 @@ def _date(raw: object) -> Day:
     _no_time(raw)
     if isinstance(raw, dt.date):
         return Day.written(_plausible(raw, raw), raw.text if isinstance(raw, Day) else str(raw))
-    m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
+    m = _DATE.fullmatch(str(raw)) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
     if not m:
         raise Invalid(f"“{raw}”不是日期，应写作 YYYY-MM-DD，例如 2023-01-01",
                       f"'{raw}' is not a date: write YYYY-MM-DD, e.g. 2023-01-01")
     try:
-        day = dt.date(*map(int, m.groups()))
+        day = dt.date(*(int(part) for part in m.groups() if part is not None))
     except ValueError:
         raise Invalid(f"日期“{raw}”不存在", f"no such date: '{raw}'") from None
     return Day.written(_plausible(day, raw), str(raw).strip())
@@ -105,7 +115,9 @@ def _year_month(raw: object) -> Day:
     if isinstance(raw, dt.date):
         text = raw.text if isinstance(raw, Day) else f"{raw.year}-{raw.month:02d}"
         return Day.written(_plausible(raw.replace(day=1), raw), text)
-    m = re.fullmatch(r"\s*+(\d{4})\s*+(?:-|/|\.|年)\s*+(\d{1,2})\s*+月?\s*+", str(raw))
+    m = re.fullmatch(r"\s*+(\d{4})\s*+(?:-|/|\.|年)\s*+(\d{1,2})\s*+月?\s*+|\s*+(\d{4})(\d{2})\s*+", str(raw))
+    if m and m.group(1) is None:  # compact: 202001
+        m = re.fullmatch(r"\s*+(\d{4})(\d{2})\s*+", str(raw))
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise Invalid(f"“{raw}”不是年月，应写作 YYYY-MM，例如 2023-09",
                       f"'{raw}' is not a year and month: write YYYY-MM, e.g. 2023-09")
@@ -114,9 +126,10 @@ def _year_month(raw: object) -> Day:
 
 YearMonth = Annotated[
     dt.date, PlainValidator(_year_month), PlainSerializer(str),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?\s*$"},
-                              {"type": "number", "minimum": 1990, "maximum": 2101}],
-                    "description": "年月，如 2023-09、2023.9、2023年9月"}),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\s*(\d{4}\s*(-|/|\.|年)\s*\d{1,2}\s*月?|\d{6})\s*$"},
+                              {"type": "number", "minimum": 1990, "maximum": 2101},
+                              {"type": "integer", "minimum": 199001, "maximum": 210012}],
+                    "description": "年月，如 2023-09、2023.9、2023年9月、202309"}),
 ]
 
 

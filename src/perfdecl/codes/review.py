@@ -106,16 +106,19 @@ examples/2026-putuo-cgzf).""",
          passing=(Example("成本指标:\n  设备维护总成本: <=3 万元", OUTPUT, note="annual: 30000 元"),),
          failing=(Example("成本指标:\n  设备维护总成本: <=30000 万元", OUTPUT, note="annual: 30000 元"),)),
     Rule("PD407", W, "时效指标没有时间要素", "a timeliness target with no time in it",
-         "时效指标“{name}: {value}”的名称和指标值都没有时间要素（日期、期限、及时）",
+         "时效指标“{name}: {value}”没有时间要素（日期、期限、及时）",
          "timeliness target '{name}: {value}' names no time (a date, a deadline, 及时)",
          """A 时效指标 says by when: a date (`2023 年 10 月底`), a deadline (`<=3 个工作日`),
 or at least 及时/按时/按期. A name and value without any of these
-(`宣传品发放: 完成`) measure nothing about time.
+(`宣传品发放: 完成`) measure nothing about time. A name that asks when
+(`项目完成时间`, `…日期`, `…时限`) wants the time in its value: `项目完成时间: 100%`
+is reported, `按时完成率: 100%` is not.
 
 Findings in the real examples: none in examples/2023-songjiang; in
-examples/2026-putuo-cgzf, `新增违建处置率: =100.00(%)` under 时效指标.""",
-         passing=(Example("时效指标:\n  维护完成时间: 2023 年 12 月底", OUTPUT),),
-         failing=(Example("时效指标:\n  维护完成情况: 完成", OUTPUT),)),
+examples/2026-putuo-cgzf, `新增违建处置率: =100.00(%)` under 时效指标. Found in a
+published 2019 Fujian form: `项目完成时间: 100%`.""",
+         passing=(Example("时效指标:\n  维护完成时间: 2023 年 12 月底\n  按时完成率: =100%", OUTPUT),),
+         failing=(Example("时效指标:\n  维护完成情况: 完成", OUTPUT), Example("时效指标:\n  项目完成时间: =100%", OUTPUT))),
     Rule("PD408", W, "数量指标写成了百分比", "a percentage under 数量指标",
          "数量指标“{name}”的值是百分比（{value}），百分比属于质量指标；数量指标应写数量（如 =2 台）",
          "数量指标 '{name}' is a percentage ({value}); a percentage is a quality target, a quantity wants a count "

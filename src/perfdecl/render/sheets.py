@@ -138,7 +138,7 @@ def _indicator_rows(sheet: Sheet, project: Project) -> list[list[Cell]]:
                 v = indicator.value
                 known = {
                     "project": Cell(project.name), "level1": Cell(level1), "level2": Cell(level2),
-                    "level3": Cell(level3), "operator": Cell(v.op if v.quantitative else None),
+                    "level3": Cell(level3), "operator": Cell((v.op or "=") if v.quantitative else None),
                     "number": number_cell(v.number) if v.number is not None else Cell(v.text),
                     "unit": Cell(v.unit or None), "text": Cell(v.text),
                     "nature": Cell(QUANTITATIVE if v.quantitative else QUALITATIVE),

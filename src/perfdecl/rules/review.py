@@ -118,6 +118,7 @@ def check_costs(bundle: Bundle) -> Iterator[Diagnostic]:
                                annual=show(annual))
 
 
+_WHEN = re.compile(r"(?:时间|日期|时限|期限|时点)$")
 _TIME = re.compile(r"\d{4}|[年月日时季周天]|期|及时|按时|准时|限|前|底|末|内|进度|小时|分钟|秒|时间|当[年月日]")
 
 
@@ -152,7 +153,8 @@ _CHANGE = re.compile(r"增|提|升|降|减|涨|变|超|回报|收益|利润|倍"
 
 def _form_of(project: Project, path: tuple, value: Value, timeliness: frozenset[str]) -> Iterator[Diagnostic]:
     name, where = path[3], indicator_at
-    if path[2] in timeliness and not (_TIME.search(name) or _TIME.search(value.text)):
+    timed = _TIME.search(value.text) or (_TIME.search(name) and not _WHEN.search(name))
+    if path[2] in timeliness and not timed:  # a name asking when (完成时间) wants a time as its value
         yield diag("PD407", where(project, path), name=name, value=value.text)
     if "数量" in path[2] and value.number is not None and re.search("[%％]", value.unit):
         yield diag("PD408", where(project, path), name=name, value=value.text)
