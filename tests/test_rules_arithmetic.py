@@ -248,20 +248,16 @@ def test_table_arithmetic_belongs_to_tables(tmp_path):
     assert {code for *_, code in findings(folder)} == {"PD016"}
 
 
-def _tables_section() -> tuple[str, list[str]]:
-    """docs/templates.md's "Tables that add up" and its YAML blocks."""
+@pytest.mark.parametrize("example, needle, code", [(0, "662.98", "PD115"), (1, "2.9", "PD117")])
+def test_the_tables_examples_of_the_docs(tmp_path, example, needle, code):
     doc = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
     section = doc[doc.index("### Tables that add up"):doc.index("### Indicator columns")]
-    return section, re.findall(r"```yaml\n(.*?)```", section, re.S)
-
-
-def test_the_tables_example_of_the_docs(tmp_path):
-    section, (form, rows, *_) = _tables_section()
+    form, rows = re.findall(r"```yaml\n(.*?)```", section, re.S)[2 * example:2 * example + 2]
     category = "    category: {label: 项目类别, type: text, required: true}\n"
     folder = folder_with(tmp_path, [(category, category + form.split("  fields:\n", 1)[1])],
                          [("indicators:\n", rows + "indicators:\n")])
     p = folder / "p.yaml"
-    assert_findings(folder, at(p, "662.98", "PD115"))
+    assert_findings(folder, at(p, needle, code))
     (found,) = check(folder)[1]
     assert "".join(found.message("zh").split()) in "".join(section.split())  # the message the docs quote
 
@@ -362,13 +358,3 @@ def test_funding_ties_belong_to_tables(tmp_path):
                          [])
     assert {code for *_, code in findings(folder)} == {"PD016"}
 
-
-def test_the_funding_example_of_the_docs(tmp_path):
-    section, (_, _, form, rows) = _tables_section()
-    category = "    category: {label: 项目类别, type: text, required: true}\n"
-    folder = folder_with(tmp_path, [(category, category + form.split("  fields:\n", 1)[1])],
-                         [("indicators:\n", rows + "indicators:\n")])
-    p = folder / "p.yaml"
-    assert_findings(folder, at(p, "2.9", "PD117"))
-    (found,) = check(folder)[1]
-    assert "".join(found.message("zh").split()) in "".join(section.split())  # the message the docs quote

@@ -11,45 +11,21 @@ E = "error"
 
 ITEM = ("items", 0)  # where a sub-item's examples are written: the first sub-item
 
-COSTS_FORM = """
-    fields:
-      category: {label: 项目类别, required: true}
-      costs:
-        label: 项目预算成本构成
-        type: table
-        unit: 万元
-        columns:
-          name: 成本构成
-          amount: {label: 金额, type: money}
-        totals: {label: name}
-    """
-LINES_FORM = """
-    fields:
-      category: {label: 项目类别, required: true}
-      estimate:
-        label: 成本测算
-        type: table
-        unit: 万元
-        columns:
-          name: 项目组成
-          qty: {label: 数量, type: number}
-          price: {label: 单价, type: money}
-          amount: {label: 资金需求, type: money}
-        identities: [amount = qty * price]
-    """
-SOURCES_FORM = """
-    fields:
-      category: {label: 项目类别, required: true}
-      sources:
-        label: 资金来源
-        type: table
-        unit: 万元
-        columns:
-          name: 来源
-          amount: {label: 金额, type: money}
-        totals: {label: name}
-        funding: [total = amount, fiscal = 财政资金.amount]
-    """
+
+def _table_form(key: str, label: str, columns: str, *arithmetic: str) -> str:
+    """The `form:` of an example: a 万元 table `key` with `columns` (one `key: definition` a line) and its arithmetic."""
+    lines = [f"{key}:", f"  label: {label}", "  type: table", "  unit: 万元", "  columns:",
+             *(f"    {c}" for c in columns.splitlines()), *(f"  {a}" for a in arithmetic)]
+    return "\nfields:\n  category: {label: 项目类别, required: true}\n" + "".join(f"  {line}\n" for line in lines)
+
+
+COSTS_FORM = _table_form("costs", "项目预算成本构成", "name: 成本构成\namount: {label: 金额, type: money}",
+                         "totals: {label: name}")
+LINES_FORM = _table_form("estimate", "成本测算", "name: 项目组成\nqty: {label: 数量, type: number}\n"
+                         "price: {label: 单价, type: money}\namount: {label: 资金需求, type: money}",
+                         "identities: [amount = qty * price]")
+SOURCES_FORM = _table_form("sources", "资金来源", "name: 来源\namount: {label: 金额, type: money}",
+                           "totals: {label: name}", "funding: [total = amount, fiscal = 财政资金.amount]")
 
 RULES = (
     Rule("PD101", E, "数量 × 单价 ≠ 资金需求", "quantity × unit price ≠ amount",
