@@ -248,14 +248,113 @@ def test_table_arithmetic_belongs_to_tables(tmp_path):
     assert {code for *_, code in findings(folder)} == {"PD016"}
 
 
-def test_the_tables_example_of_the_docs(tmp_path):
+@pytest.mark.parametrize("example, needle, code", [(0, "662.98", "PD115"), (1, "2.9", "PD117")])
+def test_the_tables_examples_of_the_docs(tmp_path, example, needle, code):
     doc = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
     section = doc[doc.index("### Tables that add up"):doc.index("### Indicator columns")]
-    form, rows = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    form, rows = re.findall(r"```yaml\n(.*?)```", section, re.S)[2 * example:2 * example + 2]
     category = "    category: {label: 项目类别, type: text, required: true}\n"
     folder = folder_with(tmp_path, [(category, category + form.split("  fields:\n", 1)[1])],
                          [("indicators:\n", rows + "indicators:\n")])
     p = folder / "p.yaml"
-    assert_findings(folder, at(p, "662.98", "PD115"))
+    assert_findings(folder, at(p, needle, code))
     (found,) = check(folder)[1]
     assert "".join(found.message("zh").split()) in "".join(section.split())  # the message the docs quote
+
+
+# -- a form's table against the form's funding figures (PD117) ------------------------------------------------------
+
+FUNDED = [("  total: 30000\n  fiscal: 30000\n", "  total: 6628800\n  fiscal: 5638800\n  other: 990000\n")]  # 662.88万元
+
+
+def funded_folder(tmp_path: Path, ties: str, rows: list[tuple[str, str]] = (),
+                  funding: list[tuple[str, str]] = (), form: list[tuple[str, str]] = ()) -> Path:
+    """costs_folder whose table declares `funding: ties`, and whose project's funding is 662.88万元 (99万元 other)."""
+    table = edit(COSTS, [("      identities:", f"      funding: {ties}\n      identities:"), *form])
+    category = "    category: {label: 项目类别, type: text, required: true}\n"
+    return folder_with(tmp_path, [(category, category + table)],
+                       [*FUNDED, *funding, ("indicators:\n", edit(COST_ROWS, list(rows)) + "indicators:\n")])
+
+
+def test_a_table_that_agrees_with_the_funding_figures_has_no_findings(tmp_path):
+    # the 合计 row is 662.88万元 = 6628800元; the 保洁服务费 row 99万元 = 990000元
+    assert_findings(funded_folder(tmp_path, "[total = amount, other = 保洁服务费.amount]"))
+
+
+def test_a_total_row_that_differs_from_its_figure_is_reported_at_its_cell(tmp_path):
+    folder = funded_folder(tmp_path, "[total = amount]", funding=[("total: 6628800", "total: 6628000"),
+                                                                  ("fiscal: 5638800", "fiscal: 5638000")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "662.88", "PD117"))
+    (found,) = check(folder)[1]
+    zh, en = found.message("zh"), found.message("en")
+    assert "项目资金总额" in zh and "“合计”行的金额" in zh and "662.88万元" in zh and "6628000元" in zh, zh
+    assert "total" in en and "'合计' row's amount" in en and "662.88万元" in en and "6628000元" in en, en
+
+
+def test_without_a_total_row_the_rows_are_added_up(tmp_path):
+    # no 合计 row: 191 + 99 + 372.88 = 662.88; a 小计 row is not added in
+    rows = [("  - {name: 合计, amount: 662.88}\n", "  - {name: 小计, amount: 662.88}\n")]
+    assert_findings(funded_folder(tmp_path / "a", "[total = amount]", rows))
+    folder = funded_folder(tmp_path / "b", "[total = amount]", [*rows, ("amount: 99,", "amount: 98,"),
+                                                                  ("amount: 662.88", "amount: 661.88")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "costs:", "PD117"))  # at the table: no one cell holds its total
+    (found,) = check(folder)[1]
+    assert "661.88万元" in found.message("zh") and "6628800元" in found.message("zh"), found.message("zh")
+
+
+def test_a_row_picked_by_its_name_that_differs_from_its_figure(tmp_path):
+    folder = funded_folder(tmp_path, "[total = amount, other = 保洁服务费.amount]",
+                           [("{name: 保洁服务费, amount: 99,", "{name: 保洁 服务费, amount: 98,"),
+                            ("amount: 662.88", "amount: 661.88")],
+                           [("total: 6628800", "total: 6618800"), ("fiscal: 5638800", "fiscal: 5628800")])
+    p = folder / "p.yaml"
+    assert_findings(folder, at(p, "amount: 98,", "PD117", mark="98"))  # its name matches with spaces ignored
+    (found,) = check(folder)[1]
+    zh = found.message("zh")
+    assert "其他资金" in zh and "98万元" in zh and "990000元" in zh and "保洁 服务费" in zh, zh
+    assert "other" in found.message("en"), found.message("en")
+
+
+def test_an_empty_cell_or_a_missing_row_states_nothing(tmp_path):
+    rows = [("{name: 保洁服务费, amount: 99, basis: 依据招标文件}", "{name: 保洁服务费, amount: 99}"),
+            ("  - {name: 合计, amount: 662.88}\n", "  - {name: 合计}\n")]
+    form = [("amount: {label: 金额, type: money, required: true}", "amount: {label: 金额, type: money}")]
+    folder = funded_folder(tmp_path, "[total = amount, other = 安保费.amount]", rows, form=form)
+    assert_findings(folder)  # no 安保费 row; the empty 合计 cell gives way to the rows' sum, 662.88
+
+
+@pytest.mark.parametrize("ties, needle", [
+    ("[totl = amount]", "totl"),  # not a figure of the form
+    ("[total = amuont]", "amuont"),  # not a column
+    ("[total = basis]", "= basis"),  # a text column
+    ("[total = qty]", "= qty"),  # a number column is no money
+    ("[total amount]", "total amount"),
+    ("[total = amount + price]", "amount + price"),
+    ("[total = .amount]", ".amount"),  # a row without its name
+])
+def test_a_bad_tie_to_the_funding_is_pd016_at_its_place(tmp_path, ties, needle):
+    folder = funded_folder(tmp_path, ties)
+    found = findings(folder)
+    assert {code for *_, code in found} == {"PD016"}, found
+    (_, line, _, _), = found
+    text = (folder / "mine" / "template.yaml").read_text(encoding="utf-8").splitlines()
+    assert line == next(n for n, l in enumerate(text, 1) if needle in l), found
+    assert "unknown key" not in check(folder)[1][0].message("en")  # the tie itself is refused, not its key
+
+
+def test_a_row_picked_by_name_needs_the_column_that_names_rows(tmp_path):
+    folder = funded_folder(tmp_path, "[other = 保洁服务费.amount]", form=[("      totals: {label: name}\n", "")],
+                           rows=[("  - {name: 合计, amount: 662.88}\n", "")])
+    found = findings(folder)
+    assert {code for *_, code in found} == {"PD016"}, found
+    assert "totals" in check(folder)[1][0].message("en")
+
+
+def test_funding_ties_belong_to_tables(tmp_path):
+    folder = folder_with(tmp_path, [("    category: {label: 项目类别, type: text, required: true}\n",
+                                     "    category: {label: 项目类别, type: text, required: true, funding: [total = x]}\n")],
+                         [])
+    assert {code for *_, code in findings(folder)} == {"PD016"}
+

@@ -97,6 +97,8 @@ class FieldSpec(Model):
     unit: Unit | None = Field(None, description="table：money 列中不带单位的数字的单位，元（默认）或 万元")
     totals: TotalsSpec | None = Field(None, description="table：合计行，各 money、number 列应为所计各行之和（PD115）")
     identities: list[str] = Field([], description="table：每行成立的算式，如 amount = qty * price（PD116）")
+    funding: list[str] = Field([], description="table：与资金栏目相符的金额，如 total = amount（该列合计）、"
+                                               "basic = 基本支出.amount（该行）（PD117）")
 
     @model_validator(mode="after")
     def _shape(self) -> FieldSpec:
@@ -112,19 +114,26 @@ class FieldSpec(Model):
                     raise Invalid("列的类型不能是 table 或 group", "a column cannot be a table or a group", at=(key, "type"))
         if self.type == "choice" and self.default is not None and self.default not in (self.values or ()):
             raise Invalid(f"默认值“{self.default}”不在 values 中", f"default '{self.default}' is not one of values")
-        for key in ("unit", "totals", "identities"):
+        for key in ("unit", "totals", "identities", "funding"):
             if self.type != "table" and getattr(self, key):
                 raise Invalid(f"{key} 只用于 table", f"{key} belongs to a table", at=(key,))
         if self.totals is not None:
             self._check_totals(self.totals)
         for i, text in enumerate(self.identities):
             self._check_identity(text, ("identities", i))
+        for i, text in enumerate(self.funding):
+            self._check_tie(text, ("funding", i))
         return self
 
     @property
     def parsed(self) -> list[Identity]:
         """A table's row identities, read."""
         return [parse_identity(text, products=True) for text in self.identities]
+
+    @property
+    def ties(self) -> list[Tie]:
+        """A table's ties to the form's funding figures, read."""
+        return [parse_tie(text) for text in self.funding]
 
     def _column_types(self) -> dict[str, str]:
         """The type of each column of a table or group."""
@@ -139,6 +148,20 @@ class FieldSpec(Model):
             if kinds.get(key) not in ("money", "number"):
                 raise Invalid(f"“{key}”应为本表的 money 或 number 列",
                               f"'{key}' must be a money or number column of this table", at=("totals", "columns", i))
+
+    def _check_tie(self, text: str, at: tuple[object, ...]) -> None:
+        """A tie to a funding figure names a money column, and picks a row only by the column naming rows."""
+        try:
+            tie = parse_tie(text)
+        except Invalid as e:
+            raise Invalid(e.zh, e.en, at=at) from None
+        if self._column_types().get(tie.column) != "money":
+            raise Invalid(f"“{text}”中的“{tie.column}”不是本表的 money 列",
+                          f"'{text}': '{tie.column}' is not a money column of this table", at=at)
+        if tie.row is not None and self.totals is None:
+            raise Invalid(f"“{text}”按行名取行：须以 totals: {{label: …}} 指明写行名的列",
+                          f"'{text}' picks a row by its name: say which column names rows with totals: {{label: …}}",
+                          at=at)
 
     def _check_identity(self, text: str, at: tuple[object, ...]) -> None:
         """A row identity over the table's money and number columns, whose units agree (no 元 × 元)."""
@@ -242,6 +265,28 @@ def parse_identity(text: str, products: bool = False) -> Identity:
     return Identity(text, tokens[0], tuple(terms), product)
 
 
+class Tie(NamedTuple):
+    """`figure = column`: a table column's total is a funding figure; `figure = row.column`: the cell of the row
+    so named (in the totals' label column) is."""
+
+    text: str
+    figure: str
+    row: str | None
+    column: str
+
+
+def parse_tie(text: str) -> Tie:
+    """`total = amount` or `basic = 基本支出.amount` → Tie (the row's name may hold dots); Invalid if not that shape."""
+    left, equals, right = text.partition("=")
+    row, dot, column = right.rpartition(".")
+    figure, row, column = left.strip(), row.strip(), column.strip()
+    if not (equals and _KEY.fullmatch(figure) and _KEY.fullmatch(column) and (row or not dot)):
+        raise Invalid(f"“{text[:60]}”应写作 栏目 = 列（该列合计）或 栏目 = 行名.列，如 total = amount、basic = 基本支出.amount",
+                      f"'{text[:60]}' must read figure = column (the column's total) or figure = row name.column, "
+                      "such as total = amount, basic = 基本支出.amount")
+    return Tie(text, figure, row if dot else None, column)
+
+
 class FundingSpec(Model):
     """The form's money figures and the identities they satisfy."""
 
@@ -316,6 +361,16 @@ class Form(Model):
             if spec is None or spec.type not in ("text", "choice"):
                 raise Invalid(f"kind: “{key}”应为 fields 中的 text 或 choice 字段",
                               f"kind: '{key}' must be a text or choice field of fields", at=("kind", i))
+        return self
+
+    @model_validator(mode="after")
+    def _ties(self) -> Form:
+        for key, spec in self.fields.items():
+            for i, tie in enumerate(spec.ties):
+                if tie.figure not in self.funding.figures:
+                    raise Invalid(f"“{tie.text}”中的“{tie.figure}”不是 funding 的 figures 中的栏目",
+                                  f"'{tie.text}': '{tie.figure}' is not one of funding's figures",
+                                  at=("fields", key, "funding", i))
         return self
 
     @model_validator(mode="after")

@@ -11,32 +11,21 @@ E = "error"
 
 ITEM = ("items", 0)  # where a sub-item's examples are written: the first sub-item
 
-COSTS_FORM = """
-    fields:
-      category: {label: 项目类别, required: true}
-      costs:
-        label: 项目预算成本构成
-        type: table
-        unit: 万元
-        columns:
-          name: 成本构成
-          amount: {label: 金额, type: money}
-        totals: {label: name}
-    """
-LINES_FORM = """
-    fields:
-      category: {label: 项目类别, required: true}
-      estimate:
-        label: 成本测算
-        type: table
-        unit: 万元
-        columns:
-          name: 项目组成
-          qty: {label: 数量, type: number}
-          price: {label: 单价, type: money}
-          amount: {label: 资金需求, type: money}
-        identities: [amount = qty * price]
-    """
+
+def _table_form(key: str, label: str, columns: str, *arithmetic: str) -> str:
+    """The `form:` of an example: a 万元 table `key` with `columns` (one `key: definition` a line) and its arithmetic."""
+    lines = [f"{key}:", f"  label: {label}", "  type: table", "  unit: 万元", "  columns:",
+             *(f"    {c}" for c in columns.splitlines()), *(f"  {a}" for a in arithmetic)]
+    return "\nfields:\n  category: {label: 项目类别, required: true}\n" + "".join(f"  {line}\n" for line in lines)
+
+
+COSTS_FORM = _table_form("costs", "项目预算成本构成", "name: 成本构成\namount: {label: 金额, type: money}",
+                         "totals: {label: name}")
+LINES_FORM = _table_form("estimate", "成本测算", "name: 项目组成\nqty: {label: 数量, type: number}\n"
+                         "price: {label: 单价, type: money}\namount: {label: 资金需求, type: money}",
+                         "identities: [amount = qty * price]")
+SOURCES_FORM = _table_form("sources", "资金来源", "name: 来源\namount: {label: 金额, type: money}",
+                           "totals: {label: name}", "funding: [total = amount, fiscal = 财政资金.amount]")
 
 RULES = (
     Rule("PD101", E, "数量 × 单价 ≠ 资金需求", "quantity × unit price ≠ amount",
@@ -311,4 +300,28 @@ writes every cell of the identity.""",
              estimate:
                - {name: 彩色带, qty: 6, price: 0.098, amount: 0.598}
              """, form=LINES_FORM),)),
+    Rule("PD117", E, "表格金额与资金栏目不符", "a table's amount ≠ the funding figure it states",
+         "{table}：{cell}为 {actual}，{figure}为 {expected}",
+         "{table}: {cell} is {actual}; the funding's {figure} is {expected}",
+         """A table of the form may state some of the form's funding figures:
+`funding: [total = amount]` says the table's `amount` column adds up to the
+`total` figure (the cell of its 合计 row when it has one, else the sum of its
+rows, 小计 rows left out), and `funding: [basic = 基本支出.amount]` says the
+`amount` of the row named 基本支出 (in the column `totals: {label: …}` names
+rows by) is the `basic` figure. Each is compared exactly, in 元 whatever
+units the table and the funding are written in. A row the project does not
+write, and a cell left empty, are not checked.""",
+         hint="改正表中的金额或资金栏目中写错的一项", hint_en="correct the table's amount or the funding figure, whichever is wrong",
+         passing=(Example("""
+             sources:
+               - {name: 财政资金, amount: 3}
+               - {name: 其他资金, amount: 0}
+               - {name: 合计, amount: 3}
+             """, form=SOURCES_FORM, note="funding: total 30000, fiscal 30000 (元)"),),
+         failing=(Example("""
+             sources:
+               - {name: 财政资金, amount: 2.9}
+               - {name: 其他资金, amount: 0.1}
+               - {name: 合计, amount: 3}
+             """, form=SOURCES_FORM, note="funding: total 30000, fiscal 30000 (元)"),)),
 )

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic, diag
-from ..form import FieldSpec, Identity, TotalsSpec
+from ..form import FieldSpec, Form, Identity, Tie, TotalsSpec
 from ..load import Bundle, totals
 from ..model import Lines, Project, Schedule, SubItem
 from ..money import PLACES, WAN, YUAN, Amount, figure, number_text, show
@@ -27,7 +27,7 @@ from .check import emits
 def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
     """The form's funding identities, and the annual request against the sub-items."""
     identities = bundle.form.funding.parsed
-    labels = {key: spec.label.removeprefix("其中：") for key, spec in bundle.form.funding.figures.items()}
+    labels = _figure_labels(bundle.form)
     annual = bundle.form.role("annual")
     for project in bundle.projects:
         f, at = project.funding, project.source.at
@@ -39,6 +39,11 @@ def check_funding(bundle: Bundle) -> Iterator[Diagnostic]:
         if getattr(f, annual).yuan != items:
             yield diag("PD109", at("funding", annual), actual=show(getattr(f, annual)),
                        expected=figure(items, f.unit))
+
+
+def _figure_labels(form: Form) -> dict[str, str]:
+    """Each funding figure's label as a message names it: 财政资金 for 其中：财政资金."""
+    return {key: spec.label.removeprefix("其中：") for key, spec in form.funding.figures.items()}
 
 
 def _identity(project: Project, identity: Identity, labels: dict[str, str]) -> Iterator[Diagnostic]:
@@ -63,10 +68,12 @@ def _terms(identity: Identity, labels: dict[str, str], shown: Callable[[str], st
 Cell = Amount | Decimal | None
 
 
-@emits("PD115", "PD116")
+@emits("PD115", "PD116", "PD117")
 def check_form_tables(bundle: Bundle) -> Iterator[Diagnostic]:
-    """Each form table's total rows add up the rows they total, and each of its other rows keeps the identities."""
-    tables = [(key, spec) for key, spec in bundle.form.fields.items() if spec.totals or spec.identities]
+    """Each form table's total rows add up the rows they total, each of its other rows keeps the identities,
+    and its money columns agree with the funding figures it is tied to."""
+    tables = [(key, spec) for key, spec in bundle.form.fields.items() if spec.totals or spec.identities or spec.funding]
+    labels = _figure_labels(bundle.form)
     for project in bundle.projects:
         for key, spec in tables:
             rows = getattr(project, key) or []
@@ -77,6 +84,8 @@ def check_form_tables(bundle: Bundle) -> Iterator[Diagnostic]:
             for r, row in enumerate(rows):
                 for identity in (spec.parsed if not kinds[r] else ()):
                     yield from table.identity(row, r, identity)
+            for tie in spec.ties:
+                yield from table.tie(rows, kinds, tie, Text(labels[tie.figure], tie.figure))
 
 
 def _row_kinds(totals: TotalsSpec | None, rows: list[BaseModel]) -> list[int]:
@@ -152,6 +161,30 @@ class _Table:
                        column=Text(labels[identity.left], identity.left), actual=self.cell(row, identity.left),
                        terms=_terms(identity, labels, lambda key: self.cell(row, key)),
                        expected=self.shown(identity.left, expected))
+
+
+    def tie(self, rows: list[BaseModel], kinds: list[int], tie: Tie, label: Text) -> Iterator[Diagnostic]:
+        """The cells a tie states against its figure: those of the rows it names, or of the total rows; with no
+        total cell written, the sum of the ordinary rows, reported at the table."""
+        stated: Amount = getattr(self.project.funding, tie.figure)
+        column = self.columns[tie.column].label
+        name = self.spec.totals.label if self.spec.totals else ""
+        picked = [r for r, row in enumerate(rows) if getattr(row, tie.column) is not None
+                  and (kinds[r] == 2 if tie.row is None else _bare(str(getattr(row, name) or "")) == _bare(tie.row))]
+        found = []
+        for r in picked:
+            if self.value(rows[r], tie.column) != stated.yuan:
+                row = getattr(rows[r], name)
+                found.append((self.project.source.at(self.key, r, tie.column), self.cell(rows[r], tie.column),
+                               Text(f"“{row}”行的{column}", f"the '{row}' row's {tie.column}")))
+        ordinary = [row for row, kind in zip(rows, kinds) if not kind and getattr(row, tie.column) is not None]
+        if tie.row is None and not picked and ordinary:
+            total = sum((self.value(row, tie.column) for row in ordinary), Decimal(0))
+            if total != stated.yuan:
+                found.append((self.project.source.key_at(self.key), figure(total, self.unit),
+                              Text(f"{column}各行之和", f"the sum of the {tie.column} column")))
+        for pos, actual, cell in found:
+            yield diag("PD117", pos, table=self.label, cell=cell, actual=actual, figure=label, expected=show(stated))
 
 
 @emits("PD113")
