@@ -528,3 +528,68 @@ def test_a_template_folder_outside_the_imported_folders_reach_is_refused(tmp_pat
     assert code == 2 and "git 仓库内" in output
     code, output = run("import", str(docx), "--template", str(tmp_path / "nowhere"), "-o", str(tmp_path / "d2"))
     assert code == 2 and "没有内置模板" in output
+
+
+PUBLISHED = REPO / "tests" / "data" / "import"  # copies of two published forms, each with its own template folder
+
+
+def published(name: str, tmp_path: Path) -> tuple[Path, Path]:
+    """The form `name` copied into a git repository under tmp_path, and the document built from it."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(PUBLISHED / name, repo / "src")
+    build(repo / "src", tmp_path / "first.docx")
+    return repo, tmp_path / "first.docx"
+
+
+def imported(docx: Path, repo: Path) -> tuple[int, str]:
+    """`docx` imported into repo/imported beside a copy of the framework file its template names."""
+    (repo / "imported").mkdir(exist_ok=True)
+    shutil.copy(repo / "src" / "framework.yaml", repo / "imported")
+    return run("import", str(docx), "--template", str(repo / "src" / "form"), "-o", str(repo / "imported"), "--force")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PUBLISHED.iterdir()))
+def test_a_published_form_with_its_own_template_round_trips(name: str, tmp_path: Path) -> None:
+    repo, docx = published(name, tmp_path)
+    code, output = imported(docx, repo)
+    assert code == 0, output
+    assert facts(repo / "imported") == facts(repo / "src")
+    assert build(repo / "imported", tmp_path / "second.docx") == docx.read_bytes()
+
+
+def test_indicator_values_come_from_the_value_column_not_an_explanation(tmp_path: Path) -> None:
+    repo, docx = published("ningde-fangzhi-2019", tmp_path)
+    imported(docx, repo)
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert re.search(r"供应时效:\n +value: 100%\n +explain: 100%\(历史标准\)\n", project), project
+    assert "目标1:确保本室各人员工资及福利的发放;" in project.split("duties:")[0]
+    assert "年度履职目标" not in project.split("duties:")[0]
+    assert "year: 2019" in (repo / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+
+
+def test_an_indicator_table_whose_value_column_is_unknown_is_reported_not_guessed(tmp_path: Path) -> None:
+    repo, docx = published("ningde-fangzhi-2019", tmp_path)
+    renamed = edited(docx, tmp_path / "renamed.docx", [(">目标值<", ">备注<")])
+    code, output = imported(renamed, repo)
+    assert code == 1, output
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert "indicators:" not in project and "历史标准" not in project.split("# 以下内容")[0]
+    assert "# [表格 1 第 11 行]" in project and "未能" in output and "指标值" in output
+
+
+def test_a_second_table_of_annual_indicators_and_a_bracketed_code(tmp_path: Path) -> None:
+    repo, docx = published("wuhan-qingshan-2020", tmp_path)
+    code, output = imported(docx, repo)
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert "department_code: '015001'" in project, project
+    assert "total: |\n    优化教育布局" in project
+    assert "重点建设工程验收合格率: 100%" in project
+    assert "未能对应" not in project, output
+
+
+def test_an_unknown_template_names_the_built_ins_and_the_folder_looked_for(tmp_path: Path) -> None:
+    docx = tmp_path / "x.docx"
+    docx.write_bytes(b"not read")
+    code, output = run("import", str(docx), "--template", "form", "-o", str(tmp_path / "d"))
+    assert code == 2 and "shanghai-2023" in output and str(Path("form").absolute()) in output, output

@@ -18,7 +18,7 @@ from ..importer.recognise import Imported
 from ..paths import display, not_a_file
 from ..text import Text, listing
 from .init import _folder, _named
-from .messages import NO_TEMPLATE, refuse, say
+from .messages import refuse, say
 
 
 def run(source: Path, output: Path | None = None, template: str | None = None, force: bool = False,
@@ -42,7 +42,11 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     if template is not None and folder is None:  # a template folder of the user's, as `init --template`
         folder = _folder(Path(template))
         if folder is None:
-            return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())), lang)
+            looked = Path(template).absolute()
+            return refuse(Text(f"没有内置模板“{template}”（可用：{listing(builtin_names())}），也没有模板文件夹 {looked}"
+                               "（应含 template.yaml 或 document.xml.j2）",
+                               f"no built-in template '{template}' (known: {listing(builtin_names())}), nor a template "
+                               f"folder {looked} (holding template.yaml or document.xml.j2)"), lang)
         name = _named(folder, target)
         if name is None:
             return refuse(Text(f"模板文件夹 {template} 应在导入的文件夹或它所在的 git 仓库内",
@@ -67,7 +71,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     if form is None:
         return refuse(Text(f"无法读取模板 {name} 的表单定义", f"cannot read the form of template {name}"), lang)
     wording = detect.wording(folder)
-    result = recognise.Reader(form, wording.labels, wording.lines).read(blocks)
+    result = recognise.Reader(form, wording.labels, wording.lines, wording.cells, wording.value_heads,
+                               wording.literal).read(blocks)
     if not result.projects:
         refuse(Text(f"{display(source)} 中没有找到申报表的项目（项目经费情况说明或绩效目标表）",
                     f"no project (项目经费情况说明 or the form's table) found in {display(source)}"), lang)
