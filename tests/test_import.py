@@ -593,3 +593,20 @@ def test_an_unknown_template_names_the_built_ins_and_the_folder_looked_for(tmp_p
     docx.write_bytes(b"not read")
     code, output = run("import", str(docx), "--template", "form", "-o", str(tmp_path / "d"))
     assert code == 2 and "shanghai-2023" in output and str(Path("form").absolute()) in output, output
+
+
+def test_no_label_becomes_a_goal_and_an_unknown_column_stays_unmapped(tmp_path: Path) -> None:
+    repo, docx = published("ningde-fangzhi-2019", tmp_path)
+    form = repo / "src" / "form" / "form.xml.j2"  # a goal cell whose wording the import cannot read
+    text = form.read_text(encoding="utf-8")
+    wrapped = text.replace("{% for line in project.goals.annual|paragraphs %}",
+                           "{% if project.goals.annual %}{% for line in project.goals.annual|paragraphs %}")
+    form.write_text(wrapped.replace("{% endfor %}</td></tr>", "{% endfor %}{% endif %}</td></tr>", 1), encoding="utf-8")
+    assert build(repo / "src", tmp_path / "wrapped.docx") == docx.read_bytes()
+    code, output = imported(edited(docx, tmp_path / "renamed.docx", [(">指标解释<", ">说明<")]), repo)
+    assert code == 1, output
+    data, comments = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8").split("# 以下内容")
+    assert "annual: |\n    目标1:确保本室各人员工资及福利的发放;" in data, data
+    assert "年度履职目标" not in data.split("duties:")[0]
+    assert "供应时效: 100%\n" in data and "历史标准" not in data  # 目标值 is the value; 说明 is no known column
+    assert "# [表格 1 第 11 行] 100%(历史标准)" in comments, comments

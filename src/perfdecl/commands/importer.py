@@ -60,6 +60,7 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
         with tempfile.TemporaryDirectory(prefix="perfdecl-import-") as temp:
             readable = convert.to_docx(source, Path(temp)) if source.suffix.lower() in convert.CONVERTED else source
             blocks = document.read(readable)
+            properties = document.properties(readable)
     except document.Unreadable as e:
         refuse(e.text, lang)
         return 1  # bad input, as a declaration with errors
@@ -72,7 +73,7 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
         return refuse(Text(f"无法读取模板 {name} 的表单定义", f"cannot read the form of template {name}"), lang)
     wording = detect.wording(folder)
     result = recognise.Reader(form, wording.labels, wording.lines, wording.cells, wording.value_heads,
-                               wording.literal).read(blocks)
+                               wording.literal).read(blocks, properties, wording.properties)
     if not result.projects:
         refuse(Text(f"{display(source)} 中没有找到申报表的项目（项目经费情况说明或绩效目标表）",
                     f"no project (项目经费情况说明 or the form's table) found in {display(source)}"), lang)

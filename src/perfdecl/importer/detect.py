@@ -73,6 +73,8 @@ MIXED = re.compile(r"<td\b[^>{}]*>([^<>{}]{1,60})</td>\s*<td\b[^>{}]*>([^<>\n]{1
 # The indicator table's header row, the row of cells below it, and a cell printing an indicator's value.
 ROWS = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 CELL = re.compile(r"<td\b[^>]*>(.*?)</td>", re.S)
+DOC = re.compile(r"<doc\b([^<>]*)>")  # its title="…" and author="…" become the document's properties
+PROPERTY = re.compile(r'\b(title|author)="([^"<>]{0,400})"')
 SHOWN = re.compile(r"\{\{[^{}]*\.value(?:\.value)?(?:\.text)?\s*(?:\||or\b|-?\}\})")
 ALIAS = re.compile(r"\{%-?\s*set\s+([a-z_]\w*)\s*=\s*(project(?:\.[a-z_]\w*){0,2})\s*-?%\}")
 
@@ -92,6 +94,7 @@ class Wording:
     cells: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]  # norm(label) → the pattern of the cell beside it
     value_heads: set[str]  # norm(header) of the column printing the indicators' values
     literal: set[str]  # norm(text) of the paragraphs printing only literal text (a caption such as 绩效指标表)
+    properties: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]  # the document's title or author → its pattern
 
 
 def _pattern(text: str, path: Callable[[str], str | None]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
@@ -118,7 +121,7 @@ def wording(folder: Path) -> Wording:
     `funding.budget` …, as the value's path in the project file; the first label found for a path
     wins), the cells and paragraphs that print values among literal text, as patterns (a path
     `declaration.year` for the declaration's), and the header of its indicator value column."""
-    found = Wording({}, [], {}, set(), set())
+    found = Wording({}, [], {}, set(), set(), {})
     for source in _files(folder):
         names = {alias: path for alias, path in ALIAS.findall(source)}
 
@@ -141,6 +144,10 @@ def wording(folder: Path) -> Wording:
             elif not JINJA.search(line) and norm(line):
                 found.literal.add(norm(line))
         found.value_heads.update(_value_heads(source))
+        for tag in DOC.findall(source)[:1]:
+            for key, text in PROPERTY.findall(tag):
+                if pattern := _pattern(text, path):
+                    found.properties.setdefault(key, pattern)
     return found
 
 

@@ -123,7 +123,10 @@ class Reader:
 
     # -- paragraphs -------------------------------------------------------
 
-    def read(self, blocks: list[Block]) -> Imported:
+    def read(self, blocks: list[Block], properties: dict[str, str] | None = None,
+             printed: dict[str, Pattern] | None = None) -> Imported:
+        """The declaration in `blocks`; the template's `printed` patterns of the document's `properties`
+        (its title) give the declaration's values the body does not print."""
         self.result.notes.append([])
         for block in blocks:
             if isinstance(block, Table):
@@ -131,6 +134,8 @@ class Reader:
             elif block.text.strip():
                 self.paragraph(block)
         self._close_item()
+        for key, pattern in (printed or {}).items():
+            self.matched(pattern, (properties or {}).get(key, "").strip(), {})
         return self.result
 
     def note(self, where: Text, text: str) -> None:
@@ -429,7 +434,7 @@ class FormTable:
                     self.used.add(cell.origin)
                 elif goal := next((k for k, names in GOALS.items() if any(label.startswith(n) for n in names)), None):
                     below = _at(self.table.rows, r + 1, c)
-                    for text in (below, value):  # below its label, else beside it; never another label
+                    for text in (value, below):  # beside its label, else below it; never another label
                         if text is not None and text.origin[0] == (r + 1 if text is below else r) \
                                 and text.text.strip() and not self._label(text.text):
                             goals[goal] = [line for line in text.text.split("\n") if line.strip()]
@@ -516,7 +521,8 @@ class FormTable:
             out[head] = found[0]
         named = {"standard": "绩效标准", **{k: spec.label for k, spec in self.reader.form.indicator_columns.items()}}
         for key, label in named.items():
-            out |= {key: c for c, h in heads.items() if h == norm(label)}
+            if (c := next((c for c, h in heads.items() if h == norm(label)), None)) is not None:
+                out[key] = c
         return out
 
     def _indicators(self, r: int, row: list[tuple[int, Cell]]) -> dict[str, Any] | None:
@@ -530,6 +536,7 @@ class FormTable:
         self.used |= {cell.origin for _, cell in row}
         first, second, third = (columns[h] for h in INDICATOR_HEADS)
         extra = {k: c for k, c in columns.items() if k not in INDICATOR_HEADS and k != "value"}
+        other_levels = [c for c, cell in row if _level(norm(cell.text)) and c not in (first, second, third)]
         tree: dict[str, Any] = {}
         group_column = row[0][0] if not _level(norm(row[0][1].text)) else None
         self.after = len(self.table.rows)
@@ -542,10 +549,10 @@ class FormTable:
             if max(columns.values()) >= len(cells):
                 continue
             one, two, three = (one_line(cells[first].text), one_line(cells[second].text), one_line(cells[third].text))
-            chosen = [cells[c] for c in columns.values()]
-            self.used |= {cell.origin for cell in chosen}
-            # a cell of another column repeating a chosen one's text (a long-term 二级指标 beside the annual) adds nothing
-            self.used |= {cell.origin for cell in cells if any(norm(cell.text) == norm(c.text) for c in chosen)}
+            self.used |= {cells[c].origin for c in columns.values()}
+            # another level column repeating a chosen level's text (二级指标(长期) beside (年度)) adds nothing
+            self.used |= {cells[c].origin for c in other_levels if c < len(cells)
+                          and norm(cells[c].text) in (norm(one), norm(two), norm(three))}
             if not (one and three):
                 continue  # an empty row (a form that prints every 二级指标)
             group = tree.setdefault(one, {}).setdefault(two, {}) if two else tree.setdefault(one, {})
