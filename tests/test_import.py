@@ -592,7 +592,8 @@ def test_an_unknown_template_names_the_built_ins_and_the_folder_looked_for(tmp_p
     docx = tmp_path / "x.docx"
     docx.write_bytes(b"not read")
     code, output = run("import", str(docx), "--template", "form", "-o", str(tmp_path / "d"))
-    assert code == 2 and "shanghai-2023" in output and str(Path("form").absolute()) in output, output
+    assert code == 2 and "caiyu-2021、hunan-2024、shanghai-2023" in output and "Text(" not in output, output
+    assert f"没有模板文件夹 {Path('form').absolute()}（" in output
 
 
 def test_no_label_becomes_a_goal_and_an_unknown_column_stays_unmapped(tmp_path: Path) -> None:
@@ -610,3 +611,15 @@ def test_no_label_becomes_a_goal_and_an_unknown_column_stays_unmapped(tmp_path: 
     assert "年度履职目标" not in data.split("duties:")[0]
     assert "供应时效: 100%\n" in data and "历史标准" not in data  # 目标值 is the value; 说明 is no known column
     assert "# [表格 1 第 11 行] 100%(历史标准)" in comments, comments
+
+
+def test_a_cell_printing_a_value_the_import_cannot_keep_is_listed_not_dropped(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(PUBLISHED / "wuhan-qingshan-2020", repo / "src")
+    form = repo / "src" / "form" / "form.xml.j2"
+    form.write_text(form.read_text(encoding="utf-8").replace("{{ project.department }}", "{{ project.goals.annual }}"),
+                    encoding="utf-8")
+    build(repo / "src", tmp_path / "first.docx")
+    code, output = imported(tmp_path / "first.docx", repo)
+    assert code == 1 and "主管部门及编码 | [015001]按工作计划完成" in output, output

@@ -21,6 +21,11 @@ from .init import _folder, _named
 from .messages import refuse, say
 
 
+NO_FOLDER = Text("没有内置模板“{name}”（可用：{known}），也没有模板文件夹 {folder}（应含 template.yaml 或 document.xml.j2）",
+                 "no built-in template '{name}' (known: {known}), nor a template folder {folder} "
+                 "(holding template.yaml or document.xml.j2)")
+
+
 def run(source: Path, output: Path | None = None, template: str | None = None, force: bool = False,
         lang: str = "zh") -> int:
     from ..importer import convert, detect, document, recognise
@@ -42,11 +47,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     if template is not None and folder is None:  # a template folder of the user's, as `init --template`
         folder = _folder(Path(template))
         if folder is None:
-            looked = Path(template).absolute()
-            return refuse(Text(f"没有内置模板“{template}”（可用：{listing(builtin_names())}），也没有模板文件夹 {looked}"
-                               "（应含 template.yaml 或 document.xml.j2）",
-                               f"no built-in template '{template}' (known: {listing(builtin_names())}), nor a template "
-                               f"folder {looked} (holding template.yaml or document.xml.j2)"), lang)
+            return refuse(NO_FOLDER.fill(name=template, known=listing(builtin_names()),
+                                         folder=str(Path(template).absolute())), lang)
         name = _named(folder, target)
         if name is None:
             return refuse(Text(f"模板文件夹 {template} 应在导入的文件夹或它所在的 git 仓库内",

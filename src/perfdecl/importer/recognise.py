@@ -30,6 +30,7 @@ INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
 STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请", "总体目标")  # labels of row groups
 VALUE_HEADS = ("指标值", "年度指标值", "目标值", "年度目标值", "指标值(年度)", "目标值(年度)")  # the usual value headers
 Pattern = tuple[re.Pattern[str], tuple[str, ...]]  # text printing values among literal text → the values' paths
+PRINTED = 2000  # characters: the longest text matched against such a pattern (its lazy groups backtrack)
 TITLE = 60  # characters: the longest title or label looked for
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -219,19 +220,25 @@ class Reader:
     def matched(self, pattern: Pattern, text: str, target: dict[str, object]) -> bool:
         """Whether `text` is printed by `pattern`: then its values are set in `target` (a project's fields)
         or the declaration (`declaration.year`, `declaration.unit`), unless already set."""
-        m = pattern[0].fullmatch(text)
-        if m is None:
-            return False
-        for path, value in zip(pattern[1], m.groups()):
-            key, value = path.removeprefix("declaration."), value.strip()
-            if not value:
-                continue
-            if path.startswith("declaration.") and key in ("year", "unit", "department"):
-                if key != "year" or re.fullmatch(r"\d{4}", value):
-                    self.result.declaration.setdefault(key, int(value) if key == "year" else value)
-            elif path in COMMON or path in self.form.fields:
+        m = pattern[0].fullmatch(text) if len(text) <= PRINTED else None
+        found = [(path, value.strip()) for path, value in zip(pattern[1], m.groups())] if m else []
+        if m is None or not all(self._kept(path, value) for path, value in found):
+            return False  # a value this cannot keep (goals.total, funding.x) is left to be listed as unmapped
+        for path, value in found:
+            key = path.removeprefix("declaration.")
+            if value and key != path:
+                self.result.declaration.setdefault(key, int(value) if key == "year" else value)
+            elif value:
                 target.setdefault(path, Quoted(value) if path not in ("start", "end") else value)
         return True
+
+    def _kept(self, path: str, value: str) -> bool:
+        """Whether `matched` can keep `value` at `path`: a project's field, or the declaration's year (four
+        digits), unit or department."""
+        if not value or path in COMMON or path in self.form.fields:
+            return True
+        return path in ("declaration.unit", "declaration.department") \
+            or (path == "declaration.year" and re.fullmatch(r"\d{4}", value) is not None)
 
     def _form_title(self, key: str) -> bool:
         """The form's own title (N optional), another form's numbered title, or a title outside any section."""
