@@ -536,9 +536,9 @@ class FormTable:
         columns = self._columns(row)
         if columns is None:
             self.reader.note(cell_where(self.table, r), Text(
-                "指标表的栏目无法区分（找不到唯一的指标值栏，如 指标值、目标值），指标未导入",
-                "the indicator table's columns cannot be told apart (no single value column such as 指标值 or 目标值); "
-                "indicators not imported").zh)
+                "指标表的栏目无法区分（应有唯一的指标值栏，如 指标值、目标值，及唯一的各级指标栏），指标未导入",
+                "the indicator table's columns cannot be told apart (it needs one value column such as 指标值 or 目标值, "
+                "and one column per level); indicators not imported").zh)
             return None
         self.used |= {cell.origin for _, cell in row}
         first, second, third = (columns[h] for h in INDICATOR_HEADS)
