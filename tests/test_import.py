@@ -528,3 +528,98 @@ def test_a_template_folder_outside_the_imported_folders_reach_is_refused(tmp_pat
     assert code == 2 and "git 仓库内" in output
     code, output = run("import", str(docx), "--template", str(tmp_path / "nowhere"), "-o", str(tmp_path / "d2"))
     assert code == 2 and "没有内置模板" in output
+
+
+PUBLISHED = REPO / "tests" / "data" / "import"  # copies of two published forms, each with its own template folder
+
+
+def published(name: str, tmp_path: Path) -> tuple[Path, Path]:
+    """The form `name` copied into a git repository under tmp_path, and the document built from it."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(PUBLISHED / name, repo / "src")
+    build(repo / "src", tmp_path / "first.docx")
+    return repo, tmp_path / "first.docx"
+
+
+def imported(docx: Path, repo: Path) -> tuple[int, str]:
+    """`docx` imported into repo/imported beside a copy of the framework file its template names."""
+    (repo / "imported").mkdir(exist_ok=True)
+    shutil.copy(repo / "src" / "framework.yaml", repo / "imported")
+    return run("import", str(docx), "--template", str(repo / "src" / "form"), "-o", str(repo / "imported"), "--force")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PUBLISHED.iterdir()))
+def test_a_published_form_with_its_own_template_round_trips(name: str, tmp_path: Path) -> None:
+    repo, docx = published(name, tmp_path)
+    code, output = imported(docx, repo)
+    assert code == 0, output
+    assert facts(repo / "imported") == facts(repo / "src")
+    assert build(repo / "imported", tmp_path / "second.docx") == docx.read_bytes()
+
+
+def test_indicator_values_come_from_the_value_column_not_an_explanation(tmp_path: Path) -> None:
+    repo, docx = published("ningde-fangzhi-2019", tmp_path)
+    imported(docx, repo)
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert re.search(r"供应时效:\n +value: 100%\n +explain: 100%\(历史标准\)\n", project), project
+    assert "目标1:确保本室各人员工资及福利的发放;" in project.split("duties:")[0]
+    assert "年度履职目标" not in project.split("duties:")[0]
+    assert "year: 2019" in (repo / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+
+
+def test_an_indicator_table_whose_value_column_is_unknown_is_reported_not_guessed(tmp_path: Path) -> None:
+    repo, docx = published("ningde-fangzhi-2019", tmp_path)
+    renamed = edited(docx, tmp_path / "renamed.docx", [(">目标值<", ">备注<")])
+    code, output = imported(renamed, repo)
+    assert code == 1, output
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert "indicators:" not in project and "历史标准" not in project.split("# 以下内容")[0]
+    assert "# [表格 1 第 11 行]" in project and "未能" in output and "指标值" in output
+
+
+def test_a_second_table_of_annual_indicators_and_a_bracketed_code(tmp_path: Path) -> None:
+    repo, docx = published("wuhan-qingshan-2020", tmp_path)
+    code, output = imported(docx, repo)
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert "department_code: '015001'" in project, project
+    assert "total: |\n    优化教育布局" in project
+    assert "重点建设工程验收合格率: 100%" in project
+    assert "未能对应" not in project, output
+
+
+def test_an_unknown_template_names_the_built_ins_and_the_folder_looked_for(tmp_path: Path) -> None:
+    docx = tmp_path / "x.docx"
+    docx.write_bytes(b"not read")
+    code, output = run("import", str(docx), "--template", "form", "-o", str(tmp_path / "d"))
+    assert code == 2 and "caiyu-2021、hunan-2024、shanghai-2023" in output and "Text(" not in output, output
+    assert f"没有模板文件夹 {Path('form').absolute()}（" in output
+
+
+def test_no_label_becomes_a_goal_and_an_unknown_column_stays_unmapped(tmp_path: Path) -> None:
+    repo, docx = published("ningde-fangzhi-2019", tmp_path)
+    form = repo / "src" / "form" / "form.xml.j2"  # a goal cell whose wording the import cannot read
+    text = form.read_text(encoding="utf-8")
+    wrapped = text.replace("{% for line in project.goals.annual|paragraphs %}",
+                           "{% if project.goals.annual %}{% for line in project.goals.annual|paragraphs %}")
+    form.write_text(wrapped.replace("{% endfor %}</td></tr>", "{% endfor %}{% endif %}</td></tr>", 1), encoding="utf-8")
+    assert build(repo / "src", tmp_path / "wrapped.docx") == docx.read_bytes()
+    code, output = imported(edited(docx, tmp_path / "renamed.docx", [(">指标解释<", ">说明<")]), repo)
+    assert code == 1, output
+    data, comments = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8").split("# 以下内容")
+    assert "annual: |\n    目标1:确保本室各人员工资及福利的发放;" in data, data
+    assert "年度履职目标" not in data.split("duties:")[0]
+    assert "供应时效: 100%\n" in data and "历史标准" not in data  # 目标值 is the value; 说明 is no known column
+    assert "# [表格 1 第 11 行] 100%(历史标准)" in comments, comments
+
+
+def test_a_cell_printing_a_value_the_import_cannot_keep_is_listed_not_dropped(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(PUBLISHED / "wuhan-qingshan-2020", repo / "src")
+    form = repo / "src" / "form" / "form.xml.j2"
+    form.write_text(form.read_text(encoding="utf-8").replace("{{ project.department }}", "{{ project.goals.annual }}"),
+                    encoding="utf-8")
+    build(repo / "src", tmp_path / "first.docx")
+    code, output = imported(tmp_path / "first.docx", repo)
+    assert code == 1 and "主管部门及编码 | [015001]按工作计划完成" in output, output

@@ -18,7 +18,12 @@ from ..importer.recognise import Imported
 from ..paths import display, not_a_file
 from ..text import Text, listing
 from .init import _folder, _named
-from .messages import NO_TEMPLATE, refuse, say
+from .messages import refuse, say
+
+
+NO_FOLDER = Text("没有内置模板“{name}”（可用：{known}），也没有模板文件夹 {folder}（应含 template.yaml 或 document.xml.j2）",
+                 "no built-in template '{name}' (known: {known}), nor a template folder {folder} "
+                 "(holding template.yaml or document.xml.j2)")
 
 
 def run(source: Path, output: Path | None = None, template: str | None = None, force: bool = False,
@@ -42,7 +47,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     if template is not None and folder is None:  # a template folder of the user's, as `init --template`
         folder = _folder(Path(template))
         if folder is None:
-            return refuse(NO_TEMPLATE.fill(name=template, known=listing(builtin_names())), lang)
+            return refuse(NO_FOLDER.fill(name=template, known=listing(builtin_names()),
+                                         folder=str(Path(template).absolute())), lang)
         name = _named(folder, target)
         if name is None:
             return refuse(Text(f"模板文件夹 {template} 应在导入的文件夹或它所在的 git 仓库内",
@@ -56,6 +62,7 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
         with tempfile.TemporaryDirectory(prefix="perfdecl-import-") as temp:
             readable = convert.to_docx(source, Path(temp)) if source.suffix.lower() in convert.CONVERTED else source
             blocks = document.read(readable)
+            properties = document.properties(readable)
     except document.Unreadable as e:
         refuse(e.text, lang)
         return 1  # bad input, as a declaration with errors
@@ -67,7 +74,8 @@ def run(source: Path, output: Path | None = None, template: str | None = None, f
     if form is None:
         return refuse(Text(f"无法读取模板 {name} 的表单定义", f"cannot read the form of template {name}"), lang)
     wording = detect.wording(folder)
-    result = recognise.Reader(form, wording.labels, wording.lines).read(blocks)
+    result = recognise.Reader(form, wording.labels, wording.lines, wording.cells, wording.value_heads,
+                               wording.literal).read(blocks, properties, wording.properties)
     if not result.projects:
         refuse(Text(f"{display(source)} 中没有找到申报表的项目（项目经费情况说明或绩效目标表）",
                     f"no project (项目经费情况说明 or the form's table) found in {display(source)}"), lang)

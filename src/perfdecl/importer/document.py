@@ -113,6 +113,18 @@ def read(path: Path) -> list[Block]:
     return [] if body is None else _join_split_tables(list(_blocks(body, [0, 0])))
 
 
+def properties(path: Path) -> dict[str, str]:
+    """The document's title and author (its core properties), as far as it has them."""
+    import docx
+    from docx.opc.exceptions import OpcError
+
+    try:
+        core = docx.Document(io.BytesIO(check_package(path))).core_properties
+    except (OpcError, KeyError, ValueError, SyntaxError, Unreadable):  # read() reports these; properties are a hint
+        return {}
+    return {key: str(getattr(core, key) or "") for key in ("title", "author")}
+
+
 def _blocks(parent: Any, counts: list[int]) -> Iterator[Block]:
     for child in parent:
         if counts[0] + counts[1] > MAX_BLOCKS:

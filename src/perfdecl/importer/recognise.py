@@ -25,9 +25,12 @@ SECRET = "涉密项目，根据相关要求，暂不公开。"  # the standard w
 CN_DIGITS = "一二三四五六七八九十百零"
 COMMON = {"name": ("项目名称",), "department": ("主管部门",), "unit": ("实施单位", "项目实施单位", "填报单位"),
           "start": ("计划开始日期", "项目开始日期"), "end": ("计划完成日期", "项目完成日期")}
-GOALS = {"total": ("项目总目标", "项目总体目标", "长期目标"), "annual": ("年度总目标", "年度总体目标", "年度目标")}
+GOALS = {"total": ("项目总目标", "项目总体目标", "长期目标", "中期目标"), "annual": ("年度总目标", "年度总体目标", "年度目标")}
 INDICATOR_HEADS = ("一级指标", "二级指标", "三级指标")
-STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请")  # labels of row groups
+STRUCTURE = ("项目绩效目标", "绩效指标", "年度绩效指标", "项目资金", "项目资金申请", "总体目标")  # labels of row groups
+VALUE_HEADS = ("指标值", "年度指标值", "目标值", "年度目标值", "指标值(年度)", "目标值(年度)")  # the usual value headers
+Pattern = tuple[re.Pattern[str], tuple[str, ...]]  # text printing values among literal text → the values' paths
+PRINTED = 2000  # characters: the longest text matched against such a pattern (its lazy groups backtrack)
 TITLE = 60  # characters: the longest title or label looked for
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -95,13 +98,18 @@ def cell_where(table: Table, row: int) -> Text:
 class Reader:
     """One pass over the blocks, in order."""
 
-    def __init__(self, form: Form, labels: dict[str, str] | None = None,
-                 lines: list[tuple[re.Pattern[str], tuple[str, ...]]] | None = None) -> None:
+    def __init__(self, form: Form, labels: dict[str, str] | None = None, lines: list[Pattern] | None = None,
+                 cells: dict[str, Pattern] | None = None, value_heads: set[str] | None = None,
+                 literal: set[str] | None = None) -> None:
         self.form = form
         # The template's own wording (detect.wording): what it prints beside a value, norm(label) → the
-        # value's path, and its paragraphs that print values among literal text.
+        # value's path, its paragraphs and cells that print values among literal text, and the header of
+        # its indicator value column.
         self.labels = labels or {}
         self.lines = lines or []
+        self.cells = cells or {}
+        self.value_heads = {*VALUE_HEADS, *(value_heads or ())}
+        self.literal = literal or set()  # the template's paragraphs of literal text only: nothing to map
         self.names = {*COMMON["name"], *(label for label, path in self.labels.items() if path == "name")}
         self.result = Imported()
         self.sections = _section_labels()
@@ -116,7 +124,10 @@ class Reader:
 
     # -- paragraphs -------------------------------------------------------
 
-    def read(self, blocks: list[Block]) -> Imported:
+    def read(self, blocks: list[Block], properties: dict[str, str] | None = None,
+             printed: dict[str, Pattern] | None = None) -> Imported:
+        """The declaration in `blocks`; the template's `printed` patterns of the document's `properties`
+        (its title) give the declaration's values the body does not print."""
         self.result.notes.append([])
         for block in blocks:
             if isinstance(block, Table):
@@ -124,6 +135,8 @@ class Reader:
             elif block.text.strip():
                 self.paragraph(block)
         self._close_item()
+        for key, pattern in (printed or {}).items():
+            self.matched(pattern, (properties or {}).get(key, "").strip(), {})
         return self.result
 
     def note(self, where: Text, text: str) -> None:
@@ -163,7 +176,8 @@ class Reader:
         if re.fullmatch(r".*绩效目标设置情况", key) and not self.result.projects:
             return
         if self.project is None:
-            self.note(paragraph_where(p), text)
+            if key not in self.literal:
+                self.note(paragraph_where(p), text)
             return
         if m := re.match(r"项目名称[:：]\s*(.*)", text.strip()):
             self.project.setdefault("name", m.group(1).strip())
@@ -193,18 +207,38 @@ class Reader:
         if self.text is not None:
             self.text.extend(line for line in text.split("\n") if line.strip())
             return
-        self.note(paragraph_where(p), text)
+        if key not in self.literal:
+            self.note(paragraph_where(p), text)
 
     def _line(self, text: str) -> bool:
         """A paragraph the template prints with values among its own text: the fields among them are read."""
-        for pattern, paths in self.lines:
-            if m := pattern.fullmatch(text):
-                target = self.project if self.project is not None else self.pending
-                for path, value in zip(paths, m.groups()):
-                    if value.strip() and (path in COMMON or path in self.form.fields):
-                        target.setdefault(path, Quoted(value.strip()) if path not in ("start", "end") else value.strip())
+        for pattern in self.lines:
+            if self.matched(pattern, text, self.project if self.project is not None else self.pending):
                 return True
         return False
+
+    def matched(self, pattern: Pattern, text: str, target: dict[str, object]) -> bool:
+        """Whether `text` is printed by `pattern`: then its values are set in `target` (a project's fields)
+        or the declaration (`declaration.year`, `declaration.unit`), unless already set."""
+        m = pattern[0].fullmatch(text) if len(text) <= PRINTED else None
+        found = [(path, value.strip()) for path, value in zip(pattern[1], m.groups())] if m else []
+        if m is None or not all(self._kept(path, value) for path, value in found):
+            return False  # a value this cannot keep (goals.total, funding.x) is left to be listed as unmapped
+        for path, value in found:
+            key = path.removeprefix("declaration.")
+            if value and key != path:
+                self.result.declaration.setdefault(key, int(value) if key == "year" else value)
+            elif value:
+                target.setdefault(path, Quoted(value) if path not in ("start", "end") else value)
+        return True
+
+    def _kept(self, path: str, value: str) -> bool:
+        """Whether `matched` can keep `value` at `path`: a project's field, or the declaration's year (four
+        digits), unit or department."""
+        if not value or path in COMMON or path in self.form.fields:
+            return True
+        return path in ("declaration.unit", "declaration.department") \
+            or (path == "declaration.year" and re.fullmatch(r"\d{4}", value) is not None)
 
     def _form_title(self, key: str) -> bool:
         """The form's own title (N optional), another form's numbered title, or a title outside any section."""
@@ -259,6 +293,9 @@ class Reader:
             self._schedule(table)
         elif any(norm(c.text) in self.names for row in table.rows for c in row):
             self._form(table)
+        elif self.project is not None and "indicators" not in self.project \
+                and any(_levels([norm(c.text) for c in row]) for row in table.rows):
+            FormTable(self, table).read()  # the form's indicators in a table of their own
         else:
             for r in range(len(table.rows)):
                 self.note(cell_where(table, r), " | ".join(table.texts(r)))
@@ -364,13 +401,16 @@ class FormTable:
                 continue
             row = self.cells(r)
             heads = [norm(cell.text) for _, cell in row]
-            if all(h in heads for h in INDICATOR_HEADS):
+            if _levels(heads):
                 indicators = self._indicators(r, row)
                 continue
             for i, (c, cell) in enumerate(row):
                 label = norm(cell.text)
                 value = row[i + 1][1] if i + 1 < len(row) else None
-                if label in self.labels and value is not None and value.origin[0] == r:
+                if label in self.reader.cells and value is not None and value.origin[0] == r \
+                        and self.reader.matched(self.reader.cells[label], value.text.strip(), self.project):
+                    self.used |= {cell.origin, value.origin}
+                elif label in self.labels and value is not None and value.origin[0] == r:
                     if value.text.strip():
                         self._field(self.labels[label], value.text)
                     self.used |= {cell.origin, value.origin}
@@ -393,16 +433,20 @@ class FormTable:
                     keys = self.figures[label]
                     n = columns.index(c)
                     if n < len(keys):
-                        funding.setdefault(keys[n], value.text.strip())
+                        if value.text.strip() or self.reader.form.funding.figures[keys[n]].required:
+                            funding.setdefault(keys[n], value.text.strip())  # an optional figure left empty is absent
                         self.used |= {cell.origin, value.origin}
-                elif (unit := _unit(cell.text)) and "资金" in label and len(label) < 12:
+                elif (unit := _unit(cell.text)) and ("资金" in label or "预算" in label) and len(label) < 12:
                     funding.setdefault("unit", unit)
                     self.used.add(cell.origin)
                 elif goal := next((k for k, names in GOALS.items() if any(label.startswith(n) for n in names)), None):
                     below = _at(self.table.rows, r + 1, c)
-                    if below is not None and below.origin[0] == r + 1:
-                        goals[goal] = [line for line in below.text.split("\n") if line.strip()]
-                        self.used |= {cell.origin, below.origin}
+                    for text in (value, below):  # beside its label, else below it; never another label
+                        if text is not None and text.origin[0] == (r + 1 if text is below else r) \
+                                and text.text.strip() and not self._label(text.text):
+                            goals[goal] = [line for line in text.text.split("\n") if line.strip()]
+                            self.used |= {cell.origin, text.origin}
+                            break
                 elif any(label.startswith(s) for s in STRUCTURE):
                     self.used.add(cell.origin)
         if funding:
@@ -425,6 +469,13 @@ class FormTable:
         else:
             line = one_line(text)
             self.project.setdefault(key, line if key in ("start", "end") else Quoted(line))
+
+    def _label(self, text: str) -> bool:
+        """Whether a cell's text is one of the form's labels (so never a value)."""
+        key = norm(text)
+        tables = {norm(spec.label) for spec in self.reader.form.fields.values() if spec.type in ("group", "table")}
+        return key in self.labels or key in self.figures or key in self.goals_beside or key in self.reader.cells \
+            or key in tables or any(key.startswith(n) for n in (*STRUCTURE, *GOALS["total"], *GOALS["annual"]))
 
     def _compound(self, label: str) -> tuple[str, str] | None:
         """`主管部门及其编码`: two fields in one cell, the second's label being the first's + 编码."""
@@ -458,14 +509,43 @@ class FormTable:
         self.project[key] = rows
         self.after = r + 1 + len(rows)
 
-    def _indicators(self, r: int, row: list[tuple[int, Cell]]) -> dict[str, Any]:
-        columns = {norm(cell.text): c for c, cell in row}
+    def _columns(self, row: list[tuple[int, Cell]]) -> dict[str, int] | None:
+        """The indicator table's columns by their headers: the three levels, the value (by the template's
+        own header or a usual one), 绩效标准 and each of the form's indicator columns by its label; None when
+        the value column, or a level, cannot be told apart from another."""
+        heads = {c: norm(cell.text) for c, cell in row}
+        values = [c for c, h in heads.items() if h in self.reader.value_heads]
+        if len(values) != 1:
+            return None
+        qualifier = re.sub(r"^[^(]*", "", heads[values[0]])  # 指标值(年度): the levels headed (年度) go with it
+        out = {"value": values[0]}
+        for head, positions in zip(INDICATOR_HEADS, _levels(list(heads.values()))):
+            found = [list(heads)[i] for i in positions]
+            if len(found) > 1:
+                found = [c for c in found if heads[c] == head + qualifier]
+            if len(found) != 1:
+                return None
+            out[head] = found[0]
+        named = {"standard": "绩效标准", **{k: spec.label for k, spec in self.reader.form.indicator_columns.items()}}
+        for key, label in named.items():
+            if (c := next((c for c, h in heads.items() if h == norm(label)), None)) is not None:
+                out[key] = c
+        return out
+
+    def _indicators(self, r: int, row: list[tuple[int, Cell]]) -> dict[str, Any] | None:
+        columns = self._columns(row)
+        if columns is None:
+            self.reader.note(cell_where(self.table, r), Text(
+                "指标表的栏目无法区分（应有唯一的指标值栏，如 指标值、目标值，及唯一的各级指标栏），指标未导入",
+                "the indicator table's columns cannot be told apart (it needs one value column such as 指标值 or 目标值, "
+                "and one column per level); indicators not imported").zh)
+            return None
         self.used |= {cell.origin for _, cell in row}
         first, second, third = (columns[h] for h in INDICATOR_HEADS)
-        value = next((c for h, c in columns.items() if "指标值" in h), third + 1)
-        standard = next((c for h, c in columns.items() if "绩效标准" in h), None)
+        extra = {k: c for k, c in columns.items() if k not in INDICATOR_HEADS and k != "value"}
+        other_levels = [c for c, cell in row if _level(norm(cell.text)) and c not in (first, second, third)]
         tree: dict[str, Any] = {}
-        group_column = row[0][0] if norm(row[0][1].text) not in INDICATOR_HEADS else None
+        group_column = row[0][0] if not _level(norm(row[0][1].text)) else None
         self.after = len(self.table.rows)
         for n in range(r + 1, len(self.table.rows)):
             cells = self.table.rows[n]
@@ -473,21 +553,32 @@ class FormTable:
                     and norm(cells[group_column].text) != norm(row[0][1].text):
                 self.after = n  # a new labelled part of the form begins
                 break
-            if max(first, second, third, value) >= len(cells):
+            if max(columns.values()) >= len(cells):
                 continue
             one, two, three = (one_line(cells[first].text), one_line(cells[second].text), one_line(cells[third].text))
-            for cell in (cells[first], cells[second], cells[third], cells[value]):
-                self.used.add(cell.origin)
+            self.used |= {cells[c].origin for c in columns.values()}
+            # another level column repeating a chosen level's text (二级指标(长期) beside (年度)) adds nothing
+            self.used |= {cells[c].origin for c in other_levels if c < len(cells)
+                          and norm(cells[c].text) in (norm(one), norm(two), norm(three))}
             if not (one and three):
                 continue  # an empty row (a form that prints every 二级指标)
             group = tree.setdefault(one, {}).setdefault(two, {}) if two else tree.setdefault(one, {})
-            shown: object = one_line(cells[value].text)
-            if standard is not None and standard < len(cells):
-                self.used.add(cells[standard].origin)
-                if cells[standard].text.strip():
-                    shown = {"value": shown, "standard": cells[standard].text.strip()}
-            group[three] = shown
+            shown: object = one_line(cells[columns["value"]].text)
+            more = {k: cells[c].text.strip() for k, c in extra.items() if cells[c].text.strip()}
+            group[three] = {"value": shown, **more} if more else shown
         return tree
+
+
+def _levels(heads: list[str]) -> list[list[int]]:
+    """For each of 一级指标, 二级指标, 三级指标, the positions of `heads` naming it (二级指标 or 二级指标(年度));
+    empty unless all three are there."""
+    found = [[i for i, h in enumerate(heads) if _level(h, head)] for head in INDICATOR_HEADS]
+    return found if all(found) else []
+
+
+def _level(text: str, *heads: str) -> bool:
+    """Whether a header names one of `heads` (by default any level), alone or qualified: 二级指标(年度)."""
+    return any(text == head or text.startswith(head + "(") for head in heads or INDICATOR_HEADS)
 
 
 def _at(rows: list[list[Cell]], r: int, c: int) -> Cell | None:
