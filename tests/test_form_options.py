@@ -103,6 +103,21 @@ def test_indicator_columns_are_read_and_reach_the_templates(tmp_path):
     assert "彩色带采购数量|40|正向|权重" in text and "服务稳定性|20||权重" in text
 
 
+def test_the_workbooks_indicator_sheet_has_a_column_per_indicator_column(tmp_path):
+    import openpyxl
+
+    folder = weighted(tmp_path)
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(folder), "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["指标"]
+    header = [c.value for c in sheet[1]]
+    assert header[-3:] == ["权重", "指标方向性", "指标解释"]
+    rows = {r[header.index("三级指标")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["彩色带采购数量"][-3:] == (40, "正向", None)
+    assert rows["服务稳定性"][-3:] == (20, None, "故障停机次数减少")
+
+
 def test_indicator_columns_are_validated_at_their_place(tmp_path):
     folder = weighted(tmp_path, [("weight: 40, direction: 正向", "wieght: 40, direction: 正向"),
                                  ("weight: 20}\n  效益指标", "weight: 20, direction: 向上}\n  效益指标"),
@@ -207,3 +222,26 @@ def test_a_form_names_its_kind_fields(tmp_path):
                     encoding="utf-8")
     (found,) = check(folder)[1]
     assert found.code == "PD016" and "categroy" in found.message("zh")
+
+
+def test_importing_an_indicator_sheet_again_keeps_the_indicator_columns_it_lacks(tmp_path):
+    import openpyxl
+
+    folder = weighted(tmp_path)
+    project = folder / "p.yaml"
+    book = tmp_path / "values.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    for row in (["产出指标", "数量指标", "彩色带采购数量", ">=6 卷"], ["产出指标", "时效指标", "维护完成时间", "2023 年 12 月底"],
+                ["效益指标", "社会效益指标", "服务稳定性", "提升"], ["满意度指标", "服务对象满意度指标", "用户满意度", ">=95%"]):
+        ws.append(row)
+    wb.save(book)
+    result = CliRunner().invoke(cli, ["import-indicators", str(book), str(project)])
+    assert result.exit_code == 0, result.output
+    bundle, diags = check(folder)
+    assert diags == []
+    got = {n: (i.value.text, str(i.weight), i.direction, i.explanation, i.link) for _, _, n, i in bundle.projects[0].indicator_rows}
+    assert got["彩色带采购数量"] == (">=6 卷", "40", "正向", None, "彩色带.qty")
+    assert got["服务稳定性"] == ("提升", "20", None, "故障停机次数减少", None)
+    assert got["用户满意度"][:2] == (">=95%", "20")

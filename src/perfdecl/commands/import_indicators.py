@@ -125,7 +125,7 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
         say(Text(f"未写入 {project}：共 {len(problems.items)} 处问题", f"{project} not written: {len(problems.items)} problem(s)"),
             lang, err=True)
         return 1
-    _keep_extras(tree, text, [k for k in ("link", "standard") if k not in problems.columns])
+    _keep_extras(tree, text, set(problems.columns))
     new = replace_indicators(text, tree, order if _written_as_rows(text) else None)
     if isinstance(new, Text):
         return _fail(new, lang)
@@ -443,13 +443,14 @@ def _load(text: str) -> Any:
     return data
 
 
-def _keep_extras(tree: Tree, text: str, keys: list[str]) -> None:
-    """Keep the file's `link:`/`standard:` of an indicator imported again, for the columns the sheet lacks."""
+def _keep_extras(tree: Tree, text: str, read: set[str]) -> None:
+    """Keep what the file gives an indicator imported again besides its value (`link:`, `standard:`, the
+    form's indicator columns such as `weight:`), unless the sheet has a column for it (`read`)."""
     old = _load(text)
     old = old.get("indicators") if not isinstance(old, Text) else None
     if isinstance(old, list):  # rows: the same tree, by each row's place
         old = _as_tree(old)
-    if not keys or not isinstance(old, dict):
+    if not isinstance(old, dict):
         return
     for first, seconds in tree.items():
         for second, thirds in seconds.items():
@@ -458,9 +459,18 @@ def _keep_extras(tree: Tree, text: str, keys: list[str]) -> None:
                     was = old[first][second][third]
                 except (KeyError, TypeError):
                     continue
-                kept = {k: str(was[k]) for k in keys if isinstance(was, dict) and was.get(k)}
+                kept = {k: _as_read(v) for k, v in was.items() if k != "value" and k not in read and v is not None
+                        and not isinstance(v, bool)} if isinstance(was, dict) else {}
                 if kept:
                     thirds[third] = {**(value if isinstance(value, dict) else {"value": value}), **kept}
+
+
+def _as_read(value: Any) -> Any:
+    """A value kept from the file, as it must be written to read back the same: text and whole numbers as
+    they are, any other number as quoted text (perfdecl reads 0.5 as a Decimal, which YAML cannot dump)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return value if isinstance(value, (str, int)) else DoubleQuotedScalarString(str(value))
 
 
 def _written_as_rows(text: str) -> bool:
@@ -535,7 +545,7 @@ def _block(tree: Tree | list[dict[str, Any]]) -> str:
             top[first][second] = CommentedMap()
             for third, value in thirds.items():
                 if isinstance(value, dict):
-                    leaf = CommentedMap({k: scalar(v) for k, v in value.items()})
+                    leaf = CommentedMap({k: scalar(v) if isinstance(v, str) else v for k, v in value.items()})
                     leaf.fa.set_flow_style()
                     value = leaf
                 top[first][second][third] = scalar(value) if isinstance(value, str) else value

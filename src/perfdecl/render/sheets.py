@@ -4,7 +4,8 @@ A template's workbook.yaml names each sheet, what makes one of its rows
 (`indicators`: one per 三级指标, `funding`: one per project, `lines`: one per
 line item) and its columns in order, each a header and one of the values that
 kind of row has (VALUES). Nothing here knows a form's fields: funding rows
-take every money figure the form declares, in its order.
+take every money figure the form declares, in its order, and indicator rows
+every indicator column it declares (`columns`).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ SPEC = WORKBOOK
 RowKind = Literal["indicators", "funding", "lines"]
 VALUES: dict[str, tuple[str, ...]] = {
     "indicators": ("project", "level1", "level2", "level3", "operator", "number", "unit", "nature", "standard",
-                   "link", "text"),
+                   "link", "text", "columns"),
     "funding": ("project", "money_unit", "figures"),
     "lines": ("project", "item", "name", "qty", "price", "amount", "money_unit"),
 }
@@ -115,12 +116,14 @@ def _named(name: str | None, label: str) -> str:
 def headers(sheet: Sheet, form: Form) -> list[str]:
     out: list[str] = []
     for column in sheet.columns:
-        if column.value != "figures":
+        if column.value == "figures":
+            for key, spec in form.funding.figures.items():
+                label = _named(sheet.names.get(key), spec.label)
+                out.append(column.header.format(label=label, unit=column.unit or form.funding.unit))
+        elif column.value == "columns" and sheet.rows == "indicators":
+            out += [column.header.format(label=spec.label) for spec in form.indicator_columns.values()]
+        else:
             out.append(column.header)
-            continue
-        for key, spec in form.funding.figures.items():
-            label = _named(sheet.names.get(key), spec.label)
-            out.append(column.header.format(label=label, unit=column.unit or form.funding.unit))
     return out
 
 
@@ -131,21 +134,28 @@ def rows(sheet: Sheet, projects: list[Project]) -> list[list[Cell]]:
 
 
 def _indicator_rows(sheet: Sheet, project: Project) -> list[list[Cell]]:
+    """One row per 三级指标, in the order the project writes them."""
     out = []
-    for level1, seconds in project.indicators.items():
-        for level2, thirds in seconds.items():
-            for level3, indicator in thirds.items():
-                v = indicator.value
-                known = {
-                    "project": Cell(project.name), "level1": Cell(level1), "level2": Cell(level2),
-                    "level3": Cell(level3), "operator": Cell((v.op or "=") if v.quantitative else None),
-                    "number": number_cell(v.number) if v.number is not None else Cell(v.text),
-                    "unit": Cell(v.unit or None), "text": Cell(v.text),
-                    "nature": Cell(QUANTITATIVE if v.quantitative else QUALITATIVE),
-                    "standard": Cell(indicator.standard), "link": Cell(indicator.link),
-                }
-                out.append([known[c.value] for c in sheet.columns])
+    extra = list(form_of(project).indicator_columns)
+    for level1, level2, level3, indicator in project.indicator_rows:
+        v = indicator.value
+        known = {
+            "project": Cell(project.name), "level1": Cell(level1), "level2": Cell(level2),
+            "level3": Cell(level3), "operator": Cell((v.op or "=") if v.quantitative else None),
+            "number": number_cell(v.number) if v.number is not None else Cell(v.text),
+            "unit": Cell(v.unit or None), "text": Cell(v.text),
+            "nature": Cell(QUANTITATIVE if v.quantitative else QUALITATIVE),
+            "standard": Cell(indicator.standard), "link": Cell(indicator.link),
+        }
+        row: list[Cell] = []
+        for c in sheet.columns:
+            row += [_cell(getattr(indicator, key, None)) for key in extra] if c.value == "columns" else [known[c.value]]
+        out.append(row)
     return out
+
+
+def _cell(value: object) -> Cell:
+    return number_cell(value) if isinstance(value, Decimal) else Cell(None if value is None else str(value))
 
 
 def _funding_rows(sheet: Sheet, project: Project) -> list[list[Cell]]:
