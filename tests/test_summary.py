@@ -144,3 +144,12 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_kept_as_text(tmp_path
     numbers = [r["项目资金总额（元）"] for r in rows]
     assert all(n and n[0].isdigit() for n in numbers)  # figures stay numbers
     assert not [cell for r in rows for cell in r.values() if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_a_money_column_no_project_has_stays_blank_in_the_totals(tmp_path):
+    # hunan-2024's form has no 当年财政拨款: its rows, 小计 and 合计 leave that column blank, not 0.00.
+    out = tmp_path / "s.csv"
+    assert invoke(REPO / "examples" / "2024-hunan-demo", "-o", out).exit_code == 0
+    rows = read_csv(out)
+    assert [row["当年财政拨款（元）"] for row in rows] == ["", "", ""]
+    assert rows[-1]["项目资金总额（元）"] == rows[0]["项目资金总额（元）"] != ""

@@ -120,7 +120,8 @@ def _finding(unit: str, d: Diagnostic, lang: str) -> Finding:
 
 
 def _sum(unit: str, label: str, rows: list[Row], errors: int, warnings: int) -> Row:
-    money = tuple(sum((m for r in rows if (m := r.money[i]) is not None), Decimal(0)) for i in range(3))
+    columns = [[m for r in rows if (m := r.money[i]) is not None] for i in range(3)]
+    money = tuple(sum(column, Decimal(0)) if column else None for column in columns)  # a column no form has: blank
     return Row(unit, label, "", money, sum(r.indicators for r in rows), sum(r.qualitative for r in rows),
                errors, warnings, "", total=True)
 
