@@ -120,13 +120,13 @@ def test_a_form_without_sub_items_refuses_them(tmp_path):
 
 
 def test_figures_written_without_their_operator_count_as_figures(tmp_path):
-    # The framework says `operator: false`: 12.5公里 and 100% are figures, 2024年11月底前 and 明显改善 are not.
+    # The framework says `operator: false`: 12.5公里 and 100% are figures; 2024年11月底前 is no figure but measurable.
     import csv
 
     out = tmp_path / "s.csv"
     assert CliRunner().invoke(cli, ["summary", str(EXAMPLE), "-o", str(out)]).exit_code == 0
     first = next(csv.DictReader(out.open(encoding="utf-8-sig")))
-    assert (first["指标数"], first["定性指标数"]) == ("7", "2")
+    assert (first["指标数"], first["定性指标数"]) == ("7", "1")  # 明显改善; a date counts as measurable
     bundle, _ = check(EXAMPLE)
     values = {name: i.value for x in bundle.projects[0].indicators.values() for y in x.values() for name, i in y.items()}
     assert (values["机耕道维修里程"].number, values["机耕道维修里程"].unit) == (Decimal("12.5"), "公里")

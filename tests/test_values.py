@@ -98,3 +98,9 @@ def test_the_operator_is_kept_as_written_beside_its_meaning():
     assert (parse_value("≥95%").op, parse_value("≥95%").sign) == (">=", "≥")
     assert (parse_value("＝4400 份").op, parse_value("＝4400 份").sign) == ("=", "＝")
     assert parse_value("应修尽修").sign == ""
+
+
+@pytest.mark.parametrize("text, measurable", [(">=90%", True), ("2023 年 10 月底", True), ("全年≤5 次", True),
+                                              ("应修尽修", False), ("显著提升", False), ("≥", False)])
+def test_measurable_means_holding_a_figure(text, measurable):
+    assert parse_value(text).measurable is measurable

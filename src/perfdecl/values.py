@@ -11,6 +11,7 @@ _OP = re.compile(r"\s*+(>=|<=|≥|≤|≧|≦|=|＝|>|<|＞|＜)\s*+")
 # Possessive quantifiers keep matching linear in the text's length (a lazy `(.*?)\s*$`
 # tried every split of a long run of blanks); what follows the number is stripped in Python.
 _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d++)(?:\.\d++)?)(.*)", re.S)
+_DIGIT = re.compile(r"[0-9０-９]")
 _HOLDS = {
     "=": lambda a, b: a == b, ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b, "<": lambda a, b: a < b,
@@ -34,6 +35,12 @@ class Value:
     @property
     def quantitative(self) -> bool:
         return self.number is not None
+
+    @property
+    def measurable(self) -> bool:
+        """A target holding a figure (`>=90%`, `12.5公里`, `2023 年 10 月底`, `全年≤5 次`): 定量 in the summary,
+        the workbook and PD410; one without any (`应修尽修`, `显著提升`) is 定性."""
+        return self.number is not None or _DIGIT.search(self.text) is not None
 
     def holds_for(self, actual: Decimal) -> bool:
         """Whether `actual` satisfies this target (`<=50` holds for 50)."""

@@ -99,7 +99,7 @@ def summarize(job: tuple[Path, str]) -> Declared:
             unit, project.name,
             "、".join(form.kind_of(project)),
             tuple(_figure(project, key) for key in (form.role("total"), form.role("annual"), _labelled(form))),
-            len(values), sum(1 for v in values if not v.quantitative), errors, warnings,
+            len(values), sum(1 for v in values if not v.measurable), errors, warnings,
             own[0].message(lang) if own else ""))
     errors, warnings = output.counts(diags)
     done.subtotal = _sum(unit, SUBTOTAL.say(lang), done.rows, errors, warnings)

@@ -133,14 +133,13 @@ def check_indicator_forms(bundle: Bundle) -> Iterator[Diagnostic]:
         entries = list(_indicators(project))
         for path, value in entries:
             yield from _form_of(project, path, value, timeliness)
-        qualitative = [path for path, value in entries if not _measurable(value)]
+        qualitative = [path for path, value in entries if not value.measurable]
         if len(entries) >= MIN_SHARED and len(qualitative) * 100 > limit * len(entries):
             share = (Decimal(len(qualitative) * 100) / len(entries)).quantize(Decimal(1))
             yield diag("PD410", project.source.key_at("indicators"), count=len(entries),
                        qualitative=len(qualitative), share=share, limit=limit)
 
 
-_DIGIT = re.compile(r"[0-9０-９]")
 MIN_SHARED = 6  # fewer targets make no meaningful share
 
 
@@ -165,11 +164,6 @@ def _form_of(project: Project, path: tuple, value: Value, timeliness: frozenset[
     if (value.number is not None and value.number > 100 and value.unit.startswith(("%", "％"))
             and value.op not in ("<", "<=") and _SHARE.search(name) and not _CHANGE.search(name)):
         yield diag("PD414", where(project, path), name=name, value=value.text)
-
-
-def _measurable(value: Value) -> bool:
-    """A target holding a figure: `>=90%`, `12.5公里`, `2023 年 10 月底`, `全年≤5 次`."""
-    return value.number is not None or _DIGIT.search(value.text) is not None
 
 
 # -- the unit --------------------------------------------------------------------------------------------
