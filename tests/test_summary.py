@@ -13,6 +13,7 @@ from helpers import EXAMPLE, REPO, copy_example
 
 from perfdecl.cli import cli
 from perfdecl.money import SCALE, parse_amount
+from perfdecl.pipeline import check
 from perfdecl.yamlload import load as load_yaml
 
 CAIYU = REPO / "examples" / "2023-caiyu-demo"
@@ -153,3 +154,15 @@ def test_a_money_column_no_project_has_stays_blank_in_the_totals(tmp_path):
     rows = read_csv(out)
     assert [row["当年财政拨款（元）"] for row in rows] == ["", "", ""]
     assert rows[-1]["项目资金总额（元）"] == rows[0]["项目资金总额（元）"] != ""
+
+
+def test_a_form_names_its_appropriation_figure(tmp_path):
+    from helpers import folder_with
+
+    folder = folder_with(tmp_path, [("    annual: annual\n", "    annual: annual\n    appropriation: fiscal\n")], [])
+    out = tmp_path / "s.csv"
+    assert invoke(folder, "-o", out).exit_code == 0, out
+    first = read_csv(out)[0]
+    assert first["当年财政拨款（元）"] == "30000.00"  # the `fiscal` figure, labelled 其中：财政资金
+    bad = folder_with(tmp_path / "bad", [("    annual: annual\n", "    annual: annual\n    appropriation: nothing\n")], [])
+    assert "PD016" in {d.code for d in check(bad)[1]}

@@ -295,6 +295,7 @@ class FundingSpec(Model):
     identities: list[str] = Field([], description="恒等式，如 total = fiscal + other")
     total: str | None = Field(None, description="项目资金总额是哪一栏")
     annual: str | None = Field(None, description="年度资金申请总额是哪一栏（与子项目、汇总相比）")
+    appropriation: str | None = Field(None, description="当年财政拨款是哪一栏（perfdecl summary 的一列）；不写则按标签找")
 
     @model_validator(mode="after")
     def _known(self) -> FundingSpec:
@@ -308,7 +309,7 @@ class FundingSpec(Model):
                 if key not in self.figures:
                     raise Invalid(f"恒等式“{text}”中的“{key}”不是 figures 中的栏目",
                                   f"identity '{text}': '{key}' is not one of figures", at=("identities", i))
-        for role in ("total", "annual"):
+        for role in ("total", "annual", "appropriation"):
             key = getattr(self, role)
             if key is not None and key not in self.figures:
                 raise Invalid(f"{role}: “{key}”不是 figures 中的栏目", f"{role}: '{key}' is not one of figures",

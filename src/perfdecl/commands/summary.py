@@ -7,7 +7,7 @@ counts, its own errors and warnings and its first finding), a 小计 row per
 declaration (whose counts include the findings of declaration.yaml and of
 project files that did not load), a 合计 row, and every finding with its
 file:line:col. The figures come from the form of each declaration's
-template: the `total` and `annual` roles, and the figure labelled 当年财政拨款
+template: the `total`, `annual` and `appropriation` roles (this last by default the figure labelled 当年财政拨款)
 if the form has one. Amounts are summed exactly.
 
 Without -o the report is printed as Markdown. Exit 0 when the report is
@@ -107,8 +107,9 @@ def summarize(job: tuple[Path, str]) -> Declared:
 
 
 def _labelled(form: Any) -> str | None:
-    return next((key for key, spec in form.funding.figures.items()
-                 if spec.label.removeprefix("其中：").strip() == APPROPRIATION), None)
+    """The figure the form names as its appropriation (`appropriation:`), else the one labelled 当年财政拨款."""
+    return form.role("appropriation") or next((key for key, spec in form.funding.figures.items()
+                                               if spec.label.removeprefix("其中：").strip() == APPROPRIATION), None)
 
 
 def _figure(project: Any, key: str | None) -> Decimal | None:
