@@ -223,3 +223,21 @@ def test_a_base_templates_figure_names_do_not_land_on_another_forms_figures(tmp_
     assert result.exit_code == 0, result.output
     headers = [c.value for c in openpyxl.load_workbook(out)["资金"][1]]
     assert "三、其他（元）" in headers and not any("其他资金" in str(h) for h in headers)
+
+
+def test_a_figure_header_takes_a_longer_name_only_to_tell_apart_two_labelled_alike(tmp_path):
+    from helpers import folder_with
+
+    # shanghai-2023's form has two 其他资金; a form with one keeps its label, without a trailing colon.
+    single = folder_with(tmp_path, [("      annual_other: {label: 其他资金, required: false}\n", ""),
+                                    ("      - annual = appropriation + carryover + annual_other", "      - annual = appropriation + carryover"),
+                                    ("      total: 项目资金总额", "      total: 项目资金总额：")], [])
+    out = tmp_path / "s.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(single), "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    headers = [c.value for c in openpyxl.load_workbook(out)["资金"][1]]
+    assert "其他资金（元）" in headers and "项目资金总额（元）" in headers
+    both = tmp_path / "both.xlsx"
+    assert CliRunner().invoke(cli, ["build", str(EXAMPLE), "--format", "xlsx", "-o", str(both)]).exit_code == 0
+    headers = [c.value for c in openpyxl.load_workbook(both)["资金"][1]]
+    assert "其他资金（项目资金）（元）" in headers and "其他资金（年度资金）（元）" in headers

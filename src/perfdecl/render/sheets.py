@@ -107,18 +107,21 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _named(name: str | None, label: str) -> str:
-    """A longer header for a figure, which begins with its label (其他资金 → 其他资金（年度资金）); a name
-    that does not (a base template's, for another form's figure under the same key) is not used."""
-    return name if name and name.startswith(label.removeprefix("其中：").strip()) else label
+def _named(name: str | None, label: str, shared: bool) -> str:
+    """A figure's header: its label, less a trailing colon; or, where two figures of the form share the
+    label, the longer name that tells them apart and begins with it (其他资金 → 其他资金（年度资金）). A name
+    that does not fit (a base template's, for another form's figure under the same key) is not used."""
+    plain = label.strip().rstrip("：:").strip()
+    return name if shared and name and name.startswith(plain.removeprefix("其中：").strip()) else plain
 
 
 def headers(sheet: Sheet, form: Form) -> list[str]:
     out: list[str] = []
     for column in sheet.columns:
         if column.value == "figures":
+            labels = [spec.label for spec in form.funding.figures.values()]
             for key, spec in form.funding.figures.items():
-                label = _named(sheet.names.get(key), spec.label)
+                label = _named(sheet.names.get(key), spec.label, labels.count(spec.label) > 1)
                 out.append(column.header.format(label=label, unit=column.unit or form.funding.unit))
         elif column.value == "columns" and sheet.rows == "indicators":
             out += [column.header.format(label=spec.label) for spec in form.indicator_columns.values()]
