@@ -407,3 +407,10 @@ def test_an_optional_figure_left_blank_prints_nothing_and_counts_as_zero(tmp_pat
     required = copy_example(tmp_path, {name: [("  total: 165700.00\n", '  total: ""\n')]}, name="required")
     _, diags = check(required)
     assert [d.code for d in diags if d.pos.path.endswith(name) and d.severity == "error"] == ["PD012"]
+
+
+def test_the_comma_hint_quotes_the_value_exactly_as_written(tmp_path):
+    # A published name with a half-width comma and no space after it: the suggestion adds none.
+    folder = declaration(tmp_path, [("{value: =6 卷, link: 彩色带.qty}", "{value: =6 卷,每卷 2 元, link: 彩色带.qty}")])
+    (flow,) = [m for m in messages(folder) if "每卷" in m]
+    assert 'value: "=6 卷,每卷 2 元"' in flow

@@ -230,7 +230,8 @@ def test_a_figure_header_takes_a_longer_name_only_to_tell_apart_two_labelled_ali
 
     # shanghai-2023's form has two 其他资金; a form with one keeps its label, without a trailing colon.
     single = folder_with(tmp_path, [("      annual_other: {label: 其他资金, required: false}\n", ""),
-                                    ("      - annual = appropriation + carryover + annual_other", "      - annual = appropriation + carryover"),
+                                    ("      - annual = appropriation + carryover + annual_other",
+                                     "      - annual = appropriation + carryover"),
                                     ("      total: 项目资金总额", "      total: 项目资金总额：")], [])
     out = tmp_path / "s.xlsx"
     result = CliRunner().invoke(cli, ["build", str(single), "--format", "xlsx", "-o", str(out)])

@@ -90,15 +90,18 @@ def _split_value(source: Source, loc: tuple) -> Text:
     if not found:
         return Text("", "")
     line, col = found
-    before = source.lines[line - 1][:col - 1].rstrip() if line <= len(source.lines) else ""
+    text = source.lines[line - 1] if line <= len(source.lines) else ""
+    before = text[:col - 1].rstrip()
     if not before.endswith(",") or "{" not in before:
         return Text("", "")
     body = before[:-1].rstrip()
-    name, colon, value = body[max(body.rfind("{"), body.rfind(",")) + 1:].partition(":")
-    rest = source.lines[line - 1][col - 1:]
-    word = rest[:min((i for i in (rest.find(","), rest.find("}")) if i >= 0), default=len(rest))].strip()
-    shown = f'，如 {name.strip()}: "{value.strip()}, {word}"' if colon and value.strip() else ""
-    shown_en = f', e.g. {name.strip()}: "{value.strip()}, {word}"' if shown else ""
+    start = max(body.rfind("{"), body.rfind(",")) + 1
+    name, colon, value = body[start:].partition(":")
+    rest = text[col - 1:]
+    end = col - 1 + min((i for i in (rest.find(","), rest.find("}")) if i >= 0), default=len(rest))
+    written = text[start + len(name) + 1:end].strip()  # the value and the words after its comma, as written
+    shown = f'，如 {name.strip()}: "{written}"' if colon and value.strip() else ""
+    shown_en = f', e.g. {name.strip()}: "{written}"' if shown else ""
     return Text(f"（{{ … }} 中逗号分隔各项：值中含半角逗号时，须给整个值加引号{shown}）",
                 f" ({{ … }} separates its entries by commas: quote a value that holds a comma{shown_en})")
 
