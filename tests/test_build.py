@@ -437,3 +437,16 @@ def test_an_output_named_for_its_format_or_for_none_is_written(tmp_path, fmt, na
     result = run(EXAMPLE, "-o", tmp_path / name, "--format", fmt)
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_template_without_reference_docx_and_without_base_is_told_what_to_do(tmp_path):
+    folder = copy_example(tmp_path)
+    template = folder / "mine"
+    template.mkdir()
+    (template / "document.xml.j2").write_text("<doc><p>{{ declaration.unit }}</p></doc>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(folder), "--template", str(template), "-o", str(tmp_path / "o.docx")])
+    assert result.exit_code == 1
+    assert "mine" in result.output and "reference.docx" in result.output and "base:" in result.output
+    html = CliRunner().invoke(cli, ["build", str(folder), "--template", str(template), "--format", "html",
+                                    "-o", str(tmp_path / "o.html")])
+    assert html.exit_code == 0, html.output  # the HTML page needs no reference.docx

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..positions import Position
 from ..load import Bundle
+from ..paths import display
 from . import RenderError
 from .templates import CSS, REFERENCE, Template, extras, fonts, stream
 
@@ -46,7 +47,11 @@ def write(bundle: Bundle, template: Template, fmt: str, epoch: int, out: BinaryI
                        reference.text_width if reference else None, reference.page if reference else None)
         return
     if fmt != "html" and reference is None:
-        raise RenderError(f"模板中没有 {REFERENCE}", f"the template has no {REFERENCE}")
+        where = display(template.folders[0])
+        raise RenderError(f"模板 {where} 中没有 {REFERENCE}（Word 文档的页面和样式）：放入一个，或在 template.yaml 中写 "
+                          f"base: shanghai-2023 等内置模板以沿用它的",
+                          f"the template {where} has no {REFERENCE} (the Word document's page and styles): add one, or "
+                          f"write base: shanghai-2023 (or another built-in) in template.yaml to use its")
     with _quiet_gc():
         doc = markup.read(stream(template, context(bundle, template, part)))
         if fmt == "html":
