@@ -71,7 +71,8 @@ def _check_keys(keys: dict, what: str, owner: type[BaseModel]) -> None:
             raise Invalid(f"“{key}”是所有表单共有的字段，不能再定义", f"'{key}' is a field every form has",
                           at=(key,))
         if hasattr(owner, key):  # copy, json, form, source …: names the model itself uses
-            raise Invalid(f"“{key}”是保留的名称，请换一个键", f"'{key}' is a reserved name; choose another key",
+            raise Invalid(f"“{key}”是保留的名称（模型自己使用它），请换一个键，例如 {key}_name",
+                          f"'{key}' is a reserved name (the model itself uses it); choose another key, e.g. {key}_name",
                           at=(key,))
 
 
