@@ -242,3 +242,11 @@ def test_a_figure_header_takes_a_longer_name_only_to_tell_apart_two_labelled_ali
     assert CliRunner().invoke(cli, ["build", str(EXAMPLE), "--format", "xlsx", "-o", str(both)]).exit_code == 0
     headers = [c.value for c in openpyxl.load_workbook(both)["资金"][1]]
     assert "其他资金（项目资金）（元）" in headers and "其他资金（年度资金）（元）" in headers
+
+
+def test_a_form_without_sub_items_gets_no_line_item_sheet(tmp_path):
+    out = tmp_path / "hn.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(REPO / "examples" / "2024-hunan-demo"), "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    names = openpyxl.load_workbook(out).sheetnames
+    assert "指标" in names and "资金" in names and "明细" not in names

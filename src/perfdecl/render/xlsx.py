@@ -68,6 +68,8 @@ def write(bundle: Bundle, template: Template, context: dict, epoch: int, out: Bi
             _form_sheet(sheet, blocks, text_width or DEFAULT_WIDTH, look, page)
     projects = bundle.projects if part is None else [bundle.projects[part - 1]]
     for flat in spec.sheets:
+        if flat.rows == "lines" and bundle.form.items == "none":  # a form without sub-items has no line items
+            continue
         sheet = book.create_sheet(_sheet_name(flat.name, names))
         flat_sheet(sheet, headers(flat, bundle.form), rows(flat, projects), look)
     if not book.worksheets:
