@@ -117,7 +117,7 @@ def test_flat_sheets_hold_every_indicator_figure_and_line(tmp_path):
     assert len(got) == len(expected)
     for row, (name, a, b, c, i) in zip(got, expected):
         assert (row["项目名称"], row["一级指标"], row["二级指标"], row["三级指标"]) == (name, a, b, c)
-        assert row["指标性质"] == ("定量" if i.value.measurable else "定性")  # a date counts, as for PD410
+        assert row["指标性质"] == ("定量" if i.value.quantitative else "定性")  # a number, as budget systems import it
         if i.value.quantitative:
             assert Decimal(str(row["指标值"])) == i.value.number
             assert row["运算符"] == i.value.op and (row["计量单位"] or "") == i.value.unit

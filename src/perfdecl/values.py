@@ -38,8 +38,9 @@ class Value:
 
     @property
     def measurable(self) -> bool:
-        """A target holding a figure (`>=90%`, `12.5公里`, `2023 年 10 月底`, `全年≤5 次`): 定量 in the summary,
-        the workbook and PD410; one without any (`应修尽修`, `显著提升`) is 定性."""
+        """A target holding a figure (`>=90%`, `12.5公里`, `2023 年 10 月底`, `全年≤5 次`), as PD410 and the
+        summary's 定性指标数 count them; one without any (`应修尽修`, `显著提升`) is not. (The workbook's 指标性质
+        says whether the value is a number, as budget systems import it.)"""
         return self.number is not None or _DIGIT.search(self.text) is not None
 
     def holds_for(self, actual: Decimal) -> bool:

@@ -147,7 +147,8 @@ def _indicator_rows(sheet: Sheet, project: Project) -> list[list[Cell]]:
             "level3": Cell(level3), "operator": Cell((v.op or "=") if v.quantitative else None),
             "number": number_cell(v.number) if v.number is not None else Cell(v.text),
             "unit": Cell(v.unit or None), "text": Cell(v.text),
-            "nature": Cell(QUANTITATIVE if v.measurable else QUALITATIVE),
+            # as budget systems import it: 定量 when the value is a number (a date target is 定性 here)
+            "nature": Cell(QUANTITATIVE if v.quantitative else QUALITATIVE),
             "standard": Cell(indicator.standard), "link": Cell(indicator.link),
         }
         row: list[Cell] = []
