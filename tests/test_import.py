@@ -623,3 +623,67 @@ def test_a_cell_printing_a_value_the_import_cannot_keep_is_listed_not_dropped(tm
     build(repo / "src", tmp_path / "first.docx")
     code, output = imported(tmp_path / "first.docx", repo)
     assert code == 1 and "主管部门及编码 | [015001]按工作计划完成" in output, output
+
+
+def test_a_group_printed_in_paragraphs_comes_back_in_its_parts(tmp_path: Path) -> None:
+    repo, docx = published("huaibei-2025", tmp_path)
+    code, output = imported(docx, repo)
+    assert code == 0, output
+    project = (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert re.search(r"\nexplanation:\n  overview: 做好送戏进万村,满足人民日益增长的文化需求。\n"
+                     r"  basis: 文化惠民工程实施方案\n  subject: 淮北市文化旅游体育局\n  content: .*\n  arrangement: ", project)
+    assert "# 以下内容" not in project + (repo / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+
+
+def test_a_title_printed_from_values_read_elsewhere_is_checked_against_them(tmp_path: Path) -> None:
+    repo, docx = published("huaibei-2025", tmp_path)
+    title = "淮北市文化旅游体育局2025年“农村文化建设配套补助经费”项目资金投入情况"
+    assert title in docx_text(docx)
+    code, output = imported(edited(docx, tmp_path / "other.docx", [("2025年“", "2024年“")]), repo)
+    assert code == 1, output
+    assert "与文档别处读出的值（declaration.unit=淮北市文化旅游体育局，declaration.year=2025，name=农村文化建设配套补助经费）" \
+           "不符：淮北市文化旅游体育局2024年“" in output, output
+    assert "year: 2025" in (repo / "imported" / "declaration.yaml").read_text(encoding="utf-8")
+
+
+def docx_text(docx: Path) -> str:
+    return "\n".join(block.text for block in read(docx) if not isinstance(block, Table))
+
+
+def test_each_project_gets_the_paragraphs_printed_before_its_form(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(PUBLISHED / "huaibei-2025", repo / "src")
+    first = next((repo / "src").glob("1-*.yaml"))
+    second = first.read_text(encoding="utf-8").replace("农村文化建设配套补助经费", "城市书房运行经费") \
+        .replace("做好送戏进万村", "办好城市书房").replace("5.00", "8.00").replace("  arrangement:", "  goals: 全年开放\n  arrangement:")
+    (repo / "src" / "2.yaml").write_text(second, encoding="utf-8")
+    declaration = repo / "src" / "declaration.yaml"
+    declaration.write_text(declaration.read_text(encoding="utf-8") + "  - 2.yaml\n", encoding="utf-8")
+    docx = tmp_path / "two.docx"
+    build(repo / "src", docx)
+    code, output = imported(docx, repo)
+    assert code == 0, output
+    assert facts(repo / "imported") == facts(repo / "src")
+    project = (repo / "imported" / "02-project.yaml").read_text(encoding="utf-8")
+    assert "overview: 办好城市书房" in project and "goals: 全年开放" in project
+    assert build(repo / "imported", tmp_path / "again.docx") == docx.read_bytes()
+
+
+def test_a_group_part_printed_beside_its_label_in_the_form(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(PUBLISHED / "huaibei-2025", repo / "src")
+    document, form = repo / "src" / "form" / "document.xml.j2", repo / "src" / "form" / "form.xml.j2"
+    paragraph = '<p>(2)立项依据。{{ project.explanation.basis or "" }}</p>\n'
+    assert paragraph in document.read_text(encoding="utf-8")
+    document.write_text(document.read_text(encoding="utf-8").replace(paragraph, ""), encoding="utf-8")
+    row = '<tr><td>立项依据</td><td colspan="4">{{ project.explanation.basis }}</td></tr>\n<tr><td>年度目标</td>'
+    form.write_text(form.read_text(encoding="utf-8").replace("<tr><td>年度目标</td>", row), encoding="utf-8")
+    docx = tmp_path / "first.docx"
+    build(repo / "src", docx)
+    assert "立项依据。" not in docx_text(docx)
+    code, output = imported(docx, repo)
+    assert code == 0, output
+    assert "  basis: 文化惠民工程实施方案\n" in (repo / "imported" / "01-project.yaml").read_text(encoding="utf-8")
+    assert build(repo / "imported", tmp_path / "second.docx") == docx.read_bytes()

@@ -80,8 +80,8 @@ ALIAS = re.compile(r"\{%-?\s*set\s+([a-z_]\w*)\s*=\s*(project(?:\.[a-z_]\w*){0,2
 
 
 # A paragraph of one line that prints a project's values among literal text:
-# `<p>填表人: {{ project.filler or "" }} 联系电话:{{ project.phone or "" }} …</p>`.
-LINE = re.compile(r"<p\b[^>{}]*>([^<>\n]{1,400})</p>")
+# `<p>填表人: {{ project.filler or "" }} 联系电话:{{ project.phone or "" }} …</p>`; its tag may hold `{% if %}`.
+LINE = re.compile(r"<p\b(?:[^<>{}]|\{%[^{}]{0,400}?%\})*>([^<>\n]{1,400})</p>")
 VALUE = re.compile(r"\{\{-?\s*([a-z_]\w*(?:\.[a-z_]\w*){0,3})(?:\s+or\s+(?:\"\"|''))?\s*-?\}\}")
 
 

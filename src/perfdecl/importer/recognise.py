@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..form import Form
+from ..form import FieldSpec, Form
 from ..model import SECTIONS, SubItem
 from ..text import Text
 from .document import Block, Cell, Paragraph, Table
@@ -54,6 +54,20 @@ class Imported:
     projects: list[dict[str, object]] = field(default_factory=list)
     notes: list[list[Note]] = field(default_factory=list)  # [0] before the first project, then one per project
     stated: dict[str, str] = field(default_factory=dict)  # figures of the summary paragraph as printed
+    # paragraphs the template prints from values the document gives elsewhere (a title `{{ declaration.unit }}
+    # {{ declaration.year }}年“{{ project.name }}”…`): the note listing each, in its list, until `finish` checks it
+    printed: list[Printed] = field(default_factory=list)
+
+
+@dataclass
+class Printed:
+    """A paragraph matching a template's pattern whose values it cannot tell apart by itself."""
+
+    notes: list[Note]  # the list holding `note`
+    note: Note
+    pattern: Pattern
+    text: str
+    project: int  # the index of the project it belongs to
 
 
 def norm(text: str) -> str:
@@ -121,6 +135,7 @@ class Reader:
         self.text: list[str] | None = None  # where the paragraphs being read go
         self.item: dict[str, object] | None = None
         self.pending: dict[str, object] = {}  # fields met before their project's first block (填报单位)
+        self.ahead = False  # the paragraphs read now belong to the next project (its values were met again)
 
     # -- paragraphs -------------------------------------------------------
 
@@ -163,7 +178,7 @@ class Reader:
         if self._form_title(key):
             self._close_item()
             return
-        if self._line(text.strip()):
+        if self._line(p, text.strip()):
             return
         if m := re.fullmatch(r"([^:：]{2,20})[:：](.+)", text.strip(), re.S):
             label = norm(m.group(1)).split("(")[0]
@@ -210,12 +225,44 @@ class Reader:
         if key not in self.literal:
             self.note(paragraph_where(p), text)
 
-    def _line(self, text: str) -> bool:
-        """A paragraph the template prints with values among its own text: the fields among them are read."""
+    def _line(self, p: Paragraph, text: str) -> bool:
+        """A paragraph the template prints with values among its own text: the fields among them are read;
+        one whose values cannot be told apart (two values side by side) is listed until `finish` finds it
+        printed by values read elsewhere."""
         for pattern in self.lines:
-            if self.matched(pattern, text, self.project if self.project is not None else self.pending):
+            ahead = self._ahead(pattern[1])
+            if self.matched(pattern, text, self.project if self.project is not None and not ahead else self.pending):
+                self.ahead = ahead
+                return True
+        for pattern in self.lines:
+            if len(text) <= PRINTED and pattern[0].fullmatch(text) and all(map(self.keepable, pattern[1])):
+                self.ahead = self._ahead(pattern[1])
+                self.note(paragraph_where(p), text)
+                notes = self.result.notes[-1]
+                project = len(self.result.projects) - (not self.ahead)
+                self.result.printed.append(Printed(notes, notes[-1], pattern, text, project))
                 return True
         return False
+
+    def _ahead(self, paths: tuple[str, ...]) -> bool:
+        """Whether a paragraph's values go to the next project (`pending`), not the current: none yet, or the
+        current has its form and already holds one of them (the template prints them before each form)."""
+        return self.project is None or self.ahead \
+            or (self.has_form and any(_get(self.project, p) is not None for p in paths))
+
+    def spec(self, path: str) -> FieldSpec | None:
+        """The form's field at a project's `path`: one of its fields, or a column of a group (`explanation.basis`)."""
+        head, _, rest = path.partition(".")
+        spec = self.form.fields.get(head)
+        if spec is None or not rest:
+            return spec
+        return (spec.columns or {}).get(rest) if spec.type == "group" else None
+
+    def keepable(self, path: str) -> bool:
+        """Whether the import keeps a value at `path`: a project's field, or the declaration's unit, year or
+        department."""
+        return path in COMMON or self.spec(path) is not None \
+            or path in ("declaration.unit", "declaration.department", "declaration.year")
 
     def matched(self, pattern: Pattern, text: str, target: dict[str, object]) -> bool:
         """Whether `text` is printed by `pattern`: then its values are set in `target` (a project's fields)
@@ -229,16 +276,13 @@ class Reader:
             if value and key != path:
                 self.result.declaration.setdefault(key, int(value) if key == "year" else value)
             elif value:
-                target.setdefault(path, Quoted(value) if path not in ("start", "end") else value)
+                _put(target, path, Quoted(value) if path not in ("start", "end") else value)
         return True
 
     def _kept(self, path: str, value: str) -> bool:
-        """Whether `matched` can keep `value` at `path`: a project's field, or the declaration's year (four
-        digits), unit or department."""
-        if not value or path in COMMON or path in self.form.fields:
-            return True
-        return path in ("declaration.unit", "declaration.department") \
-            or (path == "declaration.year" and re.fullmatch(r"\d{4}", value) is not None)
+        """Whether `matched` can keep `value` at `path` (see `keepable`; a year is four digits)."""
+        return not value or (self.keepable(path) and (path != "declaration.year" or re.fullmatch(r"\d{4}", value)
+                                                      is not None))
 
     def _form_title(self, key: str) -> bool:
         """The form's own title (N optional), another form's numbered title, or a title outside any section."""
@@ -262,6 +306,7 @@ class Reader:
             return
         self.project = dict(self.pending)
         self.pending = {}
+        self.ahead = False
         self.has_form = False
         self.text = None
         self.result.projects.append(self.project)
@@ -379,8 +424,8 @@ class FormTable:
                 self.figures[label] = [rest]
             elif head == "goals" and rest in GOALS:
                 self.goals_beside[label] = rest
-            elif not rest and (head in COMMON or head in form.fields):
-                self.labels[label] = head
+            elif (not rest and head in COMMON) or reader.spec(path) is not None:
+                self.labels[label] = path
         self.seen_figures: dict[str, list[int]] = {}  # label -> grid columns met, in order
         self.after = 0  # rows before this one were read as a table field's rows
 
@@ -462,13 +507,13 @@ class FormTable:
                 self.reader.note(cell_where(self.table, r), " | ".join(left))
 
     def _field(self, key: str, text: str) -> None:
-        spec = self.reader.form.fields.get(key)
+        spec = self.reader.spec(key)
         lines = [line for line in text.split("\n") if line.strip()]
-        if spec is not None and spec.type == "multiline":
-            self.project.setdefault(key, "".join(f"{line}\n" for line in lines))
+        if spec is not None and spec.type == "multiline" and len(lines) > 1:  # one line prints the same as text
+            _put(self.project, key, "".join(f"{line}\n" for line in lines))
         else:
             line = one_line(text)
-            self.project.setdefault(key, line if key in ("start", "end") else Quoted(line))
+            _put(self.project, key, line if key in ("start", "end") else Quoted(line))
 
     def _label(self, text: str) -> bool:
         """Whether a cell's text is one of the form's labels (so never a value)."""
@@ -569,6 +614,25 @@ class FormTable:
         return tree
 
 
+def _get(data: dict[str, object], path: str) -> object:
+    """The value at a dotted `path` of nested mappings (`explanation.basis`), None where there is none."""
+    value: object = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _put(data: dict[str, object], path: str, value: object) -> None:
+    """`value` at a dotted `path` of nested mappings, unless one is there already."""
+    *heads, last = path.split(".")
+    for key in heads:
+        inner = data.setdefault(key, {})
+        if not isinstance(inner, dict):
+            return
+        data = inner
+    data.setdefault(last, value)
+
+
 def _levels(heads: list[str]) -> list[list[int]]:
     """For each of 一级指标, 二级指标, 三级指标, the positions of `heads` naming it (二级指标 or 二级指标(年度));
     empty unless all three are there."""
@@ -622,6 +686,8 @@ def finish(result: Imported, form: Form, template: str, framework: str) -> None:
     decl.setdefault("year", 0)
     decl["department"] = first.get("department", "")
     decl.setdefault("budget_units", 1)
+    for printed in result.printed:
+        _check_printed(printed, decl, result.projects)
     annual_key = form.role("annual") or form.role("total")
     computed = Decimal(0)
     for n, project in enumerate(result.projects):
@@ -654,6 +720,24 @@ def finish(result: Imported, form: Form, template: str, framework: str) -> None:
     decl.update(ordered)
 
 
+def _check_printed(printed: Printed, decl: dict[str, object], projects: list[dict[str, object]]) -> None:
+    """A paragraph the template prints from values read elsewhere: no longer listed when those values print it;
+    listed as disagreeing with them when they print something else; listed as it is while one is unknown."""
+    project = projects[printed.project] if printed.project < len(projects) else {}
+    values = [_get(decl if path.startswith("declaration.") else project, path.removeprefix("declaration."))
+              for path in printed.pattern[1]]
+    if not all(isinstance(v, (str, int)) and str(v).strip() for v in values):
+        return
+    literal = printed.pattern[0].pattern.split("(.*?)")  # the escaped literal text between the values
+    shown = "".join(text + re.escape(str(v).strip()) for text, v in zip(literal, [*values, ""]))
+    at = next(i for i, note in enumerate(printed.notes) if note is printed.note)
+    if re.fullmatch(shown, printed.text):
+        del printed.notes[at]
+        return
+    read = "，".join(f"{path}={str(v).strip()}" for path, v in zip(printed.pattern[1], values))
+    printed.notes[at] = Note(printed.note.where, f"与文档别处读出的值（{read}）不符：{printed.text}", printed.note.near)
+
+
 def _order(project: dict[str, object], form: Form) -> None:
     """The documented key order: name, the form's own fields, the common ones, sections, items, indicators."""
     simple = [k for k, spec in form.fields.items() if spec.type not in ("group", "table")]
@@ -662,6 +746,9 @@ def _order(project: dict[str, object], form: Form) -> None:
     funding = project.get("funding")
     if isinstance(funding, dict):
         project["funding"] = {k: funding[k] for k in ("unit", *form.funding.figures) if k in funding}
+    for key, spec in form.fields.items():  # a group's parts in the form's order
+        if spec.type == "group" and isinstance(group := project.get(key), dict):
+            project[key] = {k: group[k] for k in (*(spec.columns or {}), *group) if k in group}
     ordered = {k: project[k] for k in order if k in project}
     ordered |= {k: v for k, v in project.items() if k not in ordered}
     project.clear()
