@@ -110,8 +110,7 @@ def test_unknown_keys_suggest_the_closest_known_key(tmp_path):
     folder = declaration(tmp_path, [("  fiscal: 30000", "  fiscl: 30000"), ("    budget: 3万元", "    budgt: 3万元")])
     p = folder / "p.yaml"
     _, found = loaded(folder)
-    assert found == {at(p, "fiscl", "PD010"), at(p, "budgt", "PD010"),
-                     at(p, "funding:", "PD011"), at(p, "- title", "PD011", mark="title")}
+    assert found == {at(p, "fiscl", "PD010"), at(p, "budgt", "PD010")}  # not also PD011 for fiscal and budget
     zh, en = messages(folder), messages(folder, "en")
     assert any("fiscl" in m and "是不是“fiscal”" in m for m in zh)
     assert any("budgt" in m and "did you mean 'budget'" in m for m in en)
@@ -414,3 +413,27 @@ def test_the_comma_hint_quotes_the_value_exactly_as_written(tmp_path):
     folder = declaration(tmp_path, [("{value: =6 卷, link: 彩色带.qty}", "{value: =6 卷,每卷 2 元, link: 彩色带.qty}")])
     (flow,) = [m for m in messages(folder) if "每卷" in m]
     assert 'value: "=6 卷,每卷 2 元"' in flow
+
+
+def test_a_misspelt_required_key_is_one_finding_not_two(tmp_path):
+    folder = declaration(tmp_path, [("category: 经常性项目", "categry: 经常性项目")])
+    p = folder / "p.yaml"
+    _, found = loaded(folder)
+    assert found == {at(p, "categry", "PD010")}
+    assert any("是不是“category”" in m for m in messages(folder))
+    gone = declaration(tmp_path / "gone", [("category: 经常性项目\n", "")])  # no look-alike key: still missing
+    assert {code for *_, code in loaded(gone)[1]} == {"PD011"}
+
+
+def test_a_choice_error_lists_the_values_with_one_separator(tmp_path):
+    from helpers import REPO
+    import shutil
+
+    folder = tmp_path / "pt"
+    shutil.copytree(REPO / "examples" / "2026-putuo-cgzf", folder)
+    project = next(p for p in folder.glob("*.yaml") if p.name != "declaration.yaml")
+    text = project.read_text(encoding="utf-8")
+    line = next(l for l in text.splitlines() if l.startswith("nature:"))
+    project.write_text(text.replace(line, "nature: 长期项目"), encoding="utf-8")
+    (why,) = [m for m in messages(folder) if "长期项目" in m or "nature" in m]
+    assert "'经常性项目'、'阶段性项目'、'一次性项目'" in why

@@ -15,19 +15,38 @@ from pydantic import BaseModel
 
 from .diagnostics import ERROR, Diagnostic, Invalid, diag
 from .positions import Source
-from .text import Text, did_you_mean
+from .text import Text, closest, did_you_mean
 
 
 def translated(errors: list, model: type[BaseModel], source: Source, diags: list[Diagnostic]) -> list[Diagnostic]:
     """The validation errors as diagnostics, once each, none where the loader already said why."""
     taken = {d.pos for d in diags if d.severity == ERROR}
     out: list[Diagnostic] = []
+    misspelt = _misspelt(errors)
     for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
+            continue  # the unknown key's did-you-mean names it: one finding, not two
         d = _translate(err, model, source)
         said = tuple(err["loc"]) in source.values and source.at(*err["loc"]) in taken
         if d.pos not in taken and not said and d not in out:
             out.append(d)
     return out
+
+
+def _misspelt(errors: list) -> set[tuple]:
+    """The missing fields that an unknown key beside them most likely misspells (`categry` for `category`)."""
+    missing: dict[tuple, list[str]] = {}
+    for err in errors:
+        if err["type"] == "missing" and err["loc"] and isinstance(err["loc"][-1], str):
+            missing.setdefault(tuple(err["loc"][:-1]), []).append(err["loc"][-1])
+    found: set[tuple] = set()
+    for err in errors:
+        parent = tuple(err["loc"][:-1])
+        if err["type"] == "extra_forbidden" and parent in missing:
+            close = closest(str(err["loc"][-1]), missing[parent])
+            if close is not None:
+                found.add((*parent, close))
+    return found
 
 
 _WHY = {
@@ -79,7 +98,7 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
         return diag("PD012", source.key_at(*loc), key=_dotted(loc) or source.display,
                     why=Text("不能为空", "must not be empty"))
     else:
-        values = {k: str(v).replace(" or ", "、") for k, v in ctx.items()}
+        values = {k: str(v).replace(" or ", "、").replace(", ", "、") for k, v in ctx.items()}
         why = Text(_WHY.get(kind, _WHY_OTHER).format_map(values), err["msg"])
     return diag("PD012", pos, key=_dotted(loc) or source.display, why=why)
 

@@ -41,12 +41,18 @@ def listing(names: Iterable[str]) -> Text:
     return Text("、".join(names), ", ".join(names))
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> Text:
-    """The suggestion after an unknown name: the closest known one, or nothing if none is close."""
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name `name` is most likely a misspelling of, if any is close."""
     import difflib  # only when a name is unknown: a clean check never needs it
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return Text(f"，是不是“{close[0]}”？", f"; did you mean '{close[0]}'?") if close else Text("", "")
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> Text:
+    """The suggestion after an unknown name: the closest known one, or nothing if none is close."""
+    close = closest(name, known)
+    return Text(f"，是不是“{close}”？", f"; did you mean '{close}'?") if close else Text("", "")
 
 
 class _Keep(dict[str, object]):
