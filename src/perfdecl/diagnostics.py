@@ -76,9 +76,10 @@ class Invalid(ValueError):
     a key of a mapping) where the problem stands, if it knows one.
     """
 
-    def __init__(self, zh: str, en: str, at: tuple[object, ...] = ()) -> None:
+    def __init__(self, zh: str, en: str, at: tuple[object, ...] = (), *, date: bool = False) -> None:
         super().__init__(zh)
         self.zh, self.en, self.at = zh, en, at
+        self.date = date  # a date that does not exist: PD008, as when YAML reads it, rather than PD012
 
     @property
     def text(self) -> Text:

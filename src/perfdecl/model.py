@@ -19,6 +19,7 @@ from .modelcache import complete
 from .money import WAN, YUAN, Amount, number_text, parse_amount, parse_number
 from .positions import Source
 from .values import Value, parse_value
+from .yamlload import date_reason
 
 Unit = Literal["元", "万元"]
 _MONEY_SCHEMA = {
@@ -101,8 +102,8 @@ def _date(raw: object) -> Day:
                       f"'{raw}' is not a date: write YYYY-MM-DD, e.g. 2023-01-01")
     try:
         day = dt.date(*(int(part) for part in m.groups() if part is not None))
-    except ValueError:
-        raise Invalid(f"日期“{raw}”不存在", f"no such date: '{raw}'") from None
+    except ValueError as e:
+        raise Invalid(date_reason(e), str(e), date=True) from None
     return Day.written(_plausible(day, raw), str(raw).strip())
 
 

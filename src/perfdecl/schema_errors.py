@@ -86,6 +86,8 @@ def _translate(err: dict, model: type[BaseModel], source: Source) -> Diagnostic:
         loc, kind = loc[:-1], "row_length"
         pos = source.at(*loc)
         why = Text(_WHY[kind], "a row has 4 cells: [name, quantity, unit price, amount]; quote numbers with commas")
+    elif isinstance(error, Invalid) and error.date:  # a day that does not exist, as the YAML reader says it
+        return diag("PD008", pos, value=str(err.get("input", "")).strip(), reason=error.text)
     elif isinstance(error, Invalid):  # our validators say why in both languages, and maybe where
         why = error.text
         if error.at:

@@ -196,7 +196,7 @@ class _Builder:
             try:
                 value = _SAFE.construct_yaml_timestamp(node)
             except ValueError as e:
-                self.diags.append(diag("PD008", self.pos(node), value=text, reason=Text(_date_reason(e), str(e))))
+                self.diags.append(diag("PD008", self.pos(node), value=text, reason=Text(date_reason(e), str(e))))
                 return text
             self.source.scalars[path] = text
             return value  # a date, or a date-time that a date field refuses
@@ -229,7 +229,7 @@ def _typed(text: str) -> bool | int | Decimal | None:
     return None
 
 
-def _date_reason(e: ValueError) -> str:
+def date_reason(e: ValueError) -> str:
     msg = str(e)
     if "day is out of range" in msg:
         return "该月没有这一天"
