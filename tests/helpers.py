@@ -163,3 +163,15 @@ def serve(folder: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
         process.kill()
         raise AssertionError(f"perfdecl serve did not start: {process.communicate()[1]}")
     return process, address
+
+
+def indicator_sheet(path: Path, rows: list[list[str]]) -> Path:
+    """A workbook at `path` whose one sheet lists indicators under 一级指标 / 二级指标 / 三级指标 / 指标值."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [["一级指标", "二级指标", "三级指标", "指标值"], *rows]:
+        sheet.append(row)
+    book.save(path)
+    return path

@@ -225,18 +225,13 @@ def test_a_form_names_its_kind_fields(tmp_path):
 
 
 def test_importing_an_indicator_sheet_again_keeps_the_indicator_columns_it_lacks(tmp_path):
-    import openpyxl
+    from helpers import indicator_sheet
 
     folder = weighted(tmp_path)
     project = folder / "p.yaml"
-    book = tmp_path / "values.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
-    for row in (["产出指标", "数量指标", "彩色带采购数量", ">=6 卷"], ["产出指标", "时效指标", "维护完成时间", "2023 年 12 月底"],
-                ["效益指标", "社会效益指标", "服务稳定性", "提升"], ["满意度指标", "服务对象满意度指标", "用户满意度", ">=95%"]):
-        ws.append(row)
-    wb.save(book)
+    book = indicator_sheet(tmp_path / "values.xlsx", [
+        ["产出指标", "数量指标", "彩色带采购数量", ">=6 卷"], ["产出指标", "时效指标", "维护完成时间", "2023 年 12 月底"],
+        ["效益指标", "社会效益指标", "服务稳定性", "提升"], ["满意度指标", "服务对象满意度指标", "用户满意度", ">=95%"]])
     result = CliRunner().invoke(cli, ["import-indicators", str(book), str(project)])
     assert result.exit_code == 0, result.output
     bundle, diags = check(folder)

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers import EXAMPLE, REPO
+from helpers import EXAMPLE, REPO, indicator_sheet
 
 from perfdecl.cli import cli
 from perfdecl.pipeline import check
@@ -278,14 +278,9 @@ def test_a_project_written_as_rows_gets_rows_in_the_sheets_order_with_its_links_
     folder = rows_declaration(tmp_path)
     project = folder / P
     before = project.read_text(encoding="utf-8")
-    book = tmp_path / "rows.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
-    for row in (["满意度指标", "服务对象满意度指标", "用户满意度", ">=95%"], ["产出指标", "数量指标", "彩色带采购数量", "≥6 卷"],
-                ["效益指标", "社会效益指标", "服务稳定性", "提升"], ["产出指标", "时效指标", "维护完成时间", "2023 年 12 月底"]):
-        ws.append(row)
-    wb.save(book)
+    book = indicator_sheet(tmp_path / "rows.xlsx", [
+        ["满意度指标", "服务对象满意度指标", "用户满意度", ">=95%"], ["产出指标", "数量指标", "彩色带采购数量", "≥6 卷"],
+        ["效益指标", "社会效益指标", "服务稳定性", "提升"], ["产出指标", "时效指标", "维护完成时间", "2023 年 12 月底"]])
     result = invoke("import-indicators", book, project)
     assert result.exit_code == 0, result.output
     after = project.read_text(encoding="utf-8")
