@@ -240,3 +240,9 @@ def test_importing_an_indicator_sheet_again_keeps_the_indicator_columns_it_lacks
     assert got["彩色带采购数量"] == (">=6 卷", "40", "正向", None, "彩色带.qty")
     assert got["服务稳定性"] == ("提升", "20", None, "故障停机次数减少", None)
     assert got["用户满意度"][:2] == (">=95%", "20")
+
+
+def test_an_indicator_column_may_not_take_a_name_that_places_a_row(tmp_path):
+    folder = folder_with(tmp_path, [("  items: required", "  items: required\n  indicator_columns:\n    name: 名称")], [])
+    found = [d for d in check(folder)[1] if d.code == "PD016"]
+    assert found and "name_name" in found[0].message("zh")

@@ -118,3 +118,10 @@ def test_number_text_never_uses_exponents():
     assert number_text(Decimal("1.5E+3")) == "1500"
     assert number_text(Decimal("1E-7")) == "0.0000001"
     assert number_text(42) == "42"
+
+
+def test_sums_of_long_figures_are_exact():
+    # 30 significant digits: Decimal's default 28 would round the sum and report a false mismatch.
+    parts = [parse_amount("9999999999.12345678901234567891"), parse_amount("0.00000000000000000001")]
+    assert sum((a.yuan for a in parts), Decimal(0)) == parse_amount("9999999999.12345678901234567892").yuan
+    assert parse_amount("123456789.12345678901234567891万元").yuan == Decimal("1234567891234.5678901234567891")

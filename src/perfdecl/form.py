@@ -31,8 +31,8 @@ from pydantic import (BaseModel, BeforeValidator, Field, PlainValidator, Validat
 
 from .diagnostics import Diagnostic, Invalid, Position, diag, has_errors
 from .money import Amount
-from .model import (Date, Funding, Goals, Indicator, Model, Money, OptionalMoney, PeriodField, Project, Quantity, SubItem, Unit,
-                    YearMonth)
+from .model import (ROW_KEYS, Date, Funding, Goals, Indicator, Model, Money, OptionalMoney, PeriodField, Project, Quantity,
+                    SubItem, Unit, YearMonth)
 from .modelcache import complete
 from .paths import OUTSIDE_SHARED, display, inside, is_regular, shared_root, templates_dir
 from .schema_errors import translated
@@ -354,6 +354,11 @@ class Form(Model):
     @classmethod
     def _free_columns(cls, columns: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
         _check_keys(columns, "指标栏目", Indicator)
+        for key in columns:
+            if key in ROW_KEYS:  # an indicator row's place (docs/format.md, indicators as rows)
+                raise Invalid(f"“{key}”是指标行用来写一级、二级、三级指标的键，请换一个键，例如 {key}_name",
+                              f"'{key}' places an indicator row (一级, 二级, 三级); choose another key, e.g. {key}_name",
+                              at=(key,))
         return columns
 
     @model_validator(mode="after")

@@ -24,7 +24,7 @@ from .frameworks import Framework, declared
 from .form import (Form, builtin_template, builtin_templates, default_form, read_form, template_folder,
                    text_slots)
 from .money import YUAN, Amount, number_text
-from .model import SECTIONS, Day, Declaration, File, Project, SubItem
+from .model import ROW_KEYS, SECTIONS, Day, Declaration, File, Project, SubItem
 from .paths import NOT_REGULAR, OUTSIDE, display, inside
 from .positions import Source, YamlPath
 from .schema_errors import translated
@@ -365,7 +365,6 @@ def _without_unknown_keys(model: type[_File], data: dict, errors: list) -> _File
         return None
 
 
-ROW_KEYS = ("first", "second", "name")  # what places an indicator row in the tree: 一级, 二级, 三级指标
 _NOT_A_ROW = Text("指标行应为映射：{first: 一级指标, second: 二级指标, name: 三级指标, value: 指标值}",
                   "an indicator row must be a mapping: {first: …, second: …, name: …, value: …}")
 

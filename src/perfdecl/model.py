@@ -432,6 +432,7 @@ class Indicator(Model):
 
 
 Indicators = dict[str, dict[str, dict[str, Indicator]]]
+ROW_KEYS = ("first", "second", "name")  # what places an indicator written as a row: 一级, 二级, 三级指标
 _ROWS_SCHEMA = {
     "type": "array",
     "description": "或按表中的顺序逐行列出（一级、二级指标可重复出现）",

@@ -1,6 +1,7 @@
 """Exact amounts of money with their unit (元 or 万元), printed as written."""
 from __future__ import annotations
 
+import decimal
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,6 +18,11 @@ PLACES = {YUAN: 2, WAN: 6}  # the most decimals a figure in each unit may carry
 LIMIT = Decimal(10) ** 13  # 10 万亿元: anything larger is a typing error
 MAX_PLACES = 20  # more decimals is a typing error (the unit's own limit is a cross-check)
 MAX_DIGITS = 60  # digits, separators and point a written figure may have; longer is a typing error
+# Sums and products of such figures pass the 28 digits of Decimal's default context, which would round
+# them (a false mismatch in a cross-check): perfdecl computes with enough digits, in every thread it starts.
+PRECISION = 2 * (MAX_DIGITS + MAX_PLACES)
+decimal.DefaultContext.prec = PRECISION
+decimal.getcontext().prec = PRECISION
 _TEXT = re.compile(r"([+-]?)([0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)\s*(万元|万|元)?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 _HAS_UNIT = re.compile(r"[元万]\s*+$")

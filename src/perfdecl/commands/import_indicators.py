@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..load import ROW_KEYS
+from ..model import ROW_KEYS
 from ..text import Text
 from ..values import OPERATORS, parse_value
 from ..paths import not_a_file
