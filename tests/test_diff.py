@@ -273,3 +273,25 @@ def test_a_revision_path_is_read_from_the_top_even_in_a_subfolder(repo):
     assert code == 0, text
     (change,) = json.loads(text)
     assert (change["old"], change["new"]) == (">=90%", ">=80%")
+
+
+def test_indicator_columns_and_the_cells_of_a_forms_table_are_compared(tmp_path):
+    import shutil
+
+    from test_form_options import weighted
+    from test_rules_arithmetic import costs_folder
+
+    old = weighted(tmp_path / "a")
+    new = tmp_path / "b"
+    shutil.copytree(old, new)
+    p = new / "p.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("weight: 40, direction: 正向}", "weight: 30, direction: 正向}"),
+                 encoding="utf-8")
+    out = CliRunner().invoke(cli, ["diff", str(old), str(new)]).output
+    assert "权重" in out and "40" in out and "30" in out
+    before = costs_folder(tmp_path / "c")
+    after = costs_folder(tmp_path / "d", [("amount: 99, basis", "amount: 109, basis"),
+                                          ("  - {name: 合计, amount: 662.88}\n", "  - {name: 合计, amount: 672.88}\n"
+                                           "  - {name: 备注行, amount: 1}\n")])
+    out = CliRunner().invoke(cli, ["diff", str(before), str(after)]).output
+    assert "第 2 行" in out and "99" in out and "109" in out and "Row(" not in out and "备注行" in out

@@ -18,6 +18,7 @@ from decimal import Decimal
 import click
 from pydantic import BaseModel
 
+from .form import form_of
 from .load import Bundle
 from .match import easier, pair, paired_indicators
 from .model import SECTIONS, LineRow, Project, Schedule, SubItem
@@ -208,9 +209,10 @@ def _indicators(where: tuple[str, ...], old: Project, new: Project) -> Iterator[
             yield Change(RENAMED, "indicator", where + path, old_path[2], path[2])
         if old_path[:2] != path[:2]:
             yield Change(CHANGED, "indicator", where + path, " › ".join(old_path[:2]), " › ".join(path[:2]))
-        standards = (_standard(old, old_path), _standard(new, path))
-        if standards[0] != standards[1]:
-            yield Change(CHANGED, "indicator", where + path + ("绩效标准",), *standards)
+        was, now = _columns(old, old_path), _columns(new, path)
+        for label in now.keys() | was.keys():
+            if was.get(label, "") != now.get(label, ""):
+                yield Change(CHANGED, "indicator", where + path + (label,), was.get(label, ""), now.get(label, ""))
         if a.text.strip() != b.text.strip():
             lowered = easier(a, b, path[1])
             detail = _difference(a.number, b.number, b.unit) if a.number is not None and b.number is not None \
@@ -218,10 +220,12 @@ def _indicators(where: tuple[str, ...], old: Project, new: Project) -> Iterator[
             yield Change(CHANGED, "indicator", where + path, a.text, b.text, detail, lowered)
 
 
-def _standard(project: Project, path: tuple[str, str, str]) -> str:
-    """An indicator's 绩效标准 ("" when it has none)."""
+def _columns(project: Project, path: tuple[str, str, str]) -> dict[str, str]:
+    """An indicator's 绩效标准 and the columns its form adds (权重 …), by label, as written ("" when not)."""
     first, second, third = path
-    return project.indicators[first][second][third].standard or ""
+    indicator = project.indicators[first][second][third]
+    columns = {spec.label: getattr(indicator, key, None) for key, spec in form_of(project).indicator_columns.items()}
+    return {label: "" if value is None else str(value) for label, value in {"绩效标准": indicator.standard, **columns}.items()}
 
 
 def _value(where: tuple[str, ...], old: object, new: object) -> Iterator[Change]:
@@ -231,10 +235,25 @@ def _value(where: tuple[str, ...], old: object, new: object) -> Iterator[Change]
     elif isinstance(old, Amount) and isinstance(new, Amount):
         yield from _money(where, old, new)
     elif isinstance(old, BaseModel) and isinstance(new, BaseModel) and type(old).model_fields == type(new).model_fields:
-        for name in type(new).model_fields:
-            yield from _value(where + (name,), getattr(old, name), getattr(new, name))
+        for name, field in type(new).model_fields.items():  # named by the form's label (its description)
+            yield from _value(where + (field.description or name,), getattr(old, name), getattr(new, name))
+    elif isinstance(old, list) and isinstance(new, list):  # a table of the form: row by row, cell by cell
+        for n in range(max(len(old), len(new))):
+            here = where + (f"第 {n + 1} 行",)
+            if n >= len(old) or n >= len(new):
+                row = _cells_text(new[n] if n < len(new) else old[n])
+                yield Change(ADDED if n >= len(old) else REMOVED, "field", here,
+                             old=None if n >= len(old) else row, new=row if n >= len(old) else None)
+            else:
+                yield from _value(here, old[n], new[n])
     elif str(old if old is not None else "") != str(new if new is not None else ""):
         yield Change(CHANGED, "field", where, str(old if old is not None else ""), str(new if new is not None else ""))
+
+
+def _cells_text(row: object) -> str:
+    """A row of a form's table, its cells as written."""
+    values = [getattr(row, name) for name in type(row).model_fields] if isinstance(row, BaseModel) else [row]
+    return "、".join(str(v) for v in values if v is not None and v != "")
 
 
 def _money(where: tuple[str, ...], old: Amount, new: Amount) -> Iterator[Change]:
