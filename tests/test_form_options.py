@@ -246,3 +246,27 @@ def test_an_indicator_column_may_not_take_a_name_that_places_a_row(tmp_path):
     folder = folder_with(tmp_path, [("  items: required", "  items: required\n  indicator_columns:\n    name: 名称")], [])
     found = [d for d in check(folder)[1] if d.code == "PD016"]
     assert found and "name_name" in found[0].message("zh")
+
+
+def test_import_indicators_reads_the_indicator_columns_the_workbook_exports(tmp_path):
+    import openpyxl
+
+    folder = weighted(tmp_path)
+    project = folder / "p.yaml"
+    book = tmp_path / "out.xlsx"
+    assert CliRunner().invoke(cli, ["build", str(folder), "--format", "xlsx", "-o", str(book)]).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["指标"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        name = row[header.index("三级指标")].value
+        if name in ("彩色带采购数量", "维护完成时间"):
+            row[header.index("权重")].value = 30  # 40 → 30 and 20 → 30: still 100 in all
+    wb.save(book)
+    result = CliRunner().invoke(cli, ["import-indicators", str(book), str(project), "--sheet", "指标"])
+    assert result.exit_code == 0, result.output
+    bundle, diags = check(folder)
+    assert diags == []
+    weights = {n: str(i.weight) for _, _, n, i in bundle.projects[0].indicator_rows}
+    assert weights == {"彩色带采购数量": "30", "维护完成时间": "30", "服务稳定性": "20", "用户满意度": "20"}
+    assert bundle.projects[0].indicators["效益指标"]["社会效益指标"]["服务稳定性"].explanation == "故障停机次数减少"

@@ -125,7 +125,7 @@ def run(workbook: Path, project: Path, sheet_name: str | None, lang: str = "zh")
         say(Text(f"未写入 {project}：共 {len(problems.items)} 处问题", f"{project} not written: {len(problems.items)} problem(s)"),
             lang, err=True)
         return 1
-    _keep_extras(tree, text, set(problems.columns))
+    _keep_extras(tree, text, {k.removeprefix(COLUMN) for k in problems.columns})
     new = replace_indicators(text, tree, order if _written_as_rows(text) else None)
     if isinstance(new, Text):
         return _fail(new, lang)
@@ -154,13 +154,19 @@ def _norm(header: object) -> str:
     return re.sub(r"[\s*＊]", "", unicodedata.normalize("NFKC", str(header or "")))
 
 
+COLUMN = "column:"  # the key of a column that holds one of the form's indicator columns (权重 …)
+
+
 def template_columns(project: Path) -> tuple[dict[str, str], str | None]:
-    """Normalized header → column, from the project's template's indicator sheet, then the usual names;
-    and that sheet's name."""
+    """Normalized header → column, from the project's template's indicator sheet and its form's indicator
+    columns (by label, as the workbook heads them), then the usual names; and that sheet's name."""
     names: dict[str, str] = {}  # in order of preference: the template's headers, the usual ones, other names
-    sheet = _template_sheet(project)
+    folder = _template_folder(project)
+    sheet = _template_sheet(folder)
     for column in sheet.columns if sheet else ():
         names.setdefault(_norm(column.header), column.value)
+    for key, label in _indicator_columns(folder).items():
+        names.setdefault(_norm(label), COLUMN + key)
     for key, headers in ALIASES.items():
         names.setdefault(_norm(headers[0]), key)
     for key, headers in ALIASES.items():
@@ -169,13 +175,10 @@ def template_columns(project: Path) -> tuple[dict[str, str], str | None]:
     return names, sheet.name if sheet else None
 
 
-def _template_sheet(project: Path) -> Any:
-    """The columns of the indicator sheet of the template the project's declaration uses (built-in by default)."""
+def _template_folder(project: Path) -> Path | None:
+    """The folder of the template the project's declaration uses (the default built-in if it names none)."""
     from ..form import DEFAULT_TEMPLATE, builtin_template, template_folder
     from ..load import DECLARATION, find_folder
-    from ..render import RenderError
-    from ..render.sheets import SPEC, read_spec
-    from ..render.templates import load as load_template
     from ..yamlload import load as load_yaml
 
     folder = builtin_template(DEFAULT_TEMPLATE)
@@ -185,6 +188,23 @@ def _template_sheet(project: Path) -> Any:
         wanted = data.get("template") if isinstance(data, dict) else None
         if isinstance(wanted, str):
             folder = template_folder(root, wanted)[0] or folder
+    return folder
+
+
+def _indicator_columns(folder: Path | None) -> dict[str, str]:
+    """Key → label of the indicator columns of the template's form."""
+    from ..form import read_form
+
+    form = read_form(folder)[0] if folder else None
+    return {key: spec.label for key, spec in form.indicator_columns.items()} if form else {}
+
+
+def _template_sheet(folder: Path | None) -> Any:
+    """The columns of the indicator sheet of the template's workbook, if it has one."""
+    from ..render import RenderError
+    from ..render.sheets import SPEC, read_spec
+    from ..render.templates import load as load_template
+
     try:
         spec = read_spec(load_template(folder).find(SPEC)) if folder else None
     except RenderError:
@@ -303,7 +323,9 @@ def read_indicators(sheet: Any, names: dict[str, str], project: str | None,
             problems.add("level3", Text(f"“{third}”在“{level['level1']}/{level['level2']}”下重复",
                                                f"'{third}' appears twice under '{level['level1']}/{level['level2']}'"))
             continue
-        extra = {k: _text(cells[k].value) for k in ("link", "standard") if k in cells and _text(cells[k].value)}
+        extra: dict[str, Any] = {k: _text(cells[k].value) for k in ("link", "standard") if k in cells and _text(cells[k].value)}
+        extra |= {k.removeprefix(COLUMN): _quoted(_text(cell.value)) for k, cell in cells.items()
+                  if k.startswith(COLUMN) and _text(cell.value)}
         group[third] = {"value": value, **extra} if extra else value
         if order is not None:
             order.append((level["level1"], level["level2"], third))
@@ -463,6 +485,14 @@ def _keep_extras(tree: Tree, text: str, read: set[str]) -> None:
                         and not isinstance(v, bool)} if isinstance(was, dict) else {}
                 if kept:
                     thirds[third] = {**(value if isinstance(value, dict) else {"value": value}), **kept}
+
+
+def _quoted(text: str) -> Any:
+    """A cell's text for an indicator column, quoted so that it reads back as the same text (a 权重 of 40 is
+    "40": the column's own type reads the number from it)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(text)
 
 
 def _as_read(value: Any) -> Any:
