@@ -30,6 +30,7 @@ from .positions import Source, YamlPath
 from .schema_errors import translated
 from .text import Text
 from .values import bare_figure
+from .walks import all_indicators
 from .yamlload import clean_text, load as load_yaml
 
 if TYPE_CHECKING:
@@ -88,10 +89,8 @@ def _read_bare_figures(bundle: Bundle) -> None:
     if frame is None or frame.operator:
         return
     for project in bundle.projects:
-        for seconds in project.indicators.values():
-            for thirds in seconds.values():
-                for indicator in thirds.values():
-                    indicator.value = bare_figure(indicator.value)
+        for _, indicator in all_indicators(project):
+            indicator.value = bare_figure(indicator.value)
 
 
 def find_folder(path: Path) -> Path | None:

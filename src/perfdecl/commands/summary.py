@@ -28,6 +28,7 @@ from .. import output
 from ..diagnostics import Diagnostic, has_usage_errors
 from ..parallel import run_each
 from ..text import Text
+from ..walks import all_indicators
 from .check import targets
 from .messages import refuse, say
 
@@ -94,7 +95,7 @@ def summarize(job: tuple[Path, str]) -> Declared:
         form = form_of(project)
         own = [d for d in diags if d.pos.path == project.source.display]
         errors, warnings = output.counts(own)
-        values = [i.value for x in project.indicators.values() for y in x.values() for i in y.values()]
+        values = [indicator.value for _, indicator in all_indicators(project)]
         done.rows.append(Row(
             unit, project.name,
             "、".join(form.kind_of(project)),

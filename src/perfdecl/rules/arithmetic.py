@@ -72,19 +72,20 @@ Cell = Amount | Decimal | None
 def check_form_tables(bundle: Bundle) -> Iterator[Diagnostic]:
     """Each form table's total rows add up the rows they total, each of its other rows keeps the identities,
     and its money columns agree with the funding figures it is tied to."""
-    tables = [(key, spec) for key, spec in bundle.form.fields.items() if spec.totals or spec.identities or spec.funding]
     labels = _figure_labels(bundle.form)
+    tables = [(key, spec, spec.parsed, spec.ties) for key, spec in bundle.form.fields.items()  # each read once
+              if spec.totals or spec.identities or spec.funding]
     for project in bundle.projects:
-        for key, spec in tables:
+        for key, spec, identities, ties in tables:
             rows = getattr(project, key) or []
             kinds = _row_kinds(spec.totals, rows)
             table = _Table(project, key, spec)
             if spec.totals:
                 yield from table.totals(rows, kinds, spec.totals)
             for r, row in enumerate(rows):
-                for identity in (spec.parsed if not kinds[r] else ()):
+                for identity in (identities if not kinds[r] else ()):
                     yield from table.identity(row, r, identity)
-            for tie in spec.ties:
+            for tie in ties:
                 yield from table.tie(rows, kinds, tie, Text(labels[tie.figure], tie.figure))
 
 
@@ -93,7 +94,12 @@ def _row_kinds(totals: TotalsSpec | None, rows: list[BaseModel]) -> list[int]:
     if totals is None:
         return [0] * len(rows)
     names = {**{_bare(n): 1 for n in totals.subtotals}, **{_bare(n): 2 for n in totals.rows}}
-    return [names.get(_bare(str(getattr(row, totals.label) or "")), 0) for row in rows]
+    return [names.get(_row_name(row, totals.label), 0) for row in rows]
+
+
+def _row_name(row: BaseModel, label: str) -> str:
+    """What a row's label column says, spaces ignored (合 计 is 合计)."""
+    return _bare(str(getattr(row, label) or ""))
 
 
 def _bare(text: str) -> str:
@@ -162,7 +168,6 @@ class _Table:
                        terms=_terms(identity, labels, lambda key: self.cell(row, key)),
                        expected=self.shown(identity.left, expected))
 
-
     def tie(self, rows: list[BaseModel], kinds: list[int], tie: Tie, label: Text) -> Iterator[Diagnostic]:
         """The cells a tie states against its figure: those of the rows it names, or of the total rows; with no
         total cell written, the sum of the ordinary rows, reported at the table."""
@@ -170,7 +175,7 @@ class _Table:
         column = self.columns[tie.column].label
         name = self.spec.totals.label if self.spec.totals else ""
         picked = [r for r, row in enumerate(rows) if getattr(row, tie.column) is not None
-                  and (kinds[r] == 2 if tie.row is None else _bare(str(getattr(row, name) or "")) == _bare(tie.row))]
+                  and (kinds[r] == 2 if tie.row is None else _row_name(row, name) == _bare(tie.row))]
         found = []
         for r in picked:
             if self.value(rows[r], tie.column) != stated.yuan:
@@ -209,9 +214,10 @@ def check_column_totals(bundle: Bundle) -> Iterator[Diagnostic]:
         for key, label, total in columns:
             written = [value for _, indicator in all_indicators(project)
                        if (value := getattr(indicator, key)) is not None]
-            if written and sum(written, Decimal(0)) != total:
+            added = sum(written, Decimal(0))
+            if written and added != total:
                 yield diag("PD114", project.source.key_at("indicators"), label=label,
-                           actual=number_text(sum(written, Decimal(0))), expected=number_text(total))
+                           actual=number_text(added), expected=number_text(total))
 
 
 @emits("PD101", "PD102", "PD103", "PD104", "PD105", "PD106", "PD107", "PD108")
