@@ -498,9 +498,7 @@ def _quoted(text: str) -> Any:
 def _as_read(value: Any) -> Any:
     """A value kept from the file, as it must be written to read back the same: text and whole numbers as
     they are, any other number as quoted text (perfdecl reads 0.5 as a Decimal, which YAML cannot dump)."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    return value if isinstance(value, (str, int)) else DoubleQuotedScalarString(str(value))
+    return value if isinstance(value, (str, int)) else _quoted(str(value))
 
 
 def _written_as_rows(text: str) -> bool:
@@ -556,31 +554,26 @@ def _block(tree: Tree | list[dict[str, Any]]) -> str:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    def scalar(text: str) -> str:  # ">=90%" as perfdecl's own files write it, not '>=90%'
-        return DoubleQuotedScalarString(text) if text[:1] in _INDICATORS else text
+    def scalar(value: Any) -> Any:  # ">=90%" as perfdecl's own files write it, not '>=90%'
+        return DoubleQuotedScalarString(value) if isinstance(value, str) and value[:1] in _INDICATORS else value
 
+    def flow(mapping: dict[str, Any]) -> Any:  # an indicator's keys on its own line: {value: …, link: …}
+        out = CommentedMap({k: scalar(v) for k, v in mapping.items()})
+        out.fa.set_flow_style()
+        return out
+
+    block: Any
     if isinstance(tree, list):  # rows, one flow mapping a line
-        rows = CommentedSeq()
-        for row in tree:
-            flow = CommentedMap({k: scalar(v) if isinstance(v, str) else v for k, v in row.items()})
-            flow.fa.set_flow_style()
-            rows.append(flow)
-        out = io.StringIO()
-        _yaml().dump(CommentedMap(indicators=rows), out)
-        return out.getvalue()
-    top = CommentedMap()
-    for first, seconds in tree.items():
-        top[first] = CommentedMap()
-        for second, thirds in seconds.items():
-            top[first][second] = CommentedMap()
-            for third, value in thirds.items():
-                if isinstance(value, dict):
-                    leaf = CommentedMap({k: scalar(v) if isinstance(v, str) else v for k, v in value.items()})
-                    leaf.fa.set_flow_style()
-                    value = leaf
-                top[first][second][third] = scalar(value) if isinstance(value, str) else value
+        block = CommentedSeq(flow(row) for row in tree)
+    else:
+        block = CommentedMap()
+        for first, seconds in tree.items():
+            block[first] = CommentedMap()
+            for second, thirds in seconds.items():
+                block[first][second] = CommentedMap(
+                    (third, flow(value) if isinstance(value, dict) else scalar(value)) for third, value in thirds.items())
     out = io.StringIO()
-    _yaml().dump(CommentedMap(indicators=top), out)
+    _yaml().dump(CommentedMap(indicators=block), out)
     return out.getvalue()
 
 
