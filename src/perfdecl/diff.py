@@ -210,7 +210,7 @@ def _indicators(where: tuple[str, ...], old: Project, new: Project) -> Iterator[
         if old_path[:2] != path[:2]:
             yield Change(CHANGED, "indicator", where + path, " › ".join(old_path[:2]), " › ".join(path[:2]))
         was, now = _columns(old, old_path), _columns(new, path)
-        for label in now.keys() | was.keys():
+        for label in dict.fromkeys([*was, *now]):  # in the form's order: a set's would vary from run to run
             if was.get(label, "") != now.get(label, ""):
                 yield Change(CHANGED, "indicator", where + path + (label,), was.get(label, ""), now.get(label, ""))
         if a.text.strip() != b.text.strip():
